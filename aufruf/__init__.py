@@ -1,0 +1,1 @@
+"""Aufruf: queue management and call display for citizen offices."""
