@@ -1,0 +1,1 @@
+"""Device layer (placeholder, replaced below)."""
