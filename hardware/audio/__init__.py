@@ -1,0 +1,19 @@
+"""Call audio: a generated gong and offline espeak-ng announcements in a common WAV format."""
+
+from hardware.audio.announce import Announcer, spoken_number
+from hardware.audio.speech import EspeakSpeech, default_cache_dir
+from hardware.audio.wav import CHANNELS, RATE, SAMPLE_WIDTH, duration, gong, join_wav, rms
+
+__all__ = [
+    "CHANNELS",
+    "RATE",
+    "SAMPLE_WIDTH",
+    "Announcer",
+    "EspeakSpeech",
+    "default_cache_dir",
+    "duration",
+    "gong",
+    "join_wav",
+    "rms",
+    "spoken_number",
+]
