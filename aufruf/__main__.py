@@ -1,0 +1,5 @@
+"""Allows `python -m aufruf`."""
+
+from aufruf.cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""The `aufruf` command: server, configuration, devices and the three apps."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Annotated
+
+import typer
+
+from server import cli as server_cli
+
+app = typer.Typer(help="Aufruf: queue management and call display for citizen offices.", no_args_is_help=True)
+app.command()(server_cli.serve)
+app.command()(server_cli.demo)
+app.add_typer(server_cli.config_app, name="config")
+app.add_typer(server_cli.user_app, name="user")
+app.add_typer(server_cli.device_app, name="device")
+
+# Each app's own command line lives in its package and is loaded only when used,
+# so the server never imports Qt.
+DELEGATED = {
+    "printer": ("hardware.cli", "Print test tickets and check printers."),
+    "kiosk": ("kiosk_app.cli", "Run the lobby kiosk (touch screen, printer, scanner)."),
+    "display": ("display_app.cli", "Run the waiting-room call display."),
+    "counter": ("counter_app.cli", "Run the clerks' counter app."),
+}
+
+
+def _delegate(name: str, module: str, help_text: str) -> None:
+    @app.command(
+        name=name,
+        help=help_text,
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    )
+    def run(ctx: typer.Context, args: Annotated[list[str] | None, typer.Argument()] = None) -> None:
+        try:
+            target = importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            typer.secho(f"'{name}' is not available: {error}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(code=2) from None
+        target.app(args=[*(args or []), *ctx.args], prog_name=f"aufruf {name}")
+
+
+for _name, (_module, _help) in DELEGATED.items():
+    _delegate(_name, _module, _help)
+
+
+def main() -> None:
+    """Entry point of the `aufruf` script."""
+    app()

@@ -1,0 +1,74 @@
+"""Typed dependencies: the context, and who is calling."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, WebSocket
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from server.auth.models import Clerk, Device, DeviceKind, Role
+from server.auth.service import clerk_from_token, device_from_token, require_role
+from server.context import AppContext
+from server.errors import Unauthorized
+
+bearer = HTTPBearer(auto_error=False, description="Clerk token from /auth/login, or a device token")
+
+
+def get_context(request: Request) -> AppContext:
+    """The application context."""
+    context: AppContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("Send 'Authorization: Bearer <token>'.", code="missing_token")
+    return credentials.credentials
+
+
+def current_clerk(context: ContextDep, credentials: Credentials) -> Clerk:
+    """The logged-in staff member."""
+    with context.database.transaction() as session:
+        return clerk_from_token(session=session, token=_token(credentials), secret=context.settings.secret_key)
+
+
+CurrentClerk = Annotated[Clerk, Depends(current_clerk)]
+
+
+def current_supervisor(clerk: CurrentClerk) -> Clerk:
+    """A logged-in supervisor or admin."""
+    return require_role(clerk, Role.supervisor)
+
+
+CurrentSupervisor = Annotated[Clerk, Depends(current_supervisor)]
+
+
+def current_kiosk(context: ContextDep, credentials: Credentials) -> Device:
+    """The kiosk making the request."""
+    with context.database.transaction() as session:
+        return device_from_token(session=session, token=_token(credentials), kind=DeviceKind.kiosk)
+
+
+KioskDevice = Annotated[Device, Depends(current_kiosk)]
+
+
+def current_device(context: ContextDep, credentials: Credentials) -> Device:
+    """Any registered device."""
+    with context.database.transaction() as session:
+        return device_from_token(session=session, token=_token(credentials))
+
+
+AnyDevice = Annotated[Device, Depends(current_device)]
+
+
+def websocket_token(websocket: WebSocket) -> str | None:
+    """A bearer token from the Authorization header or the `token` query parameter."""
+    header = websocket.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return websocket.query_params.get("token")

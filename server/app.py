@@ -1,0 +1,99 @@
+"""The FastAPI application: routers, error handling, start-up and shutdown."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from server.api.errors import install_error_handlers
+from server.auth.routes import router as auth_router
+from server.clock import Clock
+from server.context import AppContext
+from server.counters.routes import router as counters_router
+from server.db import Database
+from server.demo import uses_demo_identities
+from server.devices.routes import router as devices_router
+from server.display_page.routes import router as display_page_router
+from server.events.bus import bus_for_url
+from server.events.hub import Hub
+from server.events.log import current_seq, events_between
+from server.events.routes import router as websocket_router
+from server.office.apply import apply_office
+from server.office.schema import OfficeConfig
+from server.settings import Settings
+from server.sites.routes import router as sites_router
+from server.stats.routes import router as stats_router
+from server.status_page.routes import router as status_page_router
+from server.tickets.routes import router as tickets_router
+
+API_PREFIX = "/api/v1"
+VERSION = "0.1.0"
+log = logging.getLogger(__name__)
+
+
+def build_context(settings: Settings, clock: Clock) -> AppContext:
+    """Wire the database, bus and hub together."""
+    database = Database(settings.database_url)
+
+    def load_gap(site: str, after: int, before: int) -> list:  # type: ignore[type-arg]
+        with database.transaction() as session:
+            return events_between(session=session, site_id=site, after=after, before=before)
+
+    def seq_now(site: str) -> int:
+        with database.transaction() as session:
+            return current_seq(session=session, site_id=site)
+
+    bus = bus_for_url(settings.broadcast_url)
+    hub = Hub(load_gap=load_gap, current_seq=seq_now, queue_size=settings.client_queue_size)
+    database.publish = bus.publish
+    return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub)
+
+
+def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock: Clock | None = None) -> FastAPI:
+    """Build the application; `office` is written into the database at start-up."""
+    if office is not None and uses_demo_identities(office) and not settings.demo:
+        raise ValueError("the demo identities are only allowed in demo mode (aufruf demo)")
+    context = build_context(settings, clock or Clock())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        context.database.create_schema()
+        if office is not None:
+            with context.database.transaction() as session:
+                apply_office(session=session, office=office)
+        await context.bus.start(context.hub.deliver)
+        try:
+            yield
+        finally:
+            await context.hub.close()
+            await context.bus.stop()
+            context.database.dispose()
+
+    app = FastAPI(
+        title="Aufruf",
+        version=VERSION,
+        description="Queue management and call display for citizen offices.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+
+    @app.get(f"{API_PREFIX}/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness and what the server runs on."""
+        return {
+            "status": "ok",
+            "version": VERSION,
+            "database": "sqlite" if settings.is_sqlite else "postgresql",
+            "broadcast": settings.broadcast_url.split("://", 1)[0],
+        }
+
+    for router in (sites_router, tickets_router, auth_router, counters_router, devices_router, stats_router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(websocket_router)
+    app.include_router(status_page_router)
+    app.include_router(display_page_router)
+    return app

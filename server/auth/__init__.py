@@ -1,0 +1,1 @@
+"""Clerks, devices and how they prove who they are."""

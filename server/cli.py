@@ -1,0 +1,188 @@
+"""Server commands: serve, demo, config check, user and device management."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+
+from server.auth.models import DeviceKind, Role
+from server.auth.passwords import hash_password
+from server.auth.service import add_clerk, set_password
+from server.auth.tokens import hash_device_token, new_device_token
+from server.db import Database
+from server.errors import DomainError
+from server.office.loading import ConfigError, load_office
+from server.settings import Settings
+
+config_app = typer.Typer(help="Check office configuration files.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
+device_app = typer.Typer(help="Create device tokens for kiosks and displays.", no_args_is_help=True)
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Office configuration (TOML)")]
+DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: AUFRUF_DATABASE_URL)")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+def _settings(**overrides: object) -> Settings:
+    """Settings from the environment plus flags, or exit with every problem listed."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = [f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()]
+        raise _fail("Invalid settings:\n" + "\n".join(lines)) from None
+
+
+def lan_address() -> str:
+    """An address of this machine that phones on the same network can reach, else loopback."""
+    try:
+        candidates = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return "127.0.0.1"
+    for *_, sockaddr in candidates:
+        address = str(sockaddr[0])
+        if not address.startswith("127."):
+            return address
+    return "127.0.0.1"
+
+
+def run_server(*, host: str, port: int, workers: int, environment: dict[str, str]) -> None:
+    """Start uvicorn with the app factory, configured through AUFRUF_* variables."""
+    os.environ.update(environment)
+    uvicorn.run(
+        "server.main:app_from_env", factory=True, host=host, port=port, workers=workers,
+        log_level="info", ws_max_size=65536, proxy_headers=True,
+    )
+
+
+def serve(
+    config: ConfigOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes")] = 1,
+) -> None:
+    """Run the ticket server for the offices in a configuration file."""
+    if config is not None:
+        try:
+            load_office(config)
+        except ConfigError as error:
+            raise _fail(error.report()) from None
+    settings = _settings(config_file=config)
+    if workers > 1 and settings.is_sqlite and settings.broadcast_url.startswith("memory"):
+        raise _fail("Several workers need a shared event bus: set AUFRUF_BROADCAST_URL=redis://…")
+    environment = {"AUFRUF_CONFIG_FILE": str(config)} if config else {}
+    run_server(host=host, port=port, workers=workers, environment=environment)
+
+
+def demo(
+    data_dir: Annotated[Path | None, typer.Option(help="Keep the demo's database and printouts here")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    headless: Annotated[bool, typer.Option(help="Run only the server, no kiosk/display/counter windows")] = False,
+) -> None:
+    """Run the example Bürgeramt with demo identities (site 'demo', kiosk token 'demo-kiosk', clerk1/demo)."""
+    directory = data_dir or Path(tempfile.mkdtemp(prefix="aufruf-demo-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    public_url = os.environ.get("AUFRUF_PUBLIC_URL") or f"http://{lan_address()}:{port}"
+    environment = {
+        "AUFRUF_DEMO": "1",
+        "AUFRUF_DATABASE_URL": f"sqlite:///{directory / 'aufruf.db'}",
+        "AUFRUF_PUBLIC_URL": public_url,
+    }
+    typer.echo(f"Aufruf demo: data in {directory}")
+    typer.echo(f"  display  {public_url}/display/demo      API docs  {public_url}/docs")
+    typer.echo("  kiosk token 'demo-kiosk', clerks clerk1/demo and clerk2/demo, supervisor super1/demo")
+    if not headless:
+        from aufruf.demo_apps import start_demo_apps
+
+        start_demo_apps(server_url=f"http://127.0.0.1:{port}", data_dir=directory)
+    run_server(host=host, port=port, workers=1, environment=environment)
+
+
+@config_app.command("check")
+def config_check(path: Path) -> None:
+    """Report every error in an office file with its place and a hint."""
+    try:
+        office = load_office(path)
+    except ConfigError as error:
+        raise _fail(error.report()) from None
+    for site in office.sites:
+        typer.echo(
+            f"{path}: site '{site.id}' ({site.name}): {len(site.services)} services, "
+            f"{len(site.counters)} counters, {len(site.devices)} devices"
+        )
+    typer.secho("OK", fg=typer.colors.GREEN)
+
+
+def _database(database_url: str | None) -> Database:
+    settings = _settings(database_url=database_url, demo=True)
+    database = Database(settings.database_url)
+    database.create_schema()
+    return database
+
+
+def _new_password(password: str | None) -> str:
+    return password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[Role, typer.Option(help="clerk, supervisor or admin")] = Role.clerk,
+    name: Annotated[str, typer.Option(help="Name shown on displays and reports")] = "",
+    password: Annotated[str | None, typer.Option(help="Omit to be asked (recommended)")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Create a staff account in the database."""
+    database = _database(database_url)
+    try:
+        with database.transaction() as session:
+            add_clerk(session=session, username=username, password=_new_password(password), role=role, display_name=name)
+    except DomainError as error:
+        raise _fail(error.message) from None
+    typer.echo(f"Added {role.value} '{username}'.")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    username: str,
+    password: Annotated[str | None, typer.Option(help="Omit to be asked (recommended)")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Set a staff member's password."""
+    database = _database(database_url)
+    try:
+        with database.transaction() as session:
+            set_password(session=session, username=username, password=_new_password(password))
+    except DomainError as error:
+        raise _fail(error.message) from None
+    typer.echo(f"Password of '{username}' changed.")
+
+
+@user_app.command("hash")
+def user_hash(password: Annotated[str | None, typer.Option(help="Omit to be asked")] = None) -> None:
+    """Print an Argon2 hash for a [[clerks]] entry of the configuration file."""
+    typer.echo(hash_password(_new_password(password)))
+
+
+@device_app.command("add")
+def device_add(
+    device_id: str,
+    kind: Annotated[DeviceKind, typer.Option(help="kiosk or display")] = DeviceKind.kiosk,
+    site: Annotated[str, typer.Option(help="Site id")] = "",
+) -> None:
+    """Make a new random device token and the [[sites.devices]] entry that admits it."""
+    token = new_device_token()
+    typer.echo(f"Token for the device (store it on the device only): {token}")
+    typer.echo(f"\n[[sites.devices]]   # site {site or '<site id>'}\nid = \"{device_id}\"\nkind = \"{kind.value}\"")
+    typer.echo(f"token_sha256 = \"{hash_device_token(token)}\"")

@@ -1,0 +1,1 @@
+"""Counters (Schalter) and the clerks' actions at them."""

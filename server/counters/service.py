@@ -1,0 +1,309 @@
+"""Service functions for the clerks' actions at a counter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from server.auth.models import Clerk
+from server.counters.models import Counter, CounterStatus
+from server.counters.schemas import CounterOut
+from server.errors import Conflict, NotFound
+from server.events.envelope import EventType
+from server.events.log import record_event
+from server.sites.hours import business_day
+from server.sites.models import Service, Site
+from server.sites.queue import get_service
+from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketAction, TicketStatus, next_status
+from server.tickets.models import Ticket
+from server.tickets.numbering import parse_number
+from server.tickets.routing import claim_next, counter_services
+from server.tickets.service import announce_queue, announce_ticket
+from server.tickets.views import ticket_out
+
+CALLABLE_BY_NUMBER = (TicketStatus.waiting, TicketStatus.parked, TicketStatus.no_show)
+
+
+def get_counter(*, session: Session, counter_id: str) -> Counter:
+    """Load a counter or raise NotFound."""
+    counter = session.get(Counter, counter_id)
+    if counter is None:
+        raise NotFound(f"There is no counter '{counter_id}'.", code="unknown_counter")
+    return counter
+
+
+def counter_out(*, session: Session, counter: Counter, public_url: str) -> CounterOut:
+    """The counter's public view with its current ticket."""
+    clerk = session.get(Clerk, counter.clerk_id) if counter.clerk_id else None
+    current = session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+    every = [service.key for service, _ in counter_services(session=session, counter=_all(counter))]
+    return CounterOut(
+        id=counter.id,
+        site=counter.site_id,
+        name=counter.name,
+        room=counter.room,
+        status=counter.status,
+        clerk=clerk.display_name or clerk.username if clerk else None,
+        services=every,
+        active_services=[key for key in counter.active_services.split(",") if key],
+        current=ticket_out(session=session, ticket=current, public_url=public_url, holder=False)
+        if current
+        else None,
+    )
+
+
+def _all(counter: Counter) -> Counter:
+    """A copy of the counter that serves everything it may, for listing its services."""
+    return Counter(id=counter.id, site_id=counter.site_id, name=counter.name)
+
+
+def current_ticket(*, session: Session, counter: Counter) -> Ticket:
+    """The ticket at the counter, or Conflict if there is none."""
+    ticket = session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+    if ticket is None or ticket.status not in ACTIVE_AT_COUNTER:
+        raise Conflict(f"{counter.name} has no citizen right now; call one first.", code="no_current_ticket")
+    return ticket
+
+
+def _ensure_free(*, session: Session, counter: Counter) -> None:
+    if counter.status == CounterStatus.paused:
+        raise Conflict(f"{counter.name} is paused; resume before calling.", code="counter_paused")
+    busy = session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+    if busy is not None and busy.status in ACTIVE_AT_COUNTER:
+        raise Conflict(
+            f"{counter.name} is still with {busy.number} ({busy.status}); finish it, "
+            "mark it as no-show or park it first.",
+            code="counter_busy",
+        )
+
+
+def _announce_counter(*, session: Session, counter: Counter, now: datetime, actor: str, public_url: str) -> None:
+    session.flush()
+    view = counter_out(session=session, counter=counter, public_url=public_url)
+    record_event(
+        session=session,
+        site_id=counter.site_id,
+        type=EventType.counter_changed,
+        at=now,
+        actor=actor,
+        data=view.model_dump(mode="json"),
+        counter_id=counter.id,
+    )
+
+
+def _occupy(*, counter: Counter, ticket: Ticket, clerk: Clerk) -> None:
+    counter.current_ticket_id = ticket.id
+    counter.clerk_id = clerk.id
+    counter.status = CounterStatus.open
+
+
+def call_next(
+    *, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str
+) -> Ticket | None:
+    """Call the most urgent citizen this counter serves, or return None if nobody waits."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    _ensure_free(session=session, counter=counter)
+    actor = f"clerk:{clerk.username}"
+    opened = counter.status != CounterStatus.open or counter.clerk_id != clerk.id
+    counter.status, counter.clerk_id = CounterStatus.open, clerk.id
+    session.add(counter)
+    ticket = claim_next(session=session, counter=counter, now=now)
+    if ticket is None:
+        if opened:
+            _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+        return None
+    _occupy(counter=counter, ticket=ticket, clerk=clerk)
+    session.add(counter)
+    _after_call(session=session, counter=counter, ticket=ticket, now=now, actor=actor, public_url=public_url)
+    return ticket
+
+
+def _after_call(
+    *, session: Session, counter: Counter, ticket: Ticket, now: datetime, actor: str, public_url: str
+) -> None:
+    announce_ticket(
+        session=session, ticket=ticket, type=EventType.ticket_called, now=now, actor=actor,
+        public_url=public_url,
+    )
+    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+
+
+def call_number(
+    *, session: Session, counter_id: str, number: str, clerk: Clerk, now: datetime, public_url: str
+) -> Ticket:
+    """Call a particular ticket of today, e.g. a parked citizen who came back."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    prefix, serial = parse_number(number)
+    site = session.get(Site, counter.site_id)
+    assert site is not None
+    ticket = session.exec(
+        select(Ticket)
+        .join(Service, col(Service.pk) == Ticket.service_pk)
+        .where(
+            Ticket.site_id == counter.site_id,
+            Service.prefix == prefix,
+            Ticket.serial == serial,
+            Ticket.business_day == business_day(site, now),
+        )
+    ).first()
+    if ticket is None:
+        raise NotFound(f"No ticket {number.upper()} was issued today.", code="unknown_number")
+    if ticket.status not in CALLABLE_BY_NUMBER:
+        where = f" at counter {ticket.counter_id}" if ticket.counter_id else ""
+        raise Conflict(
+            f"Ticket {ticket.number} is {ticket.status}{where} and cannot be called.",
+            code="not_callable",
+        )
+    _ensure_free(session=session, counter=counter)
+    ticket.status = next_status(ticket.number, ticket.status, TicketAction.call)
+    ticket.counter_id, ticket.called_at = counter.id, now
+    _occupy(counter=counter, ticket=ticket, clerk=clerk)
+    session.add_all([ticket, counter])
+    _after_call(
+        session=session, counter=counter, ticket=ticket, now=now, actor=f"clerk:{clerk.username}",
+        public_url=public_url,
+    )
+    return ticket
+
+
+def recall(*, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str) -> Ticket:
+    """Call the current citizen again; the display and speaker repeat the call."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    ticket = current_ticket(session=session, counter=counter)
+    ticket.status = next_status(ticket.number, ticket.status, TicketAction.recall)
+    ticket.recalls += 1
+    ticket.called_at = now
+    session.add(ticket)
+    announce_ticket(
+        session=session, ticket=ticket, type=EventType.ticket_recalled, now=now,
+        actor=f"clerk:{clerk.username}", public_url=public_url,
+    )
+    return ticket
+
+
+def start(*, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str) -> Ticket:
+    """The citizen has arrived at the counter and service begins."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    ticket = current_ticket(session=session, counter=counter)
+    ticket.status = next_status(ticket.number, ticket.status, TicketAction.start)
+    ticket.started_at = now
+    session.add(ticket)
+    announce_ticket(
+        session=session, ticket=ticket, type=EventType.ticket_serving, now=now,
+        actor=f"clerk:{clerk.username}", public_url=public_url,
+    )
+    return ticket
+
+
+def _close_current(
+    *,
+    session: Session,
+    counter_id: str,
+    clerk: Clerk,
+    now: datetime,
+    public_url: str,
+    action: TicketAction,
+    event: EventType,
+) -> Ticket:
+    """Move the current ticket out of the counter (finish, no-show, park)."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    ticket = current_ticket(session=session, counter=counter)
+    ticket.status = next_status(ticket.number, ticket.status, action)
+    if action is TicketAction.finish and ticket.started_at is None:
+        ticket.started_at = ticket.called_at
+    if ticket.status != TicketStatus.parked:
+        ticket.finished_at = now
+    counter.current_ticket_id = None
+    session.add_all([ticket, counter])
+    actor = f"clerk:{clerk.username}"
+    announce_ticket(session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url)
+    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    return ticket
+
+
+def finish(*, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str) -> Ticket:
+    """The citizen has been served."""
+    return _close_current(
+        session=session, counter_id=counter_id, clerk=clerk, now=now, public_url=public_url,
+        action=TicketAction.finish, event=EventType.ticket_finished,
+    )
+
+
+def no_show(*, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str) -> Ticket:
+    """The called citizen did not come."""
+    return _close_current(
+        session=session, counter_id=counter_id, clerk=clerk, now=now, public_url=public_url,
+        action=TicketAction.no_show, event=EventType.ticket_no_show,
+    )
+
+
+def park(*, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str) -> Ticket:
+    """The citizen steps away (e.g. to fetch a document) and is called back by number later."""
+    return _close_current(
+        session=session, counter_id=counter_id, clerk=clerk, now=now, public_url=public_url,
+        action=TicketAction.park, event=EventType.ticket_parked,
+    )
+
+
+def transfer(
+    *,
+    session: Session,
+    counter_id: str,
+    service_key: str,
+    note: str | None,
+    clerk: Clerk,
+    now: datetime,
+    public_url: str,
+) -> Ticket:
+    """Send the current citizen to another service's line, keeping their original place in time."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    ticket = current_ticket(session=session, counter=counter)
+    target = get_service(session=session, site_id=counter.site_id, key=service_key)
+    source = session.get(Service, ticket.service_pk)
+    assert source is not None and target.pk is not None
+    ticket.status = next_status(ticket.number, ticket.status, TicketAction.transfer)
+    ticket.service_pk = target.pk
+    ticket.counter_id = None
+    ticket.called_at = ticket.started_at = None
+    ticket.note = note
+    counter.current_ticket_id = None
+    session.add_all([ticket, counter])
+    actor = f"clerk:{clerk.username}"
+    announce_ticket(
+        session=session, ticket=ticket, type=EventType.ticket_transferred, now=now, actor=actor,
+        public_url=public_url, extra={"from_service": source.key, "note": note},
+    )
+    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+    return ticket
+
+
+def set_paused(
+    *, session: Session, counter_id: str, paused: bool, clerk: Clerk, now: datetime, public_url: str
+) -> Counter:
+    """Pause a counter (no calls) or resume it."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    if paused:
+        _ensure_free(session=session, counter=counter)
+        counter.status = CounterStatus.paused
+    else:
+        counter.status = CounterStatus.open
+    counter.clerk_id = clerk.id
+    session.add(counter)
+    actor = f"clerk:{clerk.username}"
+    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+    return counter
+
+
+def release_counter_of(
+    *, session: Session, ticket: Ticket, now: datetime, actor: str, public_url: str
+) -> None:
+    """Free the counter a ticket was at, when the ticket ends away from the counter."""
+    counters = session.exec(select(Counter).where(Counter.current_ticket_id == ticket.id)).all()
+    for counter in counters:
+        counter.current_ticket_id = None
+        session.add(counter)
+        _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)

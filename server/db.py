@@ -1,0 +1,89 @@
+"""The database: engine set-up per dialect and the one transaction boundary per request."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session, SQLModel, create_engine
+
+from server.events.envelope import Envelope
+from server.events.log import OUTBOX
+
+Publisher = Callable[[Envelope], None]
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL for concurrent readers, FULL sync so a handed-out number survives power loss."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from pysqlite so BEGIN IMMEDIATE below is honoured.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers queue up at BEGIN instead of failing later when upgrading a read lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for SQLite or PostgreSQL with the settings each needs."""
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=16
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
+
+
+def _discard(_envelope: Envelope) -> None:
+    """Publisher used until the event bus is up."""
+
+
+class Database:
+    """Owns the engine; every state change goes through `transaction()`."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.publish: Publisher = _discard
+        # Commit and publish happen together so one process never reorders its own events.
+        self._commit_lock = threading.Lock()
+
+    def create_schema(self) -> None:
+        """Create all tables that do not exist yet."""
+        import server.models  # noqa: F401  (registers every table)
+
+        SQLModel.metadata.create_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, then its events are published."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                with self._commit_lock:
+                    session.commit()
+                    for envelope in session.info.pop(OUTBOX, []):
+                        self.publish(envelope)
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

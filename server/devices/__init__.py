@@ -1,0 +1,1 @@
+"""Kiosks and displays reporting their health."""

@@ -1,0 +1,52 @@
+"""The wire format of every websocket message."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class EventType(StrEnum):
+    """Every event type the server pushes."""
+
+    snapshot = "snapshot"
+    ticket_created = "ticket.created"
+    ticket_called = "ticket.called"
+    ticket_recalled = "ticket.recalled"
+    ticket_serving = "ticket.serving"
+    ticket_finished = "ticket.finished"
+    ticket_no_show = "ticket.no_show"
+    ticket_cancelled = "ticket.cancelled"
+    ticket_parked = "ticket.parked"
+    ticket_transferred = "ticket.transferred"
+    ticket_requeued = "ticket.requeued"
+    queue_changed = "queue.changed"
+    counter_changed = "counter.changed"
+    device_status = "device.status"
+
+
+class Envelope(BaseModel):
+    """One event as sent to clients: `{"seq", "type", "at", "data"}` plus the site."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    type: str
+    at: datetime
+    site: str
+    data: dict[str, Any]
+
+    @cached_property
+    def text(self) -> str:
+        """The JSON text, computed once and sent to every subscriber as is."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_text(cls, text: str) -> Envelope:
+        """Parse an envelope from its JSON text."""
+        return cls.model_validate_json(text)

@@ -1,0 +1,65 @@
+"""Recording state changes: one event-log row per change, pushed after the commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from server.events.envelope import Envelope, EventType
+from server.events.models import EventRecord, SiteSequence
+from server.upsert import increment
+
+OUTBOX = "aufruf_outbox"
+
+
+def record_event(
+    *,
+    session: Session,
+    site_id: str,
+    type: EventType,
+    at: datetime,
+    actor: str,
+    data: dict[str, Any],
+    ticket_id: int | None = None,
+    counter_id: str | None = None,
+    service_key: str | None = None,
+) -> Envelope:
+    """Append an event with the site's next seq and queue it for publishing after commit."""
+    seq = increment(session, SiteSequence, {"site_id": site_id}, "last_seq")
+    session.add(
+        EventRecord(
+            site_id=site_id,
+            seq=seq,
+            type=type.value,
+            at=at,
+            actor=actor,
+            ticket_id=ticket_id,
+            counter_id=counter_id,
+            service_key=service_key,
+            data=data,
+        )
+    )
+    envelope = Envelope(seq=seq, type=type.value, at=at, site=site_id, data=data)
+    session.info.setdefault(OUTBOX, []).append(envelope)
+    return envelope
+
+
+def current_seq(*, session: Session, site_id: str) -> int:
+    """The seq of the site's latest event, 0 before the first."""
+    sequence = session.get(SiteSequence, site_id)
+    return sequence.last_seq if sequence else 0
+
+
+def events_between(*, session: Session, site_id: str, after: int, before: int) -> list[Envelope]:
+    """Events with after < seq < before, in order, as envelopes."""
+    rows = session.exec(
+        select(EventRecord)
+        .where(EventRecord.site_id == site_id, EventRecord.seq > after, EventRecord.seq < before)
+        .order_by(col(EventRecord.seq))
+    ).all()
+    return [
+        Envelope(seq=row.seq, type=row.type, at=row.at, site=row.site_id, data=row.data)
+        for row in rows
+    ]

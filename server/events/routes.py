@@ -1,0 +1,107 @@
+"""Websocket routes: the display, a counter, a citizen's ticket."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, WebSocket, status
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from server.api.deps import websocket_token
+from server.auth.service import clerk_from_token
+from server.context import AppContext
+from server.counters.service import get_counter
+from server.errors import DomainError
+from server.events.websocket import stream_site
+from server.sites.queue import get_site
+from server.snapshots import counter_snapshot, display_snapshot, ticket_snapshot, with_seq
+from server.tickets.service import ticket_by_token
+
+router = APIRouter()
+
+
+def _context(websocket: WebSocket) -> AppContext:
+    context: AppContext = websocket.app.state.context
+    return context
+
+
+async def _refuse(websocket: WebSocket, error: DomainError) -> None:
+    """Close before accepting: 403 for bad credentials (as the HTTP handshake answer)."""
+    code = status.WS_1008_POLICY_VIOLATION
+    await websocket.close(code=code, reason=error.message[:120])
+
+
+@router.websocket("/ws/sites/{site}/display")
+async def display_stream(websocket: WebSocket, site: str) -> None:
+    """Every event of a site, for call displays; public."""
+    context = _context(websocket)
+
+    def check() -> None:
+        with context.database.transaction() as session:
+            get_site(session=session, site_id=site)
+
+    try:
+        await run_in_threadpool(check)
+    except DomainError as error:
+        await _refuse(websocket, error)
+        return
+
+    def read(session: Session) -> tuple[int, dict[str, object]]:
+        data = display_snapshot(
+            session=session, site_id=site, now=context.clock.now(),
+            recent=context.settings.recent_calls, public_url=context.settings.public_url,
+        )
+        return with_seq(session=session, site_id=site, data=data)
+
+    await websocket.accept()
+    await stream_site(websocket, context, site, read)
+
+
+@router.websocket("/ws/counters/{counter}")
+async def counter_stream(websocket: WebSocket, counter: str) -> None:
+    """Every event of the counter's site plus its own state; needs a clerk token."""
+    context = _context(websocket)
+    token = websocket_token(websocket) or ""
+
+    def check() -> str:
+        with context.database.transaction() as session:
+            clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
+            return get_counter(session=session, counter_id=counter).site_id
+
+    try:
+        site = await run_in_threadpool(check)
+    except DomainError as error:
+        await _refuse(websocket, error)
+        return
+
+    def read(session: Session) -> tuple[int, dict[str, object]]:
+        data = counter_snapshot(
+            session=session, counter_id=counter, now=context.clock.now(), public_url=context.settings.public_url
+        )
+        return with_seq(session=session, site_id=site, data=data)
+
+    await websocket.accept()
+    await stream_site(websocket, context, site, read)
+
+
+@router.websocket("/ws/tickets/{token}")
+async def ticket_stream(websocket: WebSocket, token: str) -> None:
+    """The site's events for a citizen's status page; the token is the only credential."""
+    context = _context(websocket)
+
+    def check() -> str:
+        with context.database.transaction() as session:
+            return ticket_by_token(session=session, token=token).site_id
+
+    try:
+        site = await run_in_threadpool(check)
+    except DomainError as error:
+        await _refuse(websocket, error)
+        return
+
+    def read(session: Session) -> tuple[int, dict[str, object]]:
+        ticket = ticket_by_token(session=session, token=token)
+        data = ticket_snapshot(session=session, ticket=ticket, now=context.clock.now(), public_url=context.settings.public_url)
+        return with_seq(session=session, site_id=site, data=data)
+
+    await websocket.accept()
+    await stream_site(websocket, context, site, read)

@@ -1,0 +1,20 @@
+"""Imports every table model so the metadata is complete."""
+
+from server.auth.models import Clerk, Device
+from server.counters.models import Counter, CounterService
+from server.events.models import EventRecord, SiteSequence
+from server.sites.models import Service, Site
+from server.tickets.models import NumberSequence, Ticket
+
+__all__ = [
+    "Clerk",
+    "Counter",
+    "CounterService",
+    "Device",
+    "EventRecord",
+    "NumberSequence",
+    "Service",
+    "Site",
+    "SiteSequence",
+    "Ticket",
+]

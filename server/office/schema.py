@@ -1,0 +1,141 @@
+"""The TOML office configuration as validated models."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+WEEKDAY = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServiceConfig(Strict):
+    """One service of a site."""
+
+    id: str = Field(pattern=SLUG)
+    prefix: str = Field(pattern=r"^[A-Z]{1,3}$")
+    names: dict[str, str]
+    target_wait_minutes: int = Field(default=20, ge=1, le=600)
+    typical_service_minutes: float = Field(default=8.0, gt=0, le=480)
+    daily_quota: int | None = Field(default=None, ge=1)
+    last_ticket_minutes: int = Field(default=0, ge=0, le=600)
+    express: bool = False
+    number_width: int = Field(default=3, ge=2, le=5)
+
+    @field_validator("names")
+    @classmethod
+    def _german_and_english(cls, names: dict[str, str]) -> dict[str, str]:
+        missing = [lang for lang in ("de", "en") if not names.get(lang, "").strip()]
+        if missing:
+            raise ValueError(f"needs a name in {' and '.join(missing)}")
+        return names
+
+
+class CounterConfig(Strict):
+    """One counter; `services` in order of preference."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=60)
+    room: str | None = None
+    services: list[str] = Field(min_length=1)
+
+
+class DeviceConfig(Strict):
+    """A kiosk or display, identified by the SHA-256 of its token."""
+
+    id: str = Field(pattern=SLUG)
+    kind: Literal["kiosk", "display"]
+    token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class SiteConfig(Strict):
+    """One office."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    timezone: str = "Europe/Berlin"
+    languages: list[str] = Field(default_factory=lambda: ["de", "en"], min_length=1)
+    near_turn_alert: int = Field(default=3, ge=0, le=50)
+    waiting_room_capacity: int | None = Field(default=None, ge=1)
+    always_open: bool = False
+    opening_hours: dict[WEEKDAY, list[tuple[str, str]]] = Field(default_factory=dict)
+    services: list[ServiceConfig] = Field(min_length=1)
+    counters: list[CounterConfig] = Field(default_factory=list)
+    devices: list[DeviceConfig] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{zone}'") from None
+        return zone
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _valid_periods(cls, hours: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+        for day, periods in hours.items():
+            for start, end in periods:
+                if not (CLOCK.match(start) and CLOCK.match(end)):
+                    raise ValueError(f"{day}: times must be HH:MM, got {start!r}-{end!r}")
+                if start >= end:
+                    raise ValueError(f"{day}: {start}-{end} ends before it starts")
+        return hours
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _unique("service id", [s.id for s in self.services])
+        _unique("ticket prefix", [s.prefix for s in self.services])
+        _unique("counter id", [c.id for c in self.counters])
+        _unique("device id", [d.id for d in self.devices])
+        known = {s.id for s in self.services}
+        for counter in self.counters:
+            unknown = [key for key in counter.services if key not in known]
+            if unknown:
+                raise ValueError(
+                    f"counter '{counter.id}' names unknown services {unknown}; known: {sorted(known)}"
+                )
+        return self
+
+
+class ClerkConfig(Strict):
+    """A staff account with an Argon2 hash (made by `aufruf user hash`)."""
+
+    username: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")
+    display_name: str = ""
+    role: Literal["clerk", "supervisor", "admin"] = "clerk"
+    password_hash: str = Field(pattern=r"^\$argon2")
+
+
+class OfficeConfig(Strict):
+    """The whole file."""
+
+    sites: list[SiteConfig] = Field(min_length=1)
+    clerks: list[ClerkConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_across_sites(self) -> Self:
+        _unique("site id", [s.id for s in self.sites])
+        _unique("counter id (across sites)", [c.id for s in self.sites for c in s.counters])
+        _unique("device id (across sites)", [d.id for s in self.sites for d in s.devices])
+        _unique("clerk username", [c.username for c in self.clerks])
+        return self
+
+
+def _unique(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} '{value}' appears more than once")
+        seen.add(value)

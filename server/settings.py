@@ -1,0 +1,80 @@
+"""The server's settings: one validated object, read from the environment and CLI flags."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values an installer might leave in place by mistake; refused outside demo mode.
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "demo"})
+
+
+class Settings(BaseSettings):
+    """Everything one server process needs to know; env vars are prefixed `AUFRUF_`."""
+
+    model_config = SettingsConfigDict(env_prefix="AUFRUF_", extra="forbid")
+
+    database_url: str = Field(
+        default="sqlite:///aufruf.db",
+        description="SQLAlchemy URL; sqlite:///path for one office, postgresql+psycopg://… to scale",
+    )
+    broadcast_url: str = Field(
+        default="memory://", description="memory:// in one process, redis://host:port/db across"
+    )
+    public_url: str = Field(
+        default="http://localhost:8000", description="Base URL that ticket QR codes point to"
+    )
+    secret_key: str = Field(default="", description="Signs clerk tokens; at least 32 characters")
+    config_file: Path | None = Field(default=None, description="Office configuration (TOML)")
+    demo: bool = Field(default=False, description="Enables the demo identities; never in production")
+    token_minutes: int = Field(default=12 * 60, ge=5, le=7 * 24 * 60)
+    client_queue_size: int = Field(
+        default=512, ge=8, description="Events buffered per websocket before it is dropped"
+    )
+    recent_calls: int = Field(default=10, ge=1, le=100)
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("public_url must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("broadcast_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("broadcast_url must be memory:// or redis://host:port/db")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql")):
+            raise ValueError("database_url must be sqlite:///path or postgresql+psycopg://…")
+        return value
+
+    @model_validator(mode="after")
+    def _real_secret_outside_demo(self) -> Self:
+        if self.demo:
+            if len(self.secret_key) < 32:
+                # A fresh random key per demo run: demo tokens never outlive the process.
+                self.secret_key = secrets.token_urlsafe(48)
+            return self
+        if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "AUFRUF_SECRET_KEY is unset or a placeholder; generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
+        if len(self.secret_key) < 32:
+            raise ValueError("AUFRUF_SECRET_KEY must be at least 32 characters long")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether the database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,1 @@
+"""Sites (offices) and the services citizens can draw tickets for."""

@@ -1,0 +1,192 @@
+"""The live state of a site's lines: who waits where, and how long it will take."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from server.counters.models import Counter, CounterService, CounterStatus
+from server.errors import Conflict, NotFound
+from server.estimates import wait_range
+from server.sites.hours import business_day, closing_time
+from server.sites.models import Service, Site
+from server.sites.schemas import ServiceOut
+from server.tickets.lifecycle import TicketStatus
+from server.tickets.models import NumberSequence, Ticket
+
+
+def get_site(*, session: Session, site_id: str) -> Site:
+    """Load a site or raise NotFound."""
+    site = session.get(Site, site_id)
+    if site is None:
+        raise NotFound(f"There is no site '{site_id}'.", code="unknown_site")
+    return site
+
+
+def site_services(*, session: Session, site_id: str) -> list[Service]:
+    """The site's active services in display order."""
+    return list(
+        session.exec(
+            select(Service)
+            .where(Service.site_id == site_id, col(Service.active).is_(True))
+            .order_by(col(Service.position), col(Service.key))
+        ).all()
+    )
+
+
+def get_service(*, session: Session, site_id: str, key: str) -> Service:
+    """Load an active service by its public id or raise NotFound naming the valid ones."""
+    services = site_services(session=session, site_id=site_id)
+    for service in services:
+        if service.key == key:
+            return service
+    known = ", ".join(s.key for s in services) or "none"
+    raise NotFound(f"Unknown service '{key}' at site '{site_id}'. Known: {known}.", code="unknown_service")
+
+
+def queue_order() -> tuple[object, ...]:
+    """The order of a line: priority first, then the original time of joining."""
+    return (col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
+
+
+def waiting_tickets(*, session: Session, site_id: str) -> list[Ticket]:
+    """Every waiting ticket at the site, in line order."""
+    return list(
+        session.exec(
+            select(Ticket)
+            .where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
+            .order_by(*queue_order())  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def serving_counters(*, session: Session, site_id: str) -> dict[int, int]:
+    """How many open counters can serve each service right now, by service pk."""
+    rows = session.exec(
+        select(CounterService.service_pk, Counter.active_services, Service.key)
+        .join(Counter, col(Counter.id) == CounterService.counter_id)
+        .join(Service, col(Service.pk) == CounterService.service_pk)
+        .where(Counter.site_id == site_id, Counter.status == CounterStatus.open)
+    ).all()
+    counts: dict[int, int] = defaultdict(int)
+    for service_pk, active, key in rows:
+        if not active or key in active.split(","):
+            counts[service_pk] += 1
+    return counts
+
+
+def capable_counters(*, session: Session, site_id: str) -> dict[int, int]:
+    """How many counters may serve each service at all, by service pk."""
+    rows = session.exec(
+        select(CounterService.service_pk)
+        .join(Counter, col(Counter.id) == CounterService.counter_id)
+        .where(Counter.site_id == site_id)
+    ).all()
+    counts: dict[int, int] = defaultdict(int)
+    for service_pk in rows:
+        counts[service_pk] += 1
+    return counts
+
+
+def issued_today(*, session: Session, site: Site, service: Service, now: datetime) -> int:
+    """How many tickets this service handed out today."""
+    sequence = session.get(NumberSequence, (site.id, service.pk, business_day(site, now)))
+    return sequence.last_serial if sequence else 0
+
+
+def closed_reason(
+    *, session: Session, site: Site, service: Service, now: datetime
+) -> str | None:
+    """Why a service takes no new tickets now, or None when it does."""
+    if not service.active:
+        return "inactive"
+    if not site.always_open:
+        closes = closing_time(site, now)
+        if closes is None:
+            return "closed"
+        minutes_left = (closes - now).total_seconds() / 60
+        if minutes_left <= service.last_ticket_minutes:
+            return "last_ticket_issued"
+    quota = service.daily_quota
+    if quota is not None and issued_today(session=session, site=site, service=service, now=now) >= quota:
+        return "quota_reached"
+    return None
+
+
+CLOSED_MESSAGES: dict[str, str] = {
+    "inactive": "This service is not offered at the moment.",
+    "closed": "The office is closed now.",
+    "last_ticket_issued": "The last ticket for today has been issued.",
+    "quota_reached": "Today's tickets for this service are all taken.",
+}
+
+
+def ensure_open(*, session: Session, site: Site, service: Service, now: datetime) -> None:
+    """Raise Conflict with the reason when a service takes no new tickets."""
+    reason = closed_reason(session=session, site=site, service=service, now=now)
+    if reason is not None:
+        raise Conflict(CLOSED_MESSAGES[reason], code=f"service_{reason}")
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """Every service's figures plus each line's waiting numbers in order."""
+
+    services: list[ServiceOut]
+    lines: dict[str, list[str]]
+
+    def as_data(self) -> dict[str, object]:
+        """JSON-ready form used in snapshots and queue.changed events."""
+        return {
+            "services": [service.model_dump(mode="json") for service in self.services],
+            "lines": self.lines,
+        }
+
+
+def servers_for(service: Service, *, open_now: dict[int, int], capable: dict[int, int]) -> int:
+    """Counters to divide a line by: those open now, else all that could serve it."""
+    assert service.pk is not None
+    return open_now.get(service.pk) or capable.get(service.pk) or 1
+
+
+def queue_state(*, session: Session, site_id: str, now: datetime, language: str = "de") -> QueueState:
+    """Compute the whole site's queue figures in a handful of queries."""
+    site = get_site(session=session, site_id=site_id)
+    services = site_services(session=session, site_id=site_id)
+    waiting = waiting_tickets(session=session, site_id=site_id)
+    open_now = serving_counters(session=session, site_id=site_id)
+    capable = capable_counters(session=session, site_id=site_id)
+    by_service: dict[int, list[Ticket]] = defaultdict(list)
+    for ticket in waiting:
+        by_service[ticket.service_pk].append(ticket)
+    outs: list[ServiceOut] = []
+    lines: dict[str, list[str]] = {}
+    for service in services:
+        assert service.pk is not None
+        line = by_service.get(service.pk, [])
+        lines[service.key] = [ticket.number for ticket in line]
+        reason = closed_reason(session=session, site=site, service=service, now=now)
+        longest = max(((now - t.queued_at).total_seconds() / 60 for t in line), default=0.0)
+        outs.append(
+            ServiceOut(
+                id=service.key,
+                prefix=service.prefix,
+                name=service.name_in(language),
+                names=service.names,
+                waiting=len(line),
+                eta_minutes=wait_range(
+                    ahead=len(line),
+                    service_minutes=service.typical_service_minutes,
+                    servers=servers_for(service, open_now=open_now, capable=capable),
+                ),
+                open=reason is None,
+                closed_reason=reason,
+                target_wait_minutes=service.target_wait_minutes,
+                express=service.express,
+                longest_wait_minutes=int(longest),
+            )
+        )
+    return QueueState(services=outs, lines=lines)

@@ -1,0 +1,1 @@
+"""Figures for supervisors, computed from the event log."""

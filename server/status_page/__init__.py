@@ -1,0 +1,1 @@
+"""Web page served by the ticket server."""

@@ -1,0 +1,1 @@
+"""Wait tickets: numbering, lifecycle, routing to counters."""

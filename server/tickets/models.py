@@ -1,0 +1,52 @@
+"""Persistence models of tickets and their per-day number sequences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from server.db_types import UTCDateTime
+from server.tickets.lifecycle import TicketStatus
+
+
+class Ticket(SQLModel, table=True):
+    """One citizen's place in line; anonymous, known to the citizen only by number and token."""
+
+    __table_args__ = (
+        UniqueConstraint("site_id", "service_pk", "business_day", "serial", name="uq_ticket_number"),
+        UniqueConstraint("site_id", "idempotency_key", name="uq_ticket_idempotency"),
+        Index("ix_ticket_queue", "site_id", "status", "service_pk", "queued_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: str = Field(foreign_key="site.id", max_length=40)
+    service_pk: int = Field(foreign_key="service.pk")
+    business_day: date = Field(sa_column=Column(Date(), nullable=False))
+    serial: int
+    number: str = Field(max_length=12)
+    token: str = Field(unique=True, index=True, max_length=64)
+    status: str = Field(default=TicketStatus.waiting, sa_column=Column(String(16), nullable=False))
+    language: str = Field(default="de", max_length=12)
+    issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Order in the line; kept through transfers and parking so nobody loses their place.
+    queued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    called_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    counter_id: str | None = Field(default=None, max_length=40)
+    recalls: int = 0
+    priority: int = 0
+    appointment_id: int | None = None
+    idempotency_key: str | None = Field(default=None, max_length=80)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class NumberSequence(SQLModel, table=True):
+    """The last number handed out per site, service and local day."""
+
+    site_id: str = Field(primary_key=True, max_length=40)
+    service_pk: int = Field(primary_key=True)
+    business_day: date = Field(sa_column=Column(Date(), primary_key=True))
+    last_serial: int = 0

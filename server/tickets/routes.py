@@ -1,0 +1,67 @@
+"""HTTP routes for drawing, following and giving up tickets."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header, Response, status
+
+from server.api.deps import ContextDep, KioskDevice
+from server.errors import Forbidden, NotFound
+from server.tickets.schemas import CheckInIn, IssueTicketIn, TicketOut
+from server.tickets.service import cancel_by_holder, issue_ticket, ticket_by_token
+from server.tickets.views import ticket_out
+
+router = APIRouter(tags=["tickets"])
+
+
+@router.post("/sites/{site}/tickets", response_model=TicketOut, status_code=status.HTTP_201_CREATED)
+def draw_ticket(
+    site: str,
+    body: IssueTicketIn,
+    kiosk: KioskDevice,
+    context: ContextDep,
+    response: Response,
+    idempotency_key: str | None = Header(default=None, max_length=80),
+) -> TicketOut:
+    """Issue the next number for a service. Repeating an Idempotency-Key returns the same ticket."""
+    if kiosk.site_id != site:
+        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
+    with context.database.transaction() as session:
+        ticket, created = issue_ticket(
+            session=session,
+            site_id=site,
+            service_key=body.service,
+            language=body.language,
+            now=context.clock.now(),
+            actor=f"device:{kiosk.id}",
+            public_url=context.settings.public_url,
+            idempotency_key=idempotency_key,
+        )
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True)
+
+
+@router.post("/sites/{site}/check-in", response_model=TicketOut, status_code=status.HTTP_201_CREATED)
+def check_in(site: str, body: CheckInIn, kiosk: KioskDevice, context: ContextDep) -> TicketOut:
+    """Turn a booked appointment into a ticket; no bookings are stored at this site yet."""
+    if kiosk.site_id != site:
+        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
+    raise NotFound("No appointment with this booking code.", code="unknown_booking")
+
+
+@router.get("/tickets/{token}", response_model=TicketOut)
+def follow_ticket(token: str, context: ContextDep) -> TicketOut:
+    """A ticket's status for whoever holds its token."""
+    with context.database.transaction() as session:
+        ticket = ticket_by_token(session=session, token=token)
+        return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True)
+
+
+@router.delete("/tickets/{token}", response_model=TicketOut)
+def give_up_ticket(token: str, context: ContextDep) -> TicketOut:
+    """The citizen no longer needs the ticket; the place goes to the next in line."""
+    with context.database.transaction() as session:
+        ticket = cancel_by_holder(
+            session=session, token=token, now=context.clock.now(), public_url=context.settings.public_url
+        )
+        return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True)

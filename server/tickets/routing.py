@@ -1,0 +1,91 @@
+"""Choosing whom a counter calls next: longest relative wait across the services it serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from server.counters.models import Counter, CounterService
+from server.sites.models import Service
+from server.sites.queue import queue_order
+from server.tickets.lifecycle import TicketStatus
+from server.tickets.models import Ticket
+
+# A counter's second choice counts this much less per rank, so an express counter
+# prefers express matters but still takes others once they have waited long enough.
+RANK_DISCOUNT = 0.5
+MAX_CLAIM_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The head of one line and how urgently it should be called."""
+
+    ticket: Ticket
+    score: float
+
+
+def counter_services(*, session: Session, counter: Counter) -> list[tuple[Service, int]]:
+    """The services this counter serves today with their preference rank."""
+    rows = session.exec(
+        select(Service, CounterService.rank)
+        .join(CounterService, col(CounterService.service_pk) == Service.pk)
+        .where(CounterService.counter_id == counter.id, col(Service.active).is_(True))
+        .order_by(col(CounterService.rank))
+    ).all()
+    chosen = set(filter(None, counter.active_services.split(",")))
+    return [(service, rank) for service, rank in rows if not chosen or service.key in chosen]
+
+
+def urgency(*, ticket: Ticket, service: Service, rank: int, now: datetime) -> float:
+    """Waited time as a share of the service's target, discounted by the counter's preference."""
+    waited = max((now - ticket.queued_at).total_seconds(), 0.0)
+    target = max(service.target_wait_minutes, 1) * 60
+    # Priority (appointments) dominates; within it, relative wait grows without bound.
+    return ticket.priority * 1e6 + (1 + waited / target) / (1 + RANK_DISCOUNT * rank)
+
+
+def candidates(*, session: Session, counter: Counter, now: datetime) -> list[Candidate]:
+    """The head of every line this counter serves, most urgent first."""
+    heads: list[Candidate] = []
+    for service, rank in counter_services(session=session, counter=counter):
+        head = session.exec(
+            select(Ticket)
+            .where(
+                Ticket.site_id == counter.site_id,
+                Ticket.service_pk == service.pk,
+                Ticket.status == TicketStatus.waiting,
+            )
+            .order_by(*queue_order())  # type: ignore[arg-type]
+            .limit(1)
+        ).first()
+        if head is not None:
+            heads.append(Candidate(head, urgency(ticket=head, service=service, rank=rank, now=now)))
+    return sorted(heads, key=lambda c: c.score, reverse=True)
+
+
+def claim(*, session: Session, ticket: Ticket, counter: Counter, now: datetime) -> bool:
+    """Mark a waiting ticket as called by this counter unless another counter got it first."""
+    result = session.execute(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket.id, col(Ticket.status) == TicketStatus.waiting)
+        .values(status=TicketStatus.called, counter_id=counter.id, called_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.refresh(ticket)
+    return True
+
+
+def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket | None:
+    """Claim the most urgent waiting ticket for a counter, or None if nobody waits."""
+    for _ in range(MAX_CLAIM_ATTEMPTS):
+        ranked = candidates(session=session, counter=counter, now=now)
+        if not ranked:
+            return None
+        if claim(session=session, ticket=ranked[0].ticket, counter=counter, now=now):
+            return ranked[0].ticket
+    return None

@@ -1,0 +1,55 @@
+"""Public shapes of tickets and the requests that act on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class IssueTicketIn(BaseModel):
+    """A kiosk's request for a new ticket."""
+
+    service: str = Field(min_length=1, max_length=40)
+    language: str = Field(default="de", min_length=2, max_length=12, pattern=r"^[A-Za-z-]+$")
+
+
+class CheckInIn(BaseModel):
+    """A kiosk checking in a booked appointment by its code."""
+
+    code: str = Field(min_length=3, max_length=64)
+
+
+class CallNumberIn(BaseModel):
+    """A clerk calling a particular ticket."""
+
+    number: str = Field(min_length=2, max_length=12)
+
+
+class TransferIn(BaseModel):
+    """A clerk sending the current citizen to another service's line."""
+
+    service: str = Field(min_length=1, max_length=40)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class TicketOut(BaseModel):
+    """A ticket as the contract describes it; token and status_url only for its holder."""
+
+    id: int
+    number: str
+    service: str
+    service_name: str
+    status: str
+    position: int
+    people_ahead: int
+    eta_minutes: tuple[int, int] | None
+    token: str | None
+    status_url: str | None
+    issued_at: datetime
+    called_at: datetime | None
+    counter: str | None
+    counter_name: str | None
+    language: str
+    recalls: int
+    site: str

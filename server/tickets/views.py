@@ -1,0 +1,83 @@
+"""Turning a ticket row into its public shape, with position and wait range."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, func, or_, select
+
+from server.counters.models import Counter
+from server.estimates import wait_range
+from server.sites.models import Service
+from server.sites.queue import capable_counters, serving_counters, servers_for
+from server.tickets.lifecycle import TicketStatus
+from server.tickets.models import Ticket
+from server.tickets.schemas import TicketOut
+
+
+def people_ahead(*, session: Session, ticket: Ticket) -> int:
+    """How many waiting tickets of the same service come before this one."""
+    if ticket.status != TicketStatus.waiting:
+        return 0
+    earlier = or_(
+        col(Ticket.priority) > ticket.priority,
+        (col(Ticket.priority) == ticket.priority) & (col(Ticket.queued_at) < ticket.queued_at),
+        (col(Ticket.priority) == ticket.priority)
+        & (col(Ticket.queued_at) == ticket.queued_at)
+        & (col(Ticket.id) < ticket.id),
+    )
+    count = session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.site_id == ticket.site_id,
+            Ticket.service_pk == ticket.service_pk,
+            Ticket.status == TicketStatus.waiting,
+            earlier,
+        )
+    ).one()
+    return int(count)
+
+
+def ticket_out(
+    *, session: Session, ticket: Ticket, public_url: str, holder: bool
+) -> TicketOut:
+    """The full public view; `holder` adds the token and status URL."""
+    service = session.get(Service, ticket.service_pk)
+    assert service is not None
+    counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
+    ahead = people_ahead(session=session, ticket=ticket)
+    eta: tuple[int, int] | None = None
+    if ticket.status == TicketStatus.waiting:
+        servers = servers_for(
+            service,
+            open_now=serving_counters(session=session, site_id=ticket.site_id),
+            capable=capable_counters(session=session, site_id=ticket.site_id),
+        )
+        eta = wait_range(
+            ahead=ahead, service_minutes=service.typical_service_minutes, servers=servers
+        )
+    return TicketOut(
+        id=ticket.id or 0,
+        number=ticket.number,
+        service=service.key,
+        service_name=service.name_in(ticket.language),
+        status=ticket.status,
+        position=ahead + 1 if ticket.status == TicketStatus.waiting else 0,
+        people_ahead=ahead,
+        eta_minutes=eta,
+        token=ticket.token if holder else None,
+        status_url=f"{public_url}/t/{ticket.token}" if holder else None,
+        issued_at=ticket.issued_at,
+        called_at=ticket.called_at,
+        counter=ticket.counter_id,
+        counter_name=counter.name if counter else None,
+        language=ticket.language,
+        recalls=ticket.recalls,
+        site=ticket.site_id,
+    )
+
+
+def public_data(view: TicketOut) -> dict[str, Any]:
+    """A ticket view fit for public events: without its secret token."""
+    return view.model_dump(mode="json", exclude={"token", "status_url"})
