@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -81,11 +82,9 @@ class FakePrinter:
 
     def close(self) -> None:
         """Stop listening, so that new connections are refused."""
-        try:
-            # shutdown() wakes the accept() blocked in the server thread; close() alone does not.
+        # shutdown() wakes the accept() blocked in the server thread; close() alone does not.
+        with contextlib.suppress(OSError):
             self.server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.server.close()
 
 
