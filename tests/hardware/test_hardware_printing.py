@@ -320,3 +320,10 @@ def test_simulator_png_is_marked_and_decodes_from_bytes() -> None:
     image.save(buffer, "PNG")
     assert decode_qr(Image.open(buffer)) == [STATUS_URL]
     assert image.convert("L").crop((0, 0, image.width, 20)).getextrema() == (0, 255)
+
+
+def test_missing_usb_printer_is_offline_and_fails_clearly() -> None:
+    printer = open_printer("usb://04b8:0202")
+    assert printer.health().state is PrinterState.OFFLINE
+    with pytest.raises(PrintFailed, match="usb://04b8:0202"):
+        printer.print_ticket(reference_printout(), check_status=False)
