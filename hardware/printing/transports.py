@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import serial
 from escpos.escpos import Escpos
 
 from hardware.printing.errors import PrinterError, PrinterUrlError
@@ -69,6 +70,14 @@ class EscposTransport(Transport):
             raise PrinterUnavailable(f"cannot open {self.url}: {error}") from error
         return device
 
+    @staticmethod
+    def _read_answer(device: Escpos) -> bytes:
+        port = getattr(device, "_device", None)
+        if isinstance(port, serial.SerialBase):
+            # python-escpos waits for 16 bytes or the time-out; a status answer is one byte.
+            return bytes(port.read(1))
+        return bytes(device._read())
+
     def send(self, data: bytes) -> tuple[Path, ...]:
         """Open the device, write the job in one piece, close again."""
         device = self._open(self.timeout)
@@ -88,7 +97,7 @@ class EscposTransport(Transport):
             for request in requests:
                 device._raw(request)
                 try:
-                    answers.append(device._read() or None)
+                    answers.append(self._read_answer(device) or None)
                 except NotImplementedError as error:
                     raise StatusUnsupported(f"{self.url} cannot report status") from error
                 except OSError as error:

@@ -6,6 +6,8 @@ import io
 import os
 import pty
 import queue
+import threading
+import time
 import tty
 from datetime import datetime
 from pathlib import Path
@@ -327,3 +329,27 @@ def test_missing_usb_printer_is_offline_and_fails_clearly() -> None:
     assert printer.health().state is PrinterState.OFFLINE
     with pytest.raises(PrintFailed, match="usb://04b8:0202"):
         printer.print_ticket(reference_printout(), check_status=False)
+
+
+def test_serial_printer_status_answers_come_back_promptly() -> None:
+    master, slave = pty.openpty()
+    tty.setraw(master)
+    answers = {1: b"\x12", 2: b"\x12", 4: b"\x1e"}  # paper near its end
+
+    def printer_side() -> None:
+        for _ in range(3):
+            query = os.read(master, 3)
+            os.write(master, answers[query[2]])
+
+    thread = threading.Thread(target=printer_side, daemon=True)
+    thread.start()
+    try:
+        printer = open_printer(f"serial://{os.ttyname(slave)}", status_timeout=2.0)
+        started = time.perf_counter()
+        health = printer.health()
+        assert health.state is PrinterState.PAPER_NEAR_END
+        assert time.perf_counter() - started < 1.5  # not 3 x the 2 s time-out
+    finally:
+        thread.join(5)
+        os.close(master)
+        os.close(slave)
