@@ -53,8 +53,7 @@ class Catalog:
     def load(cls, directory: Path) -> Catalog:
         """Read every `{lang}.json` file in a directory."""
         messages = {
-            path.stem: json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(directory.glob("*.json"))
+            path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.json"))
         }
         return cls(directory=directory, messages=messages)
 
@@ -75,11 +74,7 @@ class Catalog:
     def missing(self) -> dict[str, list[str]]:
         """List, per language, the keys that German defines but that language lacks."""
         reference = set(self.messages.get("de", {}))
-        return {
-            lang: sorted(reference - set(texts))
-            for lang, texts in self.messages.items()
-            if reference - set(texts)
-        }
+        return {lang: sorted(reference - set(texts)) for lang, texts in self.messages.items() if reference - set(texts)}
 
 
 @cache

@@ -60,8 +60,14 @@ def run_server(*, host: str, port: int, workers: int, environment: dict[str, str
     """Start uvicorn with the app factory, configured through AUFRUF_* variables."""
     os.environ.update(environment)
     uvicorn.run(
-        "server.main:app_from_env", factory=True, host=host, port=port, workers=workers,
-        log_level="info", ws_max_size=65536, proxy_headers=True,
+        "server.main:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        ws_max_size=65536,
+        proxy_headers=True,
     )
 
 
@@ -147,7 +153,9 @@ def user_add(
     database = _database(database_url)
     try:
         with database.transaction() as session:
-            add_clerk(session=session, username=username, password=_new_password(password), role=role, display_name=name)
+            add_clerk(
+                session=session, username=username, password=_new_password(password), role=role, display_name=name
+            )
     except DomainError as error:
         raise _fail(error.message) from None
     typer.echo(f"Added {role.value} '{username}'.")
@@ -184,5 +192,5 @@ def device_add(
     """Make a new random device token and the [[sites.devices]] entry that admits it."""
     token = new_device_token()
     typer.echo(f"Token for the device (store it on the device only): {token}")
-    typer.echo(f"\n[[sites.devices]]   # site {site or '<site id>'}\nid = \"{device_id}\"\nkind = \"{kind.value}\"")
-    typer.echo(f"token_sha256 = \"{hash_device_token(token)}\"")
+    typer.echo(f'\n[[sites.devices]]   # site {site or "<site id>"}\nid = "{device_id}"\nkind = "{kind.value}"')
+    typer.echo(f'token_sha256 = "{hash_device_token(token)}"')

@@ -43,9 +43,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("sqlite:///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=16
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=16)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)

@@ -14,7 +14,11 @@ DEMO_SITE = "demo"
 DEMO_KIOSK_TOKEN = "demo-kiosk"
 DEMO_DISPLAY_TOKEN = "demo-display"
 DEMO_PASSWORD = "demo"
-DEMO_USERS = (("clerk1", "clerk", "Clerk One"), ("clerk2", "clerk", "Clerk Two"), ("super1", "supervisor", "Supervisor"))
+DEMO_USERS = (
+    ("clerk1", "clerk", "Clerk One"),
+    ("clerk2", "clerk", "Clerk Two"),
+    ("super1", "supervisor", "Supervisor"),
+)
 DEMO_TOKEN_HASHES = frozenset(hash_device_token(t) for t in (DEMO_KIOSK_TOKEN, DEMO_DISPLAY_TOKEN))
 
 

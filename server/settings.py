@@ -22,20 +22,18 @@ class Settings(BaseSettings):
         default="sqlite:///aufruf.db",
         description="SQLAlchemy URL; sqlite:///path for one office, postgresql+psycopg://… to scale",
     )
-    broadcast_url: str = Field(
-        default="memory://", description="memory:// in one process, redis://host:port/db across"
-    )
-    public_url: str = Field(
-        default="http://localhost:8000", description="Base URL that ticket QR codes point to"
-    )
+    broadcast_url: str = Field(default="memory://", description="memory:// in one process, redis://host:port/db across")
+    public_url: str = Field(default="http://localhost:8000", description="Base URL that ticket QR codes point to")
     secret_key: str = Field(default="", description="Signs clerk tokens; at least 32 characters")
     config_file: Path | None = Field(default=None, description="Office configuration (TOML)")
     demo: bool = Field(default=False, description="Enables the demo identities; never in production")
     token_minutes: int = Field(default=12 * 60, ge=5, le=7 * 24 * 60)
-    client_queue_size: int = Field(
-        default=512, ge=8, description="Events buffered per websocket before it is dropped"
-    )
+    client_queue_size: int = Field(default=512, ge=8, description="Events buffered per websocket before it is dropped")
     recent_calls: int = Field(default=10, ge=1, le=100)
+    max_recalls: int = Field(
+        default=3, ge=0, le=20, description="Recalls before the next one marks a no-show; 0 never does"
+    )
+    undo_call_seconds: int = Field(default=10, ge=0, le=120, description="How long a call can be undone")
 
     @field_validator("public_url")
     @classmethod

@@ -52,7 +52,9 @@ def display_snapshot(*, session: Session, site_id: str, now: datetime, recent: i
     return {
         "site": site_out(session=session, site_id=site_id).model_dump(mode="json"),
         **queue_state(session=session, site_id=site_id, now=now).as_data(),
-        "counters": [counter_out(session=session, counter=c, public_url=public_url).model_dump(mode="json") for c in counters],
+        "counters": [
+            counter_out(session=session, counter=c, public_url=public_url).model_dump(mode="json") for c in counters
+        ],
         "calls": recent_calls(session=session, site_id=site_id, now=now, limit=recent, public_url=public_url),
     }
 
@@ -65,14 +67,16 @@ def counter_snapshot(*, session: Session, counter_id: str, now: datetime, public
         select(Ticket).where(*today, Ticket.status == TicketStatus.parked).order_by(col(Ticket.queued_at))
     ).all()
     served = session.exec(
-        select(func.count()).select_from(Ticket).where(
-            *today, Ticket.counter_id == counter_id, Ticket.status == TicketStatus.done
-        )
+        select(func.count())
+        .select_from(Ticket)
+        .where(*today, Ticket.counter_id == counter_id, Ticket.status == TicketStatus.done)
     ).one()
     return {
         "counter": counter_out(session=session, counter=counter, public_url=public_url).model_dump(mode="json"),
         **queue_state(session=session, site_id=counter.site_id, now=now).as_data(),
-        "parked": [public_data(ticket_out(session=session, ticket=t, public_url=public_url, holder=False)) for t in parked],
+        "parked": [
+            public_data(ticket_out(session=session, ticket=t, public_url=public_url, holder=False)) for t in parked
+        ],
         "served_today": int(served),
     }
 
@@ -80,7 +84,9 @@ def counter_snapshot(*, session: Session, counter_id: str, now: datetime, public
 def ticket_snapshot(*, session: Session, ticket: Ticket, now: datetime, public_url: str) -> dict[str, Any]:
     """What a citizen's status page needs: their ticket and the lines."""
     return {
-        "ticket": ticket_out(session=session, ticket=ticket, public_url=public_url, holder=True).model_dump(mode="json"),
+        "ticket": ticket_out(session=session, ticket=ticket, public_url=public_url, holder=True).model_dump(
+            mode="json"
+        ),
         "site": site_out(session=session, site_id=ticket.site_id).model_dump(mode="json"),
         **queue_state(session=session, site_id=ticket.site_id, now=now, language=ticket.language).as_data(),
     }

@@ -12,9 +12,7 @@ from server.errors import DomainError
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-    return JSONResponse(
-        {"detail": error.message, "code": error.code}, status_code=error.status_code, headers=headers
-    )
+    return JSONResponse({"detail": error.message, "code": error.code}, status_code=error.status_code, headers=headers)
 
 
 async def _integrity_error(_request: Request, _error: Exception) -> JSONResponse:

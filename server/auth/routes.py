@@ -17,8 +17,12 @@ def log_in(body: LoginIn, context: ContextDep) -> TokenOut:
     minutes = context.settings.token_minutes
     with context.database.transaction() as session:
         clerk, token = login(
-            session=session, username=body.username, password=body.password,
-            secret=context.settings.secret_key, now=context.clock.now(), minutes=minutes,
+            session=session,
+            username=body.username,
+            password=body.password,
+            secret=context.settings.secret_key,
+            now=context.clock.now(),
+            minutes=minutes,
         )
     return TokenOut(access_token=token, role=clerk.role, username=clerk.username, expires_in=minutes * 60)
 

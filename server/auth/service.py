@@ -52,9 +52,7 @@ def device_from_token(*, session: Session, token: str, kind: DeviceKind | None =
     return device
 
 
-def add_clerk(
-    *, session: Session, username: str, password: str, role: Role, display_name: str = ""
-) -> Clerk:
+def add_clerk(*, session: Session, username: str, password: str, role: Role, display_name: str = "") -> Clerk:
     """Create a staff account."""
     if session.exec(select(Clerk).where(Clerk.username == username)).first() is not None:
         raise Conflict(f"User '{username}' already exists.", code="user_exists")

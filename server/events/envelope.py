@@ -27,6 +27,8 @@ class EventType(StrEnum):
     ticket_requeued = "ticket.requeued"
     queue_changed = "queue.changed"
     counter_changed = "counter.changed"
+    # Only on the supervisors' channel, never on a site's public stream.
+    counter_alarm = "counter.alarm"
     device_status = "device.status"
 
 

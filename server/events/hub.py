@@ -127,9 +127,7 @@ class Hub:
                 continue  # already delivered, e.g. fetched while filling a gap
             if envelope.seq > channel.last_seq + 1:
                 # Another thread or worker published out of order; the log has what we missed.
-                missing = await run_in_threadpool(
-                    self._load_gap, site, channel.last_seq, envelope.seq
-                )
+                missing = await run_in_threadpool(self._load_gap, site, channel.last_seq, envelope.seq)
                 for earlier in missing:
                     self._fan_out(channel, earlier)
             self._fan_out(channel, envelope)

@@ -59,7 +59,4 @@ def events_between(*, session: Session, site_id: str, after: int, before: int) -
         .where(EventRecord.site_id == site_id, EventRecord.seq > after, EventRecord.seq < before)
         .order_by(col(EventRecord.seq))
     ).all()
-    return [
-        Envelope(seq=row.seq, type=row.type, at=row.at, site=row.site_id, data=row.data)
-        for row in rows
-    ]
+    return [Envelope(seq=row.seq, type=row.type, at=row.at, site=row.site_id, data=row.data) for row in rows]

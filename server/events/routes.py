@@ -47,8 +47,11 @@ async def display_stream(websocket: WebSocket, site: str) -> None:
 
     def read(session: Session) -> tuple[int, dict[str, object]]:
         data = display_snapshot(
-            session=session, site_id=site, now=context.clock.now(),
-            recent=context.settings.recent_calls, public_url=context.settings.public_url,
+            session=session,
+            site_id=site,
+            now=context.clock.now(),
+            recent=context.settings.recent_calls,
+            public_url=context.settings.public_url,
         )
         return with_seq(session=session, site_id=site, data=data)
 
@@ -100,7 +103,9 @@ async def ticket_stream(websocket: WebSocket, token: str) -> None:
 
     def read(session: Session) -> tuple[int, dict[str, object]]:
         ticket = ticket_by_token(session=session, token=token)
-        data = ticket_snapshot(session=session, ticket=ticket, now=context.clock.now(), public_url=context.settings.public_url)
+        data = ticket_snapshot(
+            session=session, ticket=ticket, now=context.clock.now(), public_url=context.settings.public_url
+        )
         return with_seq(session=session, site_id=site, data=data)
 
     await websocket.accept()

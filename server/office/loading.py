@@ -12,11 +12,11 @@ from pydantic import ValidationError
 from server.office.schema import OfficeConfig
 
 HINTS: dict[str, str] = {
-    "prefix": "one to three capital letters, unique per site, e.g. \"A\"",
+    "prefix": 'one to three capital letters, unique per site, e.g. "A"',
     "id": "lower-case letters, digits, '-' or '_', e.g. \"anmeldung\"",
-    "timezone": "an IANA zone such as \"Europe/Berlin\"",
-    "names": "a table with at least de and en, e.g. { de = \"Anmeldung\", en = \"Registration\" }",
-    "opening_hours": "per weekday a list of [\"HH:MM\", \"HH:MM\"] periods, e.g. mon = [[\"08:00\", \"12:00\"]]",
+    "timezone": 'an IANA zone such as "Europe/Berlin"',
+    "names": 'a table with at least de and en, e.g. { de = "Anmeldung", en = "Registration" }',
+    "opening_hours": 'per weekday a list of ["HH:MM", "HH:MM"] periods, e.g. mon = [["08:00", "12:00"]]',
     "services": "a list of service ids defined in this site's [[sites.services]]",
     "token_sha256": "64 hex digits: the SHA-256 of the device token (`aufruf device add` prints both)",
     "password_hash": "an Argon2 hash made with `aufruf user hash`",

@@ -103,9 +103,7 @@ class SiteConfig(Strict):
         for counter in self.counters:
             unknown = [key for key in counter.services if key not in known]
             if unknown:
-                raise ValueError(
-                    f"counter '{counter.id}' names unknown services {unknown}; known: {sorted(known)}"
-                )
+                raise ValueError(f"counter '{counter.id}' names unknown services {unknown}; known: {sorted(known)}")
         return self
 
 

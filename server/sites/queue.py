@@ -97,9 +97,7 @@ def issued_today(*, session: Session, site: Site, service: Service, now: datetim
     return sequence.last_serial if sequence else 0
 
 
-def closed_reason(
-    *, session: Session, site: Site, service: Service, now: datetime
-) -> str | None:
+def closed_reason(*, session: Session, site: Site, service: Service, now: datetime) -> str | None:
     """Why a service takes no new tickets now, or None when it does."""
     if not service.active:
         return "inactive"

@@ -31,8 +31,11 @@ def display_state(site: str, context: ContextDep) -> dict[str, Any]:
             session=session,
             site_id=site,
             data=display_snapshot(
-                session=session, site_id=site, now=context.clock.now(),
-                recent=context.settings.recent_calls, public_url=context.settings.public_url,
+                session=session,
+                site_id=site,
+                now=context.clock.now(),
+                recent=context.settings.recent_calls,
+                public_url=context.settings.public_url,
             ),
         )
     return {"seq": seq, "type": "snapshot", "data": data}

@@ -97,18 +97,20 @@ def daily_kpis(*, session: Session, site_id: str, day: date, targets: dict[str, 
     site = get_site(session=session, site_id=site_id)
     start, end = _day_bounds(site.timezone, day)
     lines = timelines(session=session, site_id=site_id, start=start, end=end).values()
-    waits = [(l.first_called - l.created).total_seconds() / 60 for l in lines if l.first_called and l.created]
+    waits = [
+        (line.first_called - line.created).total_seconds() / 60 for line in lines if line.first_called and line.created
+    ]
     within = [
-        (l.first_called - l.created).total_seconds() / 60 <= targets.get(l.service or "", 10**6)
-        for l in lines
-        if l.first_called and l.created
+        (line.first_called - line.created).total_seconds() / 60 <= targets.get(line.service or "", 10**6)
+        for line in lines
+        if line.first_called and line.created
     ]
     services = [
-        (l.finished - (l.started or l.first_called)).total_seconds() / 60
-        for l in lines
-        if l.outcome == "finished" and l.finished and (l.started or l.first_called)
+        (line.finished - (line.started or line.first_called)).total_seconds() / 60
+        for line in lines
+        if line.outcome == "finished" and line.finished and (line.started or line.first_called)
     ]
-    outcomes = [l.outcome for l in lines]
+    outcomes = [line.outcome for line in lines]
     served, no_show = outcomes.count("finished"), outcomes.count("no_show")
     by_service: dict[str, int] = {}
     for line in lines:

@@ -67,8 +67,7 @@ class IllegalTransition(Conflict):
     def __init__(self, number: str, status: TicketStatus, action: TicketAction) -> None:
         allowed = ", ".join(sorted(TRANSITIONS[status])) or "nothing (it is closed)"
         super().__init__(
-            f"Ticket {number} is {status.value}; '{action.value}' is not possible. "
-            f"Possible now: {allowed}."
+            f"Ticket {number} is {status.value}; '{action.value}' is not possible. Possible now: {allowed}."
         )
         self.status = status
         self.action = action

@@ -62,7 +62,11 @@ def issue_ticket(
     session.add(ticket)
     session.flush()
     announce_ticket(
-        session=session, ticket=ticket, type=EventType.ticket_created, now=now, actor=actor,
+        session=session,
+        ticket=ticket,
+        type=EventType.ticket_created,
+        now=now,
+        actor=actor,
         public_url=public_url,
     )
     announce_queue(session=session, site_id=site_id, now=now, actor=actor)
@@ -126,14 +130,16 @@ def cancel_by_holder(*, session: Session, token: str, now: datetime, public_url:
     counter_id = ticket.counter_id
     session.add(ticket)
     announce_ticket(
-        session=session, ticket=ticket, type=EventType.ticket_cancelled, now=now,
-        actor="citizen", public_url=public_url,
+        session=session,
+        ticket=ticket,
+        type=EventType.ticket_cancelled,
+        now=now,
+        actor="citizen",
+        public_url=public_url,
     )
     if counter_id is not None:
         from server.counters.service import release_counter_of
 
-        release_counter_of(
-            session=session, ticket=ticket, now=now, actor="citizen", public_url=public_url
-        )
+        release_counter_of(session=session, ticket=ticket, now=now, actor="citizen", public_url=public_url)
     announce_queue(session=session, site_id=ticket.site_id, now=now, actor="citizen")
     return ticket

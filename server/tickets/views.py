@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 from server.counters.models import Counter
 from server.estimates import wait_range
 from server.sites.models import Service
-from server.sites.queue import capable_counters, serving_counters, servers_for
+from server.sites.queue import capable_counters, servers_for, serving_counters
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 from server.tickets.schemas import TicketOut
@@ -39,9 +39,7 @@ def people_ahead(*, session: Session, ticket: Ticket) -> int:
     return int(count)
 
 
-def ticket_out(
-    *, session: Session, ticket: Ticket, public_url: str, holder: bool
-) -> TicketOut:
+def ticket_out(*, session: Session, ticket: Ticket, public_url: str, holder: bool) -> TicketOut:
     """The full public view; `holder` adds the token and status URL."""
     service = session.get(Service, ticket.service_pk)
     assert service is not None
@@ -54,9 +52,7 @@ def ticket_out(
             open_now=serving_counters(session=session, site_id=ticket.site_id),
             capable=capable_counters(session=session, site_id=ticket.site_id),
         )
-        eta = wait_range(
-            ahead=ahead, service_minutes=service.typical_service_minutes, servers=servers
-        )
+        eta = wait_range(ahead=ahead, service_minutes=service.typical_service_minutes, servers=servers)
     return TicketOut(
         id=ticket.id or 0,
         number=ticket.number,

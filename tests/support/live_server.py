@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import uvicorn
@@ -70,7 +71,7 @@ class LiveServer:
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
-    kiosk_headers = {"Authorization": f"Bearer {DEMO_KIOSK_TOKEN}"}
+    kiosk_headers: ClassVar[dict[str, str]] = {"Authorization": f"Bearer {DEMO_KIOSK_TOKEN}"}
 
 
 @contextmanager
