@@ -12,6 +12,8 @@ from server.api.errors import install_error_handlers
 from server.auth.routes import router as auth_router
 from server.clock import Clock
 from server.context import AppContext
+from server.counter_extras.routes import router as counter_extras_router
+from server.counter_extras.routes import ws_router as supervisor_ws_router
 from server.counters.routes import router as counters_router
 from server.db import Database
 from server.demo import uses_demo_identities
@@ -91,9 +93,13 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
             "broadcast": settings.broadcast_url.split("://", 1)[0],
         }
 
-    for router in (sites_router, tickets_router, auth_router, counters_router, devices_router, stats_router):
+    for router in (
+        sites_router, tickets_router, auth_router, counters_router, counter_extras_router, devices_router,
+        stats_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(websocket_router)
+    app.include_router(supervisor_ws_router)
     app.include_router(status_page_router)
     app.include_router(display_page_router)
     return app

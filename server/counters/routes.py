@@ -13,7 +13,7 @@ from server.auth.models import Clerk
 from server.context import AppContext
 from server.counters import service as counters
 from server.counters.models import Counter
-from server.counters.schemas import CounterOut
+from server.counters.schemas import CounterOut, CounterServicesIn
 from server.tickets.models import Ticket
 from server.tickets.schemas import CallNumberIn, TicketOut, TransferIn
 from server.tickets.views import ticket_out
@@ -77,8 +77,14 @@ def call_number(counter: str, body: CallNumberIn, context: ContextDep, clerk: Cu
 
 @router.post("/counters/{counter}/recall", response_model=TicketOut)
 def recall(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
-    """Call the current citizen again."""
-    return _run(context, clerk, counter, counters.recall)
+    """Call the current citizen again; past the recall limit this marks a no-show instead."""
+    return _run(context, clerk, counter, counters.recall, max_recalls=context.settings.max_recalls)
+
+
+@router.post("/counters/{counter}/undo-call", response_model=TicketOut)
+def undo_call(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+    """Take back a call made by mistake; the citizen keeps their place in line."""
+    return _run(context, clerk, counter, counters.undo_call, window_seconds=context.settings.undo_call_seconds)
 
 
 @router.post("/counters/{counter}/start", response_model=TicketOut)
@@ -133,3 +139,13 @@ def resume(counter: str, context: ContextDep, clerk: CurrentClerk) -> CounterOut
     return _set_paused(counter, False, context, clerk)
 
 
+@router.put("/counters/{counter}/services", response_model=CounterOut)
+def set_services(counter: str, body: CounterServicesIn, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
+    """Choose the services served at this counter today, within what it may serve."""
+    public_url = context.settings.public_url
+    with context.database.transaction() as session:
+        found = counters.set_services(
+            session=session, counter_id=counter, services=body.services, clerk=clerk, now=context.clock.now(),
+            public_url=public_url,
+        )
+        return counters.counter_out(session=session, counter=found, public_url=public_url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -168,10 +168,19 @@ def call_number(
     return ticket
 
 
-def recall(*, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str) -> Ticket:
-    """Call the current citizen again; the display and speaker repeat the call."""
+def recall(
+    *, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str, max_recalls: int = 0
+) -> Ticket:
+    """Call the current citizen again; past `max_recalls` (if not 0) the ticket becomes a no-show."""
     counter = get_counter(session=session, counter_id=counter_id)
     ticket = current_ticket(session=session, counter=counter)
+    if max_recalls and ticket.status == TicketStatus.called and ticket.recalls >= max_recalls:
+        # The system, not the clerk, decides this, so the log names it as the actor.
+        return _close_current(
+            session=session, counter_id=counter_id, clerk=clerk, now=now, public_url=public_url,
+            action=TicketAction.no_show, event=EventType.ticket_no_show, actor="system",
+            extra={"reason": "recall_limit", "recalls": ticket.recalls},
+        )
     ticket.status = next_status(ticket.number, ticket.status, TicketAction.recall)
     ticket.recalls += 1
     ticket.called_at = now
@@ -206,6 +215,8 @@ def _close_current(
     public_url: str,
     action: TicketAction,
     event: EventType,
+    actor: str | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Ticket:
     """Move the current ticket out of the counter (finish, no-show, park)."""
     counter = get_counter(session=session, counter_id=counter_id)
@@ -217,8 +228,10 @@ def _close_current(
         ticket.finished_at = now
     counter.current_ticket_id = None
     session.add_all([ticket, counter])
-    actor = f"clerk:{clerk.username}"
-    announce_ticket(session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url)
+    actor = actor or f"clerk:{clerk.username}"
+    announce_ticket(
+        session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url, extra=extra
+    )
     _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     return ticket
 
@@ -278,6 +291,56 @@ def transfer(
     _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
     return ticket
+
+
+def undo_call(
+    *, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str, window_seconds: int
+) -> Ticket:
+    """Put a ticket called by mistake back in line at its original place, within a short window."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    ticket = current_ticket(session=session, counter=counter)
+    called_at = ticket.called_at or now
+    if ticket.status != TicketStatus.called or ticket.recalls or now - called_at > timedelta(seconds=window_seconds):
+        raise Conflict(
+            f"The call of {ticket.number} can only be undone within {window_seconds} seconds, "
+            "before a recall or the start of service.",
+            code="undo_too_late",
+        )
+    ticket.status = next_status(ticket.number, ticket.status, TicketAction.requeue)
+    # queued_at stays as it was, so the citizen is back at their original place.
+    ticket.counter_id = None
+    ticket.called_at = None
+    counter.current_ticket_id = None
+    session.add_all([ticket, counter])
+    actor = f"clerk:{clerk.username}"
+    announce_ticket(
+        session=session, ticket=ticket, type=EventType.ticket_requeued, now=now, actor=actor,
+        public_url=public_url, extra={"undone_by": clerk.username, "from_counter": counter.id},
+    )
+    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+    return ticket
+
+
+def set_services(
+    *, session: Session, counter_id: str, services: list[str], clerk: Clerk, now: datetime, public_url: str
+) -> Counter:
+    """Choose which of the counter's services it serves today; an empty list means all of them."""
+    counter = get_counter(session=session, counter_id=counter_id)
+    allowed = [service.key for service, _ in counter_services(session=session, counter=_all(counter))]
+    unknown = [key for key in services if key not in allowed]
+    if unknown:
+        raise Conflict(
+            f"{counter.name} may not serve {', '.join(unknown)}; it may serve {', '.join(allowed)}.",
+            code="service_not_allowed",
+        )
+    # Stored in the counter's own order of preference, without duplicates.
+    counter.active_services = ",".join(key for key in allowed if key in services)
+    session.add(counter)
+    actor = f"clerk:{clerk.username}"
+    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+    return counter
 
 
 def set_paused(

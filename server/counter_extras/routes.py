@@ -1,0 +1,59 @@
+"""HTTP and websocket routes of the silent alarm."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, WebSocket, status
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from server.api.deps import ContextDep, CurrentClerk, websocket_token
+from server.auth.models import Role
+from server.auth.service import clerk_from_token, require_role
+from server.context import AppContext
+from server.counter_extras.alarms import raise_alarm, recent_alarms
+from server.counter_extras.channel import supervisor_channel
+from server.counter_extras.schemas import AlarmIn, AlarmOut
+from server.errors import DomainError
+from server.events.log import current_seq
+from server.events.websocket import stream_site
+from server.sites.queue import get_site
+
+router = APIRouter(tags=["counters"])
+ws_router = APIRouter()
+
+
+@router.post("/counters/{counter}/alarm", response_model=AlarmOut, status_code=status.HTTP_202_ACCEPTED)
+def alarm(counter: str, context: ContextDep, clerk: CurrentClerk, body: AlarmIn | None = None) -> AlarmOut:
+    """Alert the supervisors silently; only the supervisor websocket carries it."""
+    with context.database.transaction() as session:
+        return raise_alarm(
+            session=session, counter_id=counter, clerk=clerk, note=body.note if body else None,
+            now=context.clock.now(),
+        )
+
+
+@ws_router.websocket("/ws/sites/{site}/supervisor")
+async def supervisor_stream(websocket: WebSocket, site: str) -> None:
+    """A site's alarms for supervisors: a snapshot of recent ones, then each new one."""
+    context: AppContext = websocket.app.state.context
+    token = websocket_token(websocket) or ""
+
+    def check() -> None:
+        with context.database.transaction() as session:
+            clerk = clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
+            require_role(clerk, Role.supervisor)
+            get_site(session=session, site_id=site)
+
+    try:
+        await run_in_threadpool(check)
+    except DomainError as error:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=error.message[:120])
+        return
+    channel = supervisor_channel(site)
+
+    def read(session: Session) -> tuple[int, dict[str, object]]:
+        alarms = [a.model_dump(mode="json") for a in recent_alarms(session=session, site_id=site)]
+        return current_seq(session=session, site_id=channel), {"site": site, "alarms": alarms}
+
+    await websocket.accept()
+    await stream_site(websocket, context, channel, read)
