@@ -1,7 +1,112 @@
-"""The browser call display at /display/{site}."""
+"""The browser call display at /display/{site}, its static files and its announcement audio."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import ValidationError
+from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
+
+from aufruf.i18n import is_rtl
+from server.api.deps import ContextDep
+from server.display_page.audio import AnnouncementCache, BadAudioRequest, check_call, spoken_languages
+from server.display_page.messages import catalog
+from server.display_page.options import options_from_query
+from server.errors import DomainError
+from server.sites.hours import business_day
+from server.sites.queue import get_site
+from server.tickets.models import Ticket
+
+ASSETS_DIR = Path(__file__).parent / "assets"
+# Only these files are served; nothing else in the package is reachable.
+ASSETS = {
+    "display.css": "text/css",
+    "display.js": "text/javascript",
+    "display-core.js": "text/javascript",
+}
+AUDIO_CACHE_SECONDS = 24 * 3600
 
 router = APIRouter(include_in_schema=False)
+templates = Environment(loader=FileSystemLoader(ASSETS_DIR), autoescape=select_autoescape(["html"]))
+audio_cache = AnnouncementCache()
+
+
+@router.get("/display/assets/{name}")
+def display_asset(name: str) -> FileResponse:
+    """The page's scripts and styles (no build step, no external assets)."""
+    if name not in ASSETS:
+        raise HTTPException(status_code=404)
+    return FileResponse(ASSETS_DIR / name, media_type=ASSETS[name], headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/display/{site}", response_class=HTMLResponse)
+def display_page(site: str, request: Request, context: ContextDep) -> HTMLResponse:
+    """The full-screen waiting-room display for one site, filtered by the query parameters."""
+    try:
+        with context.database.transaction() as session:
+            site_name = get_site(session=session, site_id=site).name
+    except DomainError:
+        raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
+    try:
+        options = options_from_query(dict(request.query_params))
+    except ValidationError as error:
+        raise HTTPException(status_code=422, detail=error.errors(include_url=False)) from None
+    messages = catalog()
+    config: dict[str, Any] = {
+        "site": site,
+        "siteName": site_name,
+        "options": options.model_dump(mode="json"),
+        "minNumberMm": options.min_number_mm,
+        "messages": {lang: messages.messages.get(lang, {}) for lang in options.languages},
+        "fallback": messages.messages.get("en", {}),
+        "rtl": {lang: is_rtl(lang) for lang in options.languages},
+    }
+    html = templates.get_template("display.html").render(
+        lang=options.primary,
+        dir=options.direction,
+        title=f"{messages.text('display.title', options.primary)} – {site_name}",
+        config=config,
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/display/{site}/audio/{number}/{counter}.wav")
+async def announcement_audio(
+    site: str, number: str, counter: str, context: ContextDep, languages: str | None = None
+) -> Response:
+    """Gong plus the spoken call in each language, for a number really called there today."""
+    try:
+        check_call(number, counter)
+    except BadAudioRequest as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+
+    def load() -> tuple[str, ...]:
+        with context.database.transaction() as session:
+            site_row = get_site(session=session, site_id=site)
+            day = business_day(site_row, context.clock.now())
+            called = session.exec(
+                select(Ticket.id).where(
+                    Ticket.site_id == site, Ticket.business_day == day, Ticket.number == number,
+                    Ticket.counter_id == counter, col(Ticket.called_at).is_not(None),
+                )
+            ).first()
+            if called is None:
+                # Only real calls are rendered, so the public endpoint cannot be used to run espeak-ng at will.
+                raise HTTPException(status_code=404, detail=f"{number} was not called to {counter} today")
+            return spoken_languages(languages, site_row.languages[:1])
+
+    try:
+        spoken = await run_in_threadpool(load)
+    except DomainError:
+        raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
+    except BadAudioRequest as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    data = await run_in_threadpool(audio_cache.wav, number, counter, spoken)
+    return Response(
+        data, media_type="audio/wav", headers={"Cache-Control": f"public, max-age={AUDIO_CACHE_SECONDS}"}
+    )

@@ -1,0 +1,113 @@
+// UI-free core of the call display: state from snapshot and events, and the announcement queue.
+// No DOM access here, so the same rules are easy to check in isolation.
+
+const CALL_EVENTS = new Set(["ticket.called", "ticket.recalled"]);
+
+/** Tell whether a call belongs on a display filtered to some services and counters. */
+export function matchesFilter(call, filter) {
+  const services = filter.services || [];
+  const counters = filter.counters || [];
+  if (services.length && !services.includes(call.service)) return false;
+  if (counters.length && !counters.includes(call.counter)) return false;
+  return true;
+}
+
+/** Display state: a snapshot sets it silently; only events newer than what was shown are new calls. */
+export class DisplayState {
+  constructor(filter = {}, keep = 7) {
+    this.filter = filter;
+    this.keep = keep;
+    this.seq = null;
+    this.site = null;
+    this.services = [];
+    this.counters = new Map();
+    this.calls = [];
+  }
+
+  /** Replace everything from a snapshot; nothing in it is announced. */
+  applySnapshot(message) {
+    const data = message.data;
+    this.seq = message.seq;
+    this.site = data.site;
+    this.services = data.services || [];
+    this.counters = new Map((data.counters || []).map((c) => [c.id, c]));
+    this.calls = (data.calls || []).filter((c) => c.counter && matchesFilter(c, this.filter)).slice(0, this.keep);
+  }
+
+  /** Apply one event; returns the calls to present as new and whether a gap asks for a resync. */
+  applyEvent(message) {
+    if (this.seq === null || message.seq <= this.seq) {
+      // Before the snapshot, or already reflected by it: never new.
+      return { fresh: [], gap: false, changed: false };
+    }
+    const gap = message.seq > this.seq + 1;
+    this.seq = message.seq;
+    const data = message.data || {};
+    if (CALL_EVENTS.has(message.type)) {
+      if (!data.counter || !matchesFilter(data, this.filter)) return { fresh: [], gap, changed: false };
+      const call = { ...data, recall: message.type === "ticket.recalled", seq: message.seq };
+      this.calls = [call, ...this.calls.filter((c) => c.number !== call.number)].slice(0, this.keep);
+      return { fresh: [call], gap, changed: true };
+    }
+    if (message.type === "queue.changed") {
+      this.services = data.services || this.services;
+      return { fresh: [], gap, changed: true };
+    }
+    if (message.type === "counter.changed") {
+      this.counters.set(data.id, data);
+      return { fresh: [], gap, changed: false };
+    }
+    return { fresh: [], gap, changed: false };
+  }
+
+  /** The services this display lists, in the site's order. */
+  visibleServices() {
+    const wanted = this.filter.services || [];
+    return this.services.filter((s) => !wanted.length || wanted.includes(s.id));
+  }
+}
+
+/** Plays announcements strictly one after another: a new call never cuts off the one playing. */
+export class AnnouncementQueue {
+  constructor(play) {
+    this.play = play;
+    this.pending = [];
+    this.busy = false;
+    this.done = [];
+  }
+
+  push(item) {
+    this.pending.push(item);
+    if (!this.busy) this.#drain();
+  }
+
+  get size() {
+    return this.pending.length + (this.busy ? 1 : 0);
+  }
+
+  async #drain() {
+    this.busy = true;
+    while (this.pending.length) {
+      const item = this.pending.shift();
+      try {
+        await this.play(item);
+      } catch (error) {
+        console.warn("announcement failed", item, error);
+      }
+      this.done.push(item);
+    }
+    this.busy = false;
+  }
+}
+
+/** Reconnect delays: 0.5 s doubling to 10 s, with jitter so many displays do not return at once. */
+export function backoff(attempt, random = Math.random) {
+  const base = Math.min(10000, 500 * 2 ** Math.min(attempt, 5));
+  return Math.round(base * (0.75 + 0.5 * random()));
+}
+
+/** Smallest font size in CSS px whose cap height meets 12 mm per metre of viewing distance. */
+export function minNumberFontPx({ minMm, diagonalInches, width, height, capRatio = 0.73 }) {
+  const pxPerMm = Math.hypot(width, height) / (diagonalInches * 25.4);
+  return (minMm * pxPerMm) / capRatio;
+}

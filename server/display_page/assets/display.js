@@ -1,0 +1,257 @@
+// The browser call display: connects to the site's event stream and renders the waiting-room screen.
+import { AnnouncementQueue, DisplayState, backoff, minNumberFontPx } from "./display-core.js";
+
+const config = JSON.parse(document.getElementById("aufruf-config").textContent);
+const options = config.options;
+const languages = options.languages;
+const $ = (id) => document.getElementById(id);
+
+const state = new DisplayState(
+  { services: options.services, counters: options.counters },
+  options.recent + 1,
+);
+const announced = [];
+const renders = [];
+const queue = new AnnouncementQueue(playAnnouncement);
+let soundAllowed = options.sound;
+let socket = null;
+let attempt = 0;
+let flashTimer = null;
+let watchdog = null;
+
+// Exposed for tests and the latency benchmark only; nothing here is secret.
+window.aufrufDisplay = { state, queue, announced, renders, config };
+
+function message(language, key, values = {}) {
+  const template = (config.messages[language] || {})[key] ?? config.fallback[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+function languageSpan(language, text, className) {
+  const span = document.createElement("span");
+  span.className = className;
+  span.lang = language;
+  span.dir = config.rtl[language] ? "rtl" : "ltr";
+  span.textContent = text;
+  return span;
+}
+
+/** Fill an element with a text in the main language and, smaller, in the other languages. */
+function fillMultilingual(element, texts) {
+  element.replaceChildren(languageSpan(languages[0], texts[0], "primary"));
+  if (element.hasAttribute("data-single")) return;
+  const rest = texts.slice(1).filter((t, i) => t && t !== texts[0] && texts.indexOf(t) === i + 1);
+  if (rest.length) element.append(languageSpan(languages[1], rest.join(" · "), "secondary"));
+}
+
+function translateStatic() {
+  for (const element of document.querySelectorAll("[data-msg]")) {
+    const key = element.getAttribute("data-msg");
+    fillMultilingual(element, languages.map((lang) => message(lang, key)));
+  }
+  $("site-name").textContent = config.siteName;
+  if (options.ticker) {
+    $("ticker").textContent = options.ticker;
+    $("ticker-bar").hidden = false;
+  }
+}
+
+function serviceName(service) {
+  return languages.map((lang) => (service.names && service.names[lang]) || service.name);
+}
+
+function renderLines() {
+  const items = state.visibleServices().map((service) => {
+    const item = document.createElement("li");
+    item.dataset.service = service.id;
+    const name = document.createElement("span");
+    name.className = "service-name";
+    fillMultilingual(name, serviceName(service));
+    const count = document.createElement("span");
+    count.className = "count";
+    count.textContent = String(service.waiting);
+    const range = document.createElement("span");
+    range.className = "range";
+    if (!service.open) {
+      item.classList.add("closed");
+      range.textContent = message(languages[0], "display.closed");
+    } else if (service.waiting > 0 && service.eta_minutes) {
+      const [low, high] = service.eta_minutes;
+      range.textContent = message(languages[0], "display.wait_range", { low, high });
+    } else {
+      range.textContent = "–";
+    }
+    item.append(name, count, range);
+    return item;
+  });
+  $("lines").replaceChildren(...items);
+}
+
+function callRow(call) {
+  const item = document.createElement("li");
+  item.dataset.number = call.number;
+  if (call.recall || call.recalls > 0) item.classList.add("recalled");
+  const number = document.createElement("bdi");
+  number.className = "number";
+  number.dir = "ltr";
+  number.textContent = call.number;
+  const arrow = document.createElement("span");
+  arrow.className = "arrow";
+  arrow.textContent = "→";
+  const counter = document.createElement("bdi");
+  counter.className = "counter";
+  counter.dir = "ltr";
+  counter.textContent = call.counter;
+  item.append(number, arrow, counter);
+  return item;
+}
+
+function renderCalls() {
+  const [current, ...older] = state.calls;
+  $("current-call").hidden = !current;
+  $("idle").hidden = Boolean(current);
+  $("current-number").textContent = current ? current.number : "";
+  $("current-counter").textContent = current ? current.counter : "";
+  $("current-counter-name").textContent = current ? current.counter_name || "" : "";
+  $("recent-list").replaceChildren(...older.slice(0, options.recent).map(callRow));
+  fitNumber();
+}
+
+/** Size the big number: as large as fits, never below the legibility rule for the viewing distance. */
+function fitNumber() {
+  const row = $("current-call");
+  const minimum = minNumberFontPx({
+    minMm: config.minNumberMm, diagonalInches: options.diagonal, width: innerWidth, height: innerHeight,
+  });
+  let size = Math.max(minimum, innerHeight * 0.24);
+  row.style.setProperty("--number-size", `${size}px`);
+  if (!row.hidden) {
+    // Shrink a long number or counter id to the panel's width, but not below the minimum.
+    const room = row.parentElement.clientWidth * 0.92;
+    if (row.scrollWidth > room) size = Math.max(minimum, (size * room) / row.scrollWidth);
+    row.style.setProperty("--number-size", `${size}px`);
+  }
+  row.dataset.minFontPx = minimum.toFixed(1);
+}
+
+function flash() {
+  const panel = $("current");
+  panel.classList.remove("fresh");
+  void panel.offsetWidth; // restart the animation for a call that follows a call
+  clearTimeout(flashTimer);
+  if (options.flash <= 0) return;
+  panel.classList.add("fresh");
+  flashTimer = setTimeout(() => panel.classList.remove("fresh"), options.flash * 1000);
+}
+
+function audioUrl(call) {
+  const path = `/display/${encodeURIComponent(config.site)}/audio/${encodeURIComponent(call.number)}`;
+  return `${path}/${encodeURIComponent(call.counter)}.wav?languages=${languages.join(",")}`;
+}
+
+/** Play one call's gong and speech; resolves when it ended, failed or sound is blocked. */
+function playAnnouncement(call) {
+  const record = { number: call.number, counter: call.counter, seq: call.seq, url: audioUrl(call) };
+  announced.push(record);
+  if (!soundAllowed) {
+    record.skipped = "sound off";
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const audio = new Audio(record.url);
+    const finish = (outcome) => {
+      record.outcome = record.outcome || outcome;
+      record.endedAt = Date.now();
+      clearTimeout(guard);
+      resolve();
+    };
+    // A clip that never ends (broken device) must not hold up the calls behind it.
+    const guard = setTimeout(() => finish("timeout"), 60000);
+    audio.addEventListener("ended", () => finish("ended"), { once: true });
+    audio.addEventListener("error", () => finish("error"), { once: true });
+    audio.addEventListener("playing", () => { record.startedAt = Date.now(); }, { once: true });
+    audio.play().catch((error) => {
+      if (error.name === "NotAllowedError") $("sound-off").hidden = false;
+      finish(error.name);
+    });
+  });
+}
+
+function setOnline(online) {
+  $("offline").hidden = online;
+  document.body.dataset.online = String(online);
+}
+
+function handle(message) {
+  if (message.type === "snapshot") {
+    state.applySnapshot(message);
+    renderLines();
+    renderCalls();
+    renders.push({ seq: message.seq, snapshot: true, at: Date.now() });
+    setOnline(true);
+    attempt = 0;
+    return;
+  }
+  const result = state.applyEvent(message);
+  if (result.gap && socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: "resync" }));
+  }
+  if (!result.changed) return;
+  if (message.type === "queue.changed") {
+    renderLines();
+    return;
+  }
+  // The screen first, then the gong and the spoken call.
+  renderCalls();
+  for (const call of result.fresh) {
+    renders.push({ seq: call.seq, number: call.number, counter: call.counter, at: Date.now() });
+    flash();
+    queue.push(call);
+  }
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  socket = new WebSocket(`${scheme}//${location.host}/ws/sites/${encodeURIComponent(config.site)}/display`);
+  socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
+  socket.addEventListener("close", () => {
+    socket = null;
+    setOnline(false);
+    setTimeout(connect, backoff(attempt++));
+  });
+}
+
+/** A dropped network can leave a socket open for minutes: check the server now and then. */
+function startWatchdog() {
+  clearInterval(watchdog);
+  watchdog = setInterval(async () => {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    try {
+      const response = await fetch("/api/v1/health", { cache: "no-store", signal: AbortSignal.timeout(5000) });
+      if (!response.ok) throw new Error(String(response.status));
+    } catch {
+      socket.close();
+    }
+  }, 15000);
+}
+
+function tick() {
+  const zone = (state.site && state.site.timezone) || undefined;
+  $("clock").textContent = new Intl.DateTimeFormat(languages[0], {
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone,
+  }).format(new Date());
+}
+
+$("sound-off").addEventListener("click", () => {
+  soundAllowed = true;
+  $("sound-off").hidden = true;
+  new Audio().play().catch(() => {});
+});
+addEventListener("resize", fitNumber);
+translateStatic();
+setOnline(false);
+tick();
+setInterval(tick, 1000);
+renderCalls();
+connect();
+startWatchdog();

@@ -1,0 +1,86 @@
+"""Announcement audio for browser displays: gong plus speech, rendered by the hardware layer, cached."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from aufruf.i18n import normalise_language
+from hardware.audio import Announcer
+from hardware.messages import catalog as hardware_catalog
+
+NUMBER = re.compile(r"^[A-Z]{1,3}\d{1,5}$")
+COUNTER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+MAX_LANGUAGES = 6
+
+
+class BadAudioRequest(ValueError):
+    """A number, counter or language list that cannot be announced."""
+
+
+def spoken_languages(raw: str | None, default: Sequence[str]) -> tuple[str, ...]:
+    """Parse `de,en` into languages that have an announcement text, without repeats."""
+    wanted = [normalise_language(part) for part in (raw or "").split(",") if part.strip()]
+    known = set(hardware_catalog().languages)
+    result: list[str] = []
+    for language in wanted or [normalise_language(lang) for lang in default]:
+        if language not in known:
+            raise BadAudioRequest(f"no announcement text for language '{language}'")
+        if language not in result:
+            result.append(language)
+    if not result or len(result) > MAX_LANGUAGES:
+        raise BadAudioRequest(f"between 1 and {MAX_LANGUAGES} languages, please")
+    return tuple(result)
+
+
+def check_call(number: str, counter: str) -> None:
+    """Refuse anything that does not look like a ticket number and a counter id."""
+    if not NUMBER.match(number):
+        raise BadAudioRequest(f"'{number}' is not a ticket number")
+    if not COUNTER.match(counter):
+        raise BadAudioRequest(f"'{counter}' is not a counter id")
+
+
+class AnnouncementCache:
+    """Renders one WAV per (number, counter, languages) once and keeps the latest ones in memory."""
+
+    def __init__(self, announcer: Announcer | None = None, *, size: int = 128) -> None:
+        self._announcer = announcer
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, tuple[str, ...]], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        # Rendering is serialised: concurrent requests for one call then render it only once.
+        self._render_lock = threading.Lock()
+
+    @property
+    def announcer(self) -> Announcer:
+        """The hardware layer's announcer, created on first use (espeak-ng lookup)."""
+        if self._announcer is None:
+            self._announcer = Announcer()
+        return self._announcer
+
+    def _get(self, key: tuple[str, str, tuple[str, ...]]) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def wav(self, number: str, counter: str, languages: Sequence[str]) -> bytes:
+        """Gong, then the announcement in each language in turn, as one WAV."""
+        key = (number, counter, tuple(languages))
+        cached = self._get(key)
+        if cached is not None:
+            return cached
+        with self._render_lock:
+            cached = self._get(key)
+            if cached is not None:
+                return cached
+            data = self.announcer.call_audio(number, counter, list(languages))
+            with self._lock:
+                self._items[key] = data
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+            return data
