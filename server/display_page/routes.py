@@ -69,7 +69,7 @@ def display_page(site: str, request: Request, context: ContextDep) -> HTMLRespon
     html = templates.get_template("display.html").render(
         lang=options.primary,
         dir=options.direction,
-        title=f"{messages.text('display.title', options.primary)} – {site_name}",
+        title=f"{messages.text('display.title', options.primary)} · {site_name}",
         config=config,
     )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
