@@ -1,0 +1,1 @@
+"""The waiting-room call display as a PySide6 app (`aufruf display`)."""

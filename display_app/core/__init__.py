@@ -1,0 +1,1 @@
+"""UI-free core of the display: state, announcement queue, sizes and colours."""

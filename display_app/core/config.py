@@ -1,0 +1,57 @@
+"""One display's settings: which server and site, filters, languages, sizing, sound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aufruf.i18n import DEFAULT_LANGUAGES, is_rtl, normalise_language
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """Everything `aufruf display` is told on its command line."""
+
+    server: str = "http://127.0.0.1:8000"
+    site: str = "demo"
+    services: tuple[str, ...] = ()
+    counters: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("de", "en")
+    viewing_distance: float = 6.0
+    diagonal_inches: float | None = None
+    recent: int = 6
+    flash_seconds: float = 6.0
+    ticker: str = ""
+    audio: str = "auto"
+
+    def __post_init__(self) -> None:
+        languages = tuple(dict.fromkeys(normalise_language(lang) for lang in self.languages))
+        unknown = [lang for lang in languages if lang not in DEFAULT_LANGUAGES]
+        if not languages or unknown:
+            raise ValueError(f"languages must be some of {', '.join(DEFAULT_LANGUAGES)}; got {unknown or 'none'}")
+        object.__setattr__(self, "languages", languages)
+        if not 0 < self.viewing_distance <= 50:
+            raise ValueError("the viewing distance must be between 0 and 50 metres")
+        if self.diagonal_inches is not None and not 10 <= self.diagonal_inches <= 200:
+            raise ValueError("the screen diagonal must be between 10 and 200 inches")
+        if not 0 <= self.recent <= 12:
+            raise ValueError("recent must be between 0 and 12")
+
+    @property
+    def primary(self) -> str:
+        """The language of the big labels."""
+        return self.languages[0]
+
+    @property
+    def right_to_left(self) -> bool:
+        """Whether the screen is laid out right to left (primary language Arabic)."""
+        return is_rtl(self.primary)
+
+    @property
+    def min_number_mm(self) -> float:
+        """Legibility rule: 12 mm of character height per metre of viewing distance."""
+        return 12.0 * self.viewing_distance
+
+
+def split_list(raw: str | None) -> tuple[str, ...]:
+    """`"a, b,,c"` → `("a", "b", "c")`."""
+    return tuple(part.strip() for part in (raw or "").split(",") if part.strip())

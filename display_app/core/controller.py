@@ -1,0 +1,85 @@
+"""The display's core object: stream in, state and announcements out, as signals; no widgets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from client.qt import BackgroundCalls
+from display_app.core.announcements import Announcement, AnnouncementQueue, Player
+from display_app.core.config import DisplayConfig
+from display_app.core.state import Call, DisplayState
+from hardware.audio import gong
+
+log = logging.getLogger(__name__)
+
+
+class DisplayController(QObject):
+    """Applies snapshots and events, presents new calls, and queues their announcements."""
+
+    changed = Signal()
+    presented = Signal(object)
+    online_changed = Signal(bool)
+    refused = Signal(str)
+    announcement_started = Signal(object)
+    announcement_finished = Signal(object)
+
+    def __init__(
+        self,
+        config: DisplayConfig,
+        *,
+        player: Player,
+        render: Callable[[Call], list[bytes]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.state = DisplayState(services=config.services, counters=config.counters, keep=config.recent + 1)
+        self.online = False
+        self.render = render
+        self.queue = AnnouncementQueue(
+            player, on_started=self.announcement_started.emit, on_finished=self.announcement_finished.emit
+        )
+        # One worker: clips are rendered in call order, and espeak-ng never competes with itself.
+        self.worker = BackgroundCalls(self, threads=1)
+
+    def on_snapshot(self, message: dict[str, Any]) -> None:
+        """A snapshot sets the screen silently: nothing in it is announced."""
+        self.state.apply_snapshot(message)
+        self.changed.emit()
+
+    def on_event(self, message: dict[str, Any]) -> None:
+        """Update the screen first, then queue the gong and speech of each new call."""
+        outcome = self.state.apply_event(message)
+        if outcome.changed:
+            self.changed.emit()
+        for call in outcome.fresh:
+            self.presented.emit(call)
+            self.announce(call)
+
+    def on_connection(self, online: bool) -> None:
+        """Track the connection for the offline mark."""
+        if online != self.online:
+            self.online = online
+            self.online_changed.emit(online)
+
+    def announce(self, call: Call) -> Announcement:
+        """Queue a call's announcement and render its audio in the background."""
+        announcement = self.queue.push(call)
+
+        def failed(error: Exception) -> None:
+            log.warning("no announcement audio for %s: %s", call.number, error)
+            self.queue.rendered(announcement, [gong()])
+
+        self.worker.submit(lambda: self.render(call), lambda clips: self.queue.rendered(announcement, clips), failed)
+        return announcement
+
+    def attach(self, bridge: Any) -> None:
+        """Listen to a `client.qt.StreamBridge`."""
+        bridge.snapshot.connect(self.on_snapshot)
+        bridge.event.connect(self.on_event)
+        bridge.connection_changed.connect(self.on_connection)
+        bridge.refused.connect(self.refused.emit)

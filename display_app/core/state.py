@@ -1,0 +1,133 @@
+"""Display state: a snapshot sets it silently; only events newer than what was shown are new calls."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+CALL_EVENTS = frozenset({"ticket.called", "ticket.recalled"})
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call on the screen: a number sent to a counter."""
+
+    number: str
+    counter: str
+    counter_name: str
+    service: str
+    recall: bool = False
+    seq: int | None = None
+
+    @classmethod
+    def from_ticket(cls, data: dict[str, Any], *, recall: bool = False, seq: int | None = None) -> Call:
+        """Build from a public ticket (event data or a snapshot's calls)."""
+        return cls(
+            number=str(data["number"]),
+            counter=str(data.get("counter") or ""),
+            counter_name=str(data.get("counter_name") or ""),
+            service=str(data.get("service") or ""),
+            recall=recall or int(data.get("recalls") or 0) > 0,
+            seq=seq,
+        )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One service's waiting line as the display lists it."""
+
+    id: str
+    names: dict[str, str]
+    waiting: int
+    eta_minutes: tuple[int, int] | None
+    open: bool
+
+    def name(self, language: str) -> str:
+        """The service's name in a language, German when it has none."""
+        return self.names.get(language) or self.names.get("de") or self.id
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one event did: calls to present as new, and whether the screen changed."""
+
+    fresh: tuple[Call, ...] = ()
+    changed: bool = False
+
+
+@dataclass
+class DisplayState:
+    """What one display shows, filtered to some services and counters."""
+
+    services: Sequence[str] = ()
+    counters: Sequence[str] = ()
+    keep: int = 7
+    seq: int | None = None
+    site: dict[str, Any] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+
+    def shows(self, call: Call) -> bool:
+        """Whether a call belongs on this display."""
+        if not call.counter:
+            return False
+        if self.services and call.service not in self.services:
+            return False
+        return not (self.counters and call.counter not in self.counters)
+
+    def apply_snapshot(self, message: dict[str, Any]) -> None:
+        """Replace everything from a snapshot; nothing in it is new."""
+        data = message["data"]
+        self.seq = int(message["seq"])
+        self.site = dict(data.get("site") or {})
+        self._set_lines(data.get("services") or [])
+        calls = [Call.from_ticket(t) for t in data.get("calls") or []]
+        self.calls = [c for c in calls if self.shows(c)][: self.keep]
+
+    def apply_event(self, message: dict[str, Any]) -> Outcome:
+        """Apply one event; a call is new only if its seq is newer than anything applied before."""
+        seq = int(message.get("seq", -1))
+        if self.seq is None or seq <= self.seq:
+            return Outcome()
+        self.seq = seq
+        kind = message.get("type")
+        data = message.get("data") or {}
+        if kind in CALL_EVENTS:
+            call = Call.from_ticket(data, recall=kind == "ticket.recalled", seq=seq)
+            if not self.shows(call):
+                return Outcome()
+            self.calls = [call, *(c for c in self.calls if c.number != call.number)][: self.keep]
+            return Outcome(fresh=(call,), changed=True)
+        if kind == "queue.changed":
+            self._set_lines(data.get("services") or [])
+            return Outcome(changed=True)
+        return Outcome()
+
+    def _set_lines(self, services: list[dict[str, Any]]) -> None:
+        self.lines = [
+            Line(
+                id=s["id"],
+                names=dict(s.get("names") or {"de": s.get("name", s["id"])}),
+                waiting=int(s.get("waiting") or 0),
+                eta_minutes=tuple(s["eta_minutes"]) if s.get("eta_minutes") else None,
+                open=bool(s.get("open", True)),
+            )
+            for s in services
+            if not self.services or s["id"] in self.services
+        ]
+
+    @property
+    def current(self) -> Call | None:
+        """The newest call, shown large."""
+        return self.calls[0] if self.calls else None
+
+    @property
+    def recent(self) -> list[Call]:
+        """The calls before the newest one."""
+        return self.calls[1:]
+
+    @property
+    def timezone(self) -> str:
+        """The site's time zone for the clock."""
+        return str(self.site.get("timezone") or "Europe/Berlin")

@@ -1,0 +1,1 @@
+"""Thin widgets that render the display core's state."""
