@@ -106,7 +106,7 @@ class DisplayWindow(QWidget):
 
         self.current_panel = QFrame(self)
         self.current_panel.setObjectName("panel")
-        current = QVBoxLayout(self.current_panel)
+        current = self.current_layout = QVBoxLayout(self.current_panel)
         heads = QHBoxLayout()
         self.number_head = Multilingual(self.current_panel)
         self.counter_head = Multilingual(self.current_panel, align=Qt.AlignmentFlag.AlignTrailing)
@@ -142,7 +142,7 @@ class DisplayWindow(QWidget):
 
         self.recent_panel = QFrame(self)
         self.recent_panel.setObjectName("panel")
-        recent = QVBoxLayout(self.recent_panel)
+        recent = self.recent_layout = QVBoxLayout(self.recent_panel)
         self.recent_head = Multilingual(self.recent_panel)
         recent.addWidget(self.recent_head)
         self.recent_rows = [RecentRow(arrow, self.recent_panel) for _ in range(self.config.recent)]
@@ -252,8 +252,8 @@ class DisplayWindow(QWidget):
         self.grid.setContentsMargins(sizes.margin, sizes.margin, sizes.margin, sizes.margin)
         self.grid.setSpacing(sizes.margin)
         inner = round(sizes.margin * 1.5)
-        for panel in (self.current_panel, self.recent_panel):
-            panel.layout().setContentsMargins(inner, inner, inner, inner)
+        for layout in (self.current_layout, self.recent_layout):
+            layout.setContentsMargins(inner, inner, inner, inner)
         self.site_name.setFont(font(round(sizes.clock * 0.8), bold=True))
         self.clock.setFont(font(sizes.clock, bold=True))
         for head in (self.number_head, self.counter_head, self.recent_head):
