@@ -1,0 +1,1 @@
+"""The clerks' counter app: call, serve and hand over citizens with the keyboard."""

@@ -1,0 +1,330 @@
+"""The counter app's logic without widgets: log in, open a counter, act, follow the live stream."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from client.api import ApiClient, ApiError, ServerUnreachable
+from client.qt import BackgroundCalls, StreamBridge, stream_url
+from counter_app.live import CounterState, Message
+from counter_app.memory import Workstation
+from counter_app.texts import Texts
+from server.counters.schemas import CounterOut
+from server.sites.schemas import ServiceOut
+from server.tickets.schemas import TicketOut
+
+log = logging.getLogger(__name__)
+StreamFactory = Callable[[str, str], StreamBridge]
+# Ticket actions on the current citizen: action name -> API path segment.
+TICKET_ACTIONS = {"recall": "recall", "start": "start", "finish": "finish", "no_show": "no-show", "park": "park"}
+
+
+def bridge_for(url: str, token: str) -> StreamBridge:
+    """The real websocket bridge."""
+    return StreamBridge(url, token=token)
+
+
+class CounterCore(QObject):
+    """One clerk at one counter; every network call runs off the GUI thread."""
+
+    logged_in = Signal(object)  # list[CounterOut]
+    counter_opened = Signal(object)  # CounterOut
+    state_changed = Signal(object)  # CounterState
+    online_changed = Signal(bool)
+    undo_changed = Signal(bool)
+    busy_changed = Signal(bool)
+    # action, succeeded, message for the clerk
+    finished = Signal(str, bool, str)
+
+    def __init__(
+        self,
+        api: ApiClient,
+        *,
+        site: str,
+        texts: Texts,
+        memory: Workstation,
+        memory_path: Path | None = None,
+        undo_seconds: float = 10.0,
+        stream_factory: StreamFactory = bridge_for,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.api = api
+        self.site = site
+        self.t = texts
+        self.memory = memory
+        self.memory_path = memory_path
+        self.undo_seconds = undo_seconds
+        self.stream_factory = stream_factory
+        self.calls = BackgroundCalls(self)
+        self.counters: list[CounterOut] = []
+        self.site_services: list[ServiceOut] = []
+        self.state: CounterState | None = None
+        self.online = False
+        self.busy = False
+        self.username = ""
+        self._bridge: StreamBridge | None = None
+        self._undo_until = 0.0
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._undo_expired)
+
+    # Session -----------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> None:
+        """Log in and load the site's counters and services."""
+
+        def work() -> tuple[list[CounterOut], list[ServiceOut]]:
+            self.api.login(username, password)
+            return self.api.counters(self.site), self.api.services(self.site, language=self.t.language)
+
+        def done(result: tuple[list[CounterOut], list[ServiceOut]]) -> None:
+            self.username = username
+            self.counters, self.site_services = result
+            self.logged_in.emit(self.counters)
+            self.finished.emit("login", True, self.t("logged_in", user=username))
+
+        self._submit("login", work, done, needs_stream=False)
+
+    def open_counter(self, counter_id: str, services: list[str]) -> None:
+        """Take a counter with the services chosen for today, then follow its live stream."""
+
+        def work() -> CounterOut:
+            body = {"services": services}
+            response = self.api.request("PUT", f"/counters/{counter_id}/services", json=body)
+            return CounterOut.model_validate(response.json())
+
+        def done(counter: CounterOut) -> None:
+            self.memory.server, self.memory.site = self.api.base_url, self.site
+            self.memory.username, self.memory.counter, self.memory.services = self.username, counter_id, services
+            if self.memory_path is not None:
+                self.memory.save(self.memory_path)
+            self._follow(counter)
+            self.counter_opened.emit(counter)
+            self.finished.emit("open", True, self.t("counter_opened", counter=counter.name))
+
+        self._submit("open", work, done, needs_stream=False)
+
+    def _follow(self, counter: CounterOut) -> None:
+        self._close_stream()
+        self.state = CounterState(counter_id=counter.id, counter=counter.model_dump(mode="json"))
+        url = stream_url(self.api.base_url, f"/ws/counters/{counter.id}")
+        bridge = self.stream_factory(url, self.api.token or "")
+        bridge.setParent(self)
+        bridge.snapshot.connect(self._on_snapshot)
+        bridge.event.connect(self._on_event)
+        bridge.connection_changed.connect(self._on_connection)
+        bridge.refused.connect(self._on_refused)
+        self._bridge = bridge
+        bridge.start()
+
+    def shutdown(self) -> None:
+        """Stop the stream and wait for calls in flight (on closing the window)."""
+        self._close_stream()
+        self.calls.wait(5000)
+
+    def _close_stream(self) -> None:
+        if self._bridge is not None:
+            self._bridge.stop()
+            self._bridge.setParent(None)
+            self._bridge = None
+
+    # Live stream -------------------------------------------------------------------------
+
+    def _on_snapshot(self, message: Message) -> None:
+        if self.state is not None:
+            self.state.load_snapshot(message.get("data", {}))
+            self.state_changed.emit(self.state)
+
+    def _on_event(self, message: object) -> None:
+        # Only stream messages: the bridge's `event` signal name also catches Qt's own events.
+        if not isinstance(message, dict):
+            return
+        if self.state is not None and self.state.apply(message):
+            self.state_changed.emit(self.state)
+
+    def _on_connection(self, connected: bool) -> None:
+        if connected != self.online:
+            self.online = connected
+            self.online_changed.emit(connected)
+
+    def _on_refused(self, reason: str) -> None:
+        self.finished.emit("stream", False, self.t("stream_refused", reason=reason))
+
+    # Actions -----------------------------------------------------------------------------
+
+    @property
+    def counter_id(self) -> str:
+        """The open counter's id, or '' before one is opened."""
+        return self.state.counter_id if self.state else ""
+
+    def call_next(self) -> None:
+        """Call the most urgent citizen this counter serves."""
+        counter = self.counter_id
+
+        def done(ticket: TicketOut | None) -> None:
+            if ticket is None:
+                self.finished.emit("call_next", True, self.t("nobody_waiting"))
+                return
+            self._open_undo()
+            self.finished.emit("call_next", True, self.t("called", number=ticket.number))
+
+        self._submit("call_next", lambda: self.api.call_next(counter), done)
+
+    def call_number(self, text: str) -> None:
+        """Call a typed number, or the ticket whose QR code (status URL) a scanner typed."""
+        counter, entry = self.counter_id, text.strip()
+        if not entry:
+            self.finished.emit("call_number", False, self.t("number_missing"))
+            return
+
+        def work() -> TicketOut:
+            number = entry.upper()
+            if "/t/" in entry:
+                token = urlparse(entry).path.rstrip("/").rsplit("/", 1)[-1]
+                number = self.api.ticket(token).number
+            return self.api.call(counter, number)
+
+        def done(ticket: TicketOut) -> None:
+            self._open_undo()
+            self.finished.emit("call_number", True, self.t("called", number=ticket.number))
+
+        self._submit("call_number", work, done)
+
+    def ticket_action(self, action: str) -> None:
+        """recall, start, finish, no_show or park the current citizen."""
+        counter, path = self.counter_id, TICKET_ACTIONS[action]
+
+        def done(ticket: TicketOut) -> None:
+            if action != "start":
+                self._close_undo()
+            if action == "recall" and ticket.status == "no_show":
+                self.finished.emit(action, True, self.t("auto_no_show", number=ticket.number))
+                return
+            self.finished.emit(action, True, self.t(f"done_{action}", number=ticket.number))
+
+        self._submit(action, lambda: self.api.act(counter, path), done)
+
+    def transfer(self, service: str, note: str) -> None:
+        """Send the current citizen to another service's line, with an optional note."""
+        counter = self.counter_id
+        names = {s.id: s.name for s in self.site_services}
+
+        def done(ticket: TicketOut) -> None:
+            self._close_undo()
+            self.finished.emit(
+                "transfer", True, self.t("done_transfer", number=ticket.number, service=names.get(service, service))
+            )
+
+        self._submit("transfer", lambda: self.api.transfer(counter, service, note=note.strip() or None), done)
+
+    def toggle_pause(self) -> None:
+        """Pause the counter, or resume it when paused."""
+        counter = self.counter_id
+        pausing = not (self.state is not None and self.state.paused)
+
+        def done(_counter: CounterOut) -> None:
+            self.finished.emit("pause", True, self.t("paused" if pausing else "resumed"))
+
+        self._submit("pause", lambda: self.api.set_paused(counter, pausing), done)
+
+    def undo_call(self) -> None:
+        """Take back the last call within the undo window."""
+        if not self.can_undo:
+            self.finished.emit("undo", False, self.t("undo_unavailable", seconds=int(self.undo_seconds)))
+            return
+        counter = self.counter_id
+
+        def work() -> TicketOut:
+            return TicketOut.model_validate(self.api.request("POST", f"/counters/{counter}/undo-call").json())
+
+        def done(ticket: TicketOut) -> None:
+            self._close_undo()
+            self.finished.emit("undo", True, self.t("done_undo", number=ticket.number))
+
+        self._submit("undo", work, done)
+
+    def alarm(self, note: str = "") -> None:
+        """Alert the supervisors silently."""
+        counter = self.counter_id
+
+        def work() -> Any:
+            return self.api.request("POST", f"/counters/{counter}/alarm", json={"note": note or None}).json()
+
+        self._submit("alarm", work, lambda _alarm: self.finished.emit("alarm", True, self.t("done_alarm")))
+
+    # Undo window -------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether the last call may still be taken back."""
+        return time.monotonic() < self._undo_until
+
+    def _open_undo(self) -> None:
+        self._undo_until = time.monotonic() + self.undo_seconds
+        self._undo_timer.start(int(self.undo_seconds * 1000))
+        self.undo_changed.emit(True)
+
+    def _close_undo(self) -> None:
+        if self._undo_until:
+            self._undo_until = 0.0
+            self._undo_timer.stop()
+            self.undo_changed.emit(False)
+
+    def _undo_expired(self) -> None:
+        self._undo_until = 0.0
+        self.undo_changed.emit(False)
+
+    # Running calls -----------------------------------------------------------------------
+
+    def _submit(
+        self, action: str, work: Callable[[], Any], done: Callable[[Any], None], *, needs_stream: bool = True
+    ) -> None:
+        """Run one call off the GUI thread; refuse at once when offline or when one is in flight."""
+        if needs_stream and not self.counter_id:
+            self.finished.emit(action, False, self.t("no_counter"))
+            return
+        if needs_stream and not self.online:
+            # Refused rather than queued: a call made blindly later could call the wrong citizen.
+            self.finished.emit(action, False, self.t("offline_refused", action=self.t(f"action_{action}")))
+            return
+        if self.busy:
+            self.finished.emit(action, False, self.t("busy"))
+            return
+        self._set_busy(True)
+
+        def on_done(result: Any) -> None:
+            self._set_busy(False)
+            done(result)
+
+        def on_failed(error: Exception) -> None:
+            self._set_busy(False)
+            self.finished.emit(action, False, self.explain(action, error))
+
+        self.calls.submit(work, on_done, on_failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.busy_changed.emit(busy)
+
+    def explain(self, action: str, error: Exception) -> str:
+        """A refusal in plain words: our text for known codes, plus the server's own explanation."""
+        what = self.t(f"action_{action}")
+        if isinstance(error, ServerUnreachable):
+            return self.t("unreachable", action=what)
+        if isinstance(error, ApiError):
+            key = f"error_{error.code}"
+            if error.status == 401 and action != "login":
+                key = "error_session"
+            if self.t.has(key):
+                return f"{self.t(key)} ({error.message})"
+            return self.t("refused", action=what, reason=error.message)
+        log.exception("unexpected failure in %s", action, exc_info=error)
+        return self.t("failed", action=what, reason=str(error))

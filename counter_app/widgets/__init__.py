@@ -1,0 +1,1 @@
+"""Thin Qt widgets of the counter app: they render the core's state and forward input."""
