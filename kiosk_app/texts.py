@@ -1,0 +1,26 @@
+"""The kiosk's citizen-facing texts, from `kiosk_app/locales/{lang}.json`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aufruf.i18n import Catalog, catalog_for
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+
+
+def catalog() -> Catalog:
+    """The kiosk's message catalog, loaded once per process."""
+    return catalog_for(str(LOCALES))
+
+
+def tr(key: str, language: str, /, **values: object) -> str:
+    """Translate one message key into a language (English, then German as fallback)."""
+    return catalog().text(key, language, **values)
+
+
+def people_ahead(language: str, count: int, eta: tuple[int, int] | None) -> str:
+    """'N people ahead of you, about X-Y minutes', with the right form for 0, 1 and more."""
+    low, high = eta or (0, 0)
+    form = "zero" if count == 0 else "one" if count == 1 else "other"
+    return tr(f"ticket.ahead.{form}", language, count=count, low=low, high=high)

@@ -1,0 +1,103 @@
+"""Service choice: one button per service with live waiting figures, or why it is closed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk_app.texts import tr
+from kiosk_app.ui.widgets import CardButton, TouchButton, text_label
+from server.sites.schemas import ServiceOut
+
+
+class HeaderBar(QWidget):
+    """Back button at the reading start (left, or right in Arabic) and the screen's title."""
+
+    back = Signal()
+
+    def __init__(self, touch_px: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.back_button = TouchButton(touch_px)
+        self.back_button.setObjectName("back")
+        self.back_button.setMaximumWidth(touch_px * 5)
+        self.back_button.clicked.connect(self.back.emit)
+        self.title = text_label(object_name="title")
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.back_button)
+        layout.addWidget(self.title, 1)
+
+    def retranslate(self, language: str, title_key: str) -> None:
+        """Texts in the citizen's language."""
+        self.back_button.setText(tr("back", language))
+        self.title.setText(tr(title_key, language))
+
+
+def service_lines(service: ServiceOut, language: str) -> tuple[str, str]:
+    """A service button's name and its figures or closing reason."""
+    name = service.names.get(language) or service.name
+    if not service.open:
+        return name, tr(f"closed.{service.closed_reason or 'closed'}", language)
+    low, high = service.eta_minutes
+    waiting = tr("services.waiting", language, count=service.waiting)
+    return name, f"{waiting} · {tr('services.wait_range', language, low=low, high=high)}"
+
+
+class ServicesScreen(QWidget):
+    """The services of the site in a two-column grid, plus the appointment check-in."""
+
+    back = Signal()
+    service_chosen = Signal(str)
+    check_in = Signal()
+
+    def __init__(self, touch_px: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.touch_px = touch_px
+        self.language = "de"
+        self.services: list[ServiceOut] = []
+        self.buttons: dict[str, CardButton] = {}
+        self.header = HeaderBar(touch_px)
+        self.header.back.connect(self.back.emit)
+        self.printer_notice = text_label(object_name="warning")
+        self.printer_notice.hide()
+        self.grid = QGridLayout()
+        self.appointment = TouchButton(touch_px)
+        self.appointment.setObjectName("appointment")
+        self.appointment.clicked.connect(self.check_in.emit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.printer_notice)
+        layout.addLayout(self.grid, 1)
+        layout.addWidget(self.appointment)
+
+    def set_services(self, services: list[ServiceOut]) -> None:
+        """Rebuild the buttons when the list changes; otherwise only update their texts."""
+        if [s.id for s in services] != [s.id for s in self.services]:
+            for button in self.buttons.values():
+                button.deleteLater()
+            self.buttons = {}
+            for index, service in enumerate(services):
+                button = CardButton(self.touch_px)
+                button.setObjectName(f"service_{service.id}")
+                button.clicked.connect(lambda _=False, sid=service.id: self.service_chosen.emit(sid))
+                self.grid.addWidget(button, index // 2, index % 2)
+                self.buttons[service.id] = button
+        self.services = services
+        self._render()
+
+    def set_printer_ready(self, ready: bool) -> None:
+        """Warn before the choice that the ticket will only be on screen."""
+        self.printer_notice.setVisible(not ready)
+
+    def retranslate(self, language: str) -> None:
+        """Texts in the citizen's language."""
+        self.language = language
+        self.header.retranslate(language, "services.title")
+        self.appointment.setText(tr("services.appointment", language))
+        self.printer_notice.setText(tr("services.printer_notice", language))
+        self._render()
+
+    def _render(self) -> None:
+        for service in self.services:
+            button = self.buttons[service.id]
+            button.set_lines(*service_lines(service, self.language))
+            button.setEnabled(service.open)
