@@ -140,7 +140,7 @@ def call_number(
     assert site is not None
     ticket = session.exec(
         select(Ticket)
-        .join(Service, col(Service.pk) == Ticket.service_pk)
+        .join(Service, col(Service.pk) == Ticket.issued_service_pk)
         .where(
             Ticket.site_id == counter.site_id,
             Service.prefix == prefix,

@@ -15,14 +15,17 @@ class Ticket(SQLModel, table=True):
     """One citizen's place in line; anonymous, known to the citizen only by number and token."""
 
     __table_args__ = (
-        UniqueConstraint("site_id", "service_pk", "business_day", "serial", name="uq_ticket_number"),
+        UniqueConstraint("site_id", "issued_service_pk", "business_day", "serial", name="uq_ticket_number"),
         UniqueConstraint("site_id", "idempotency_key", name="uq_ticket_idempotency"),
         Index("ix_ticket_queue", "site_id", "status", "service_pk", "queued_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: str = Field(foreign_key="site.id", max_length=40)
+    # The line the ticket waits in now; transfers change it, the number stays.
     service_pk: int = Field(foreign_key="service.pk")
+    # The service that handed out the number; with the serial it identifies the number.
+    issued_service_pk: int = Field(foreign_key="service.pk")
     business_day: date = Field(sa_column=Column(Date(), nullable=False))
     serial: int
     number: str = Field(max_length=12)

@@ -50,6 +50,7 @@ def issue_ticket(
     ticket = Ticket(
         site_id=site_id,
         service_pk=service.pk,
+        issued_service_pk=service.pk,
         business_day=day,
         serial=serial,
         number=format_number(service, serial),
