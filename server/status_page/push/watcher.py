@@ -1,0 +1,120 @@
+"""Follows every site's events and sends the push alerts that became due."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
+
+from server.context import AppContext
+from server.events.envelope import Envelope
+from server.events.hub import OVERFLOW
+from server.sites.models import Site
+from server.status_page.push.keys import ensure_push_key, vapid_signer
+from server.status_page.push.sender import Outcome, PushSender, contact_for
+from server.status_page.push.service import Alert, due_alerts, forget, has_subscriptions
+from server.status_page.settings import StatusPageSettings
+
+log = logging.getLogger(__name__)
+
+
+def _relevant(envelope: Envelope) -> bool:
+    """Events that can move a ticket closer to its turn or call it."""
+    return envelope.type == "queue.changed" or envelope.type.startswith("ticket.")
+
+
+class PushWatcher:
+    """One task per site: on each relevant event, claim due alerts and send them."""
+
+    def __init__(self, context: AppContext, settings: StatusPageSettings) -> None:
+        self.context = context
+        self.settings = settings
+        self.sender: PushSender | None = None
+        self.tasks: list[asyncio.Task[None]] = []
+        # Set after each check, so tests and benchmarks can wait for the watcher.
+        self.checked = asyncio.Event()
+
+    async def start(self) -> None:
+        """Make sure the VAPID key exists, then follow every site."""
+        database, clock = self.context.database, self.context.clock
+        key = await run_in_threadpool(lambda: ensure_push_key(database=database, now=clock.now()))
+        self.sender = PushSender(
+            signer=vapid_signer(key),
+            contact=contact_for(
+                configured=self.settings.push_contact, public_url=self.context.settings.public_url
+            ),
+            timeout=self.settings.push_timeout_seconds,
+        )
+
+        def site_ids() -> list[str]:
+            with database.transaction() as session:
+                return list(session.exec(select(Site.id).order_by(col(Site.id))).all())
+
+        for site in await run_in_threadpool(site_ids):
+            self.tasks.append(asyncio.create_task(self._follow(site), name=f"push-{site}"))
+
+    async def stop(self) -> None:
+        """Cancel the site tasks."""
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
+
+    async def _follow(self, site: str) -> None:
+        """Listen to a site; resubscribe after an overflow; never let one failure end the task."""
+        while True:
+            subscriber = await self.context.hub.subscribe(site)
+            try:
+                await self.check(site)  # catch up on anything missed while not listening
+                while True:
+                    item = await subscriber.queue.get()
+                    if item is OVERFLOW:
+                        break
+                    relevant = isinstance(item, Envelope) and _relevant(item)
+                    # Coalesce a burst of events into one check.
+                    while not subscriber.queue.empty():
+                        extra = subscriber.queue.get_nowait()
+                        if extra is OVERFLOW:
+                            break
+                        relevant = relevant or (isinstance(extra, Envelope) and _relevant(extra))
+                    if relevant:
+                        await self.check(site)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("push alerts for site %s failed; listening again", site)
+            finally:
+                self.context.hub.unsubscribe(subscriber)
+
+    async def check(self, site: str) -> None:
+        """Claim the site's due alerts and send them."""
+        database, now = self.context.database, self.context.clock.now()
+
+        def claim() -> list[Alert]:
+            with database.transaction() as session:
+                if not has_subscriptions(session=session, site_id=site):
+                    return []
+                return due_alerts(session=session, site_id=site, now=now)
+
+        try:
+            for alert in await run_in_threadpool(claim):
+                await self._deliver(alert)
+        finally:
+            self.checked.set()
+
+    async def _deliver(self, alert: Alert) -> None:
+        """Send one alert and forget subscriptions the push service no longer knows."""
+        assert self.sender is not None
+        outcome = await run_in_threadpool(self.sender.send, alert)
+        if outcome is Outcome.gone:
+
+            def drop() -> None:
+                with self.context.database.transaction() as session:
+                    forget(session=session, subscription_id=alert.subscription_id)
+
+            await run_in_threadpool(drop)

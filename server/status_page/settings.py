@@ -1,0 +1,74 @@
+"""Settings of the citizen status page: rate limits and Web Push, read from `AUFRUF_STATUS_*`."""
+
+from __future__ import annotations
+
+from limits import RateLimitItem, parse
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The push services of current browsers; a subscription naming any other host is refused so
+# that the server cannot be made to post to arbitrary addresses.
+KNOWN_PUSH_HOSTS = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "push.services.mozilla.com",
+    "notify.windows.com",
+    "push.apple.com",
+)
+
+
+class StatusPageSettings(BaseSettings):
+    """Limits for the public ticket endpoints and where push notifications may go."""
+
+    model_config = SettingsConfigDict(env_prefix="AUFRUF_STATUS_", extra="forbid")
+
+    rate_limit: str = Field(
+        default="600/minute",
+        description="Requests per client address to /t/…, /api/v1/tickets/… and /ws/tickets/…",
+    )
+    miss_limit: str = Field(
+        default="30 per 10 minutes",
+        description="Unknown-token answers per client address before it is refused altogether",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://", description="`limits` storage URL; redis://host:port to share across workers"
+    )
+    push_hosts: tuple[str, ...] = Field(
+        default=KNOWN_PUSH_HOSTS, description="Host names (or domain suffixes) push endpoints may use"
+    )
+    push_allow_http: bool = Field(
+        default=False, description="Accept plain-http push endpoints (tests with a local push service)"
+    )
+    push_contact: str = Field(
+        default="", description="VAPID `sub` claim (mailto: or https: URL); defaults to the public URL"
+    )
+    push_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    poll_seconds: float = Field(
+        default=15.0, ge=0.5, le=300, description="How often the page polls while its websocket is down"
+    )
+
+    @field_validator("rate_limit", "miss_limit")
+    @classmethod
+    def _parsable(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError as error:
+            raise ValueError(f"not a rate limit such as '600/minute': {value!r}") from error
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("rate_limit_storage must be memory:// or redis://host:port/db")
+        return value
+
+    @property
+    def request_limit(self) -> RateLimitItem:
+        """The parsed per-address request limit."""
+        return parse(self.rate_limit)
+
+    @property
+    def unknown_token_limit(self) -> RateLimitItem:
+        """The parsed per-address limit on unknown-token answers."""
+        return parse(self.miss_limit)

@@ -1,0 +1,314 @@
+/* Status page: follows the ticket live, alerts before the turn, gives the ticket up on request. */
+(function () {
+  "use strict";
+  var stateNode = document.getElementById("aufruf-state");
+  if (!stateNode || !window.JSON) { return; }
+  var S = JSON.parse(stateNode.textContent);
+  var T = S.messages;
+  var ticket = S.ticket;
+  var token = S.token;
+  var apiUrl = "/api/v1/tickets/" + encodeURIComponent(token);
+  var CANCELLABLE = { waiting: 1, called: 1, parked: 1 };
+  var POLL_MS = Math.max(500, (S.pollSeconds || 15) * 1000);
+  var socket = null, lastSeq = -1, resyncing = false, retries = 0;
+  var pollTimer = null, reconnectTimer = null, audio = null, stopped = false;
+  var alerted = readAlerted();
+
+  function $(id) { return document.getElementById(id); }
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (all, name) {
+      return values[name] === undefined || values[name] === null ? "" : String(values[name]);
+    });
+  }
+  function show(id, visible) { $(id).hidden = !visible; }
+
+  // ---- rendering -------------------------------------------------------------------------
+  function serviceName() {
+    var names = (S.serviceNames || {})[ticket.service] || {};
+    return names[S.lang] || names.en || names.de || ticket.service_name;
+  }
+  function waitText() {
+    var eta = ticket.eta_minutes;
+    return eta ? fill(T.wait_range, { lo: eta[0], hi: eta[1] }) : T.wait_unknown;
+  }
+  function render() {
+    var status = ticket.status, values = { counter: ticket.counter };
+    document.body.className = "status-" + status;
+    document.title = ticket.number + " – " + T["status." + status];
+    $("number").textContent = ticket.number;
+    $("service").lastChild.textContent = serviceName();
+    $("status").textContent = T["status." + status];
+    $("ahead").textContent = String(ticket.people_ahead);
+    $("wait").textContent = waitText();
+    show("row-ahead", status === "waiting");
+    show("row-wait", status === "waiting");
+    show("called", status === "called");
+    $("called-counter").textContent = fill(T.called_counter, values);
+    $("message").textContent = fill(T["text." + status], values);
+    show("cancel", !!CANCELLABLE[status]);
+    if (!CANCELLABLE[status]) { show("cancel-confirm", false); }
+  }
+  function setLive(kind) { $("live").textContent = T["live_" + kind]; }
+
+  // ---- state changes ---------------------------------------------------------------------
+  function applyTicket(data) {
+    if (!data || data.id !== ticket.id) { return; }
+    var copy = {};
+    for (var key in data) { if (Object.prototype.hasOwnProperty.call(data, key)) { copy[key] = data[key]; } }
+    ticket = copy;
+    if (ticket.status === "done" || ticket.status === "cancelled") { stop(); }
+    render();
+    checkAlerts();
+  }
+  // Where the ticket stands in its line: the index of its number in the service's line.
+  function applyLines(lines, services) {
+    if (ticket.status !== "waiting" || !lines) { return; }
+    var line = lines[ticket.service] || [];
+    var index = -1;
+    for (var i = 0; i < line.length; i++) { if (line[i] === ticket.number) { index = i; break; } }
+    if (index < 0) { return; }
+    ticket.people_ahead = index;
+    ticket.position = index + 1;
+    for (var j = 0; services && j < services.length; j++) {
+      var service = services[j];
+      if (service.id === ticket.service && service.eta_minutes) {
+        // The line's range is for someone behind all `waiting`; scale it to this place.
+        var share = (index + 0.5) / (service.waiting + 0.5);
+        var low = Math.floor(service.eta_minutes[0] * share);
+        ticket.eta_minutes = [low, Math.max(low + 1, Math.ceil(service.eta_minutes[1] * share))];
+      }
+    }
+    render();
+    checkAlerts();
+  }
+  function applySnapshot(data) {
+    if (data.site) { S.site = { near_turn_alert: data.site.near_turn_alert }; }
+    for (var i = 0; data.services && i < data.services.length; i++) {
+      S.serviceNames[data.services[i].id] = data.services[i].names;
+    }
+    applyTicket(data.ticket);
+  }
+  function onEvent(message) {
+    if (message.type === "snapshot") {
+      lastSeq = message.seq; resyncing = false;
+      applySnapshot(message.data || {});
+      return;
+    }
+    if (resyncing || typeof message.seq !== "number" || message.seq <= lastSeq) { return; }
+    if (lastSeq >= 0 && message.seq > lastSeq + 1) {
+      // A gap: ask for a fresh snapshot and ignore events until it comes.
+      resyncing = true;
+      if (socket) { socket.send(JSON.stringify({ type: "resync" })); }
+      return;
+    }
+    lastSeq = message.seq;
+    if (message.type === "queue.changed") {
+      applyLines(message.data.lines, message.data.services);
+    } else if (message.type.indexOf("ticket.") === 0) {
+      applyTicket(message.data);
+    }
+  }
+
+  // ---- connection: websocket first, polling while it is down ------------------------------
+  function request(method, url, body, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open(method, url, true);
+    xhr.setRequestHeader("Accept", "application/json");
+    if (body) { xhr.setRequestHeader("Content-Type", "application/json"); }
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) { return; }
+      var data = null;
+      try { data = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (error) { data = null; }
+      done(xhr.status, data);
+    };
+    xhr.send(body ? JSON.stringify(body) : null);
+  }
+  function poll() {
+    request("GET", apiUrl, null, function (code, data) {
+      if (code === 200) { applyTicket(data); if (!socket) { setLive("polling"); } }
+      else if (code === 404) { window.location.reload(); }
+    });
+  }
+  function startPolling() {
+    if (pollTimer === null) { poll(); pollTimer = window.setInterval(poll, POLL_MS); }
+  }
+  function stopPolling() {
+    if (pollTimer !== null) { window.clearInterval(pollTimer); pollTimer = null; }
+  }
+  // A finished ticket never changes again: stop listening.
+  function stop() {
+    stopped = true;
+    stopPolling();
+    window.clearTimeout(reconnectTimer);
+    if (socket) { var ws = socket; socket = null; ws.close(); }
+    $("live").textContent = "";
+  }
+  function connect() {
+    if (stopped) { return; }
+    if (!window.WebSocket) { startPolling(); return; }
+    window.clearTimeout(reconnectTimer);
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var ws = new WebSocket(scheme + window.location.host + "/ws/tickets/" + encodeURIComponent(token));
+    socket = ws;
+    ws.onopen = function () { retries = 0; lastSeq = -1; resyncing = false; stopPolling(); setLive("connected"); };
+    ws.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (error) { return; }
+      onEvent(message);
+    };
+    ws.onclose = function () {
+      if (socket !== ws) { return; }
+      socket = null;
+      if (stopped) { return; }
+      setLive("offline");
+      startPolling();
+      // Back off 1, 2, 4 … 30 s with jitter, so a restarted server is not stormed.
+      var delay = Math.min(30000, 1000 * Math.pow(2, retries)) * (0.75 + Math.random() / 2);
+      retries = Math.min(retries + 1, 5);
+      reconnectTimer = window.setTimeout(connect, delay);
+    };
+  }
+
+  // ---- alerts: vibration, sound, notification --------------------------------------------
+  function readAlerted() {
+    try { return JSON.parse(window.sessionStorage.getItem("aufruf-alerts-" + ticket.id) || "{}"); }
+    catch (error) { return {}; }
+  }
+  function remember(key) {
+    alerted[key] = 1;
+    try { window.sessionStorage.setItem("aufruf-alerts-" + ticket.id, JSON.stringify(alerted)); } catch (error) { /* private mode */ }
+  }
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) { try { audio = new Context(); } catch (error) { audio = null; } }
+    if (audio && audio.state === "suspended" && audio.resume) { audio.resume(); }
+  }
+  function beep(count) {
+    unlockAudio();
+    if (!audio) { return; }
+    for (var i = 0; i < count; i++) {
+      var start = audio.currentTime + i * 0.35, tone = audio.createOscillator(), gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.0001, start);
+      gain.gain.exponentialRampToValueAtTime(0.4, start + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.25);
+      tone.connect(gain); gain.connect(audio.destination);
+      tone.start(start); tone.stop(start + 0.3);
+    }
+  }
+  function notify(title, body, kind) {
+    if (!("Notification" in window) || window.Notification.permission !== "granted") { return; }
+    var options = { body: body, tag: "aufruf-" + ticket.number, lang: S.lang, dir: document.documentElement.dir, renotify: true };
+    try {
+      new window.Notification(title, options);
+    } catch (error) {
+      // Android browsers only show notifications through the service worker.
+      if (navigator.serviceWorker) {
+        navigator.serviceWorker.getRegistration("/t/").then(function (registration) {
+          if (registration) { registration.showNotification(title, options); }
+        });
+      }
+    }
+  }
+  function fire(kind) {
+    var called = kind === "called";
+    var title = ticket.number + ": " + (called ? T.called_heading : T.near_title);
+    var body = called ? fill(T.called_counter, { counter: ticket.counter }) : T.near_text;
+    $("announce").textContent = title + " – " + body;
+    if (navigator.vibrate) { navigator.vibrate(called ? [400, 150, 400, 150, 400] : [300, 100, 300]); }
+    beep(called ? 3 : 2);
+    notify(title, body, kind);
+    var root = document.documentElement;
+    root.setAttribute("data-alerts", ((root.getAttribute("data-alerts") || "") + " " + kind).trim());
+  }
+  function checkAlerts() {
+    if (ticket.status === "called") {
+      var key = "called:" + ticket.called_at + ":" + ticket.recalls;
+      if (!alerted[key]) { remember(key); fire("called"); }
+    } else if (ticket.status === "waiting" && ticket.people_ahead <= S.site.near_turn_alert) {
+      if (!alerted.near) { remember("near"); fire("near"); }
+    } else {
+      $("announce").textContent = "";
+    }
+  }
+
+  // ---- Web Push: alerts with the browser in the background --------------------------------
+  function keyBytes(base64) {
+    var text = window.atob((base64 + "===".slice((base64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/"));
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    return bytes;
+  }
+  function subscribePush() {
+    if (!S.vapid || !navigator.serviceWorker || !window.PushManager) { return; }
+    navigator.serviceWorker.register("/t/sw.js", { scope: "/t/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      return registration.pushManager.getSubscription().then(function (existing) {
+        return existing || registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(S.vapid) });
+      });
+    }).then(function (subscription) {
+      request("PUT", apiUrl + "/push", { subscription: subscription.toJSON(), language: S.lang }, function () {});
+    }).catch(function () { /* no push service reachable: the open page still alerts */ });
+  }
+  function showAlertState() {
+    var permission = "Notification" in window ? window.Notification.permission : "unsupported";
+    show("alerts-button", permission === "default");
+    $("alerts-state").textContent = permission === "granted" ? T.alerts_on : permission === "denied" ? T.alerts_denied : "";
+  }
+  function enableAlerts() {
+    unlockAudio();
+    if (!("Notification" in window)) { showAlertState(); return; }
+    var answered = function () { showAlertState(); if (window.Notification.permission === "granted") { subscribePush(); } };
+    var pending = window.Notification.requestPermission(answered);
+    if (pending && pending.then) { pending.then(answered); }
+  }
+
+  // ---- giving the ticket up ---------------------------------------------------------------
+  function askCancel(event) {
+    event.preventDefault();
+    show("cancel-link", false);
+    show("cancel-confirm", true);
+    $("cancel-error").textContent = "";
+    $("cancel-question").focus();
+  }
+  function keepTicket() {
+    show("cancel-confirm", false);
+    show("cancel-link", true);
+    $("cancel-link").focus();
+  }
+  function confirmCancel() {
+    $("cancel-yes").disabled = true;
+    request("DELETE", apiUrl, null, function (code, data) {
+      $("cancel-yes").disabled = false;
+      if (code === 200 && data) {
+        show("cancel-confirm", false);
+        show("cancel-link", true);
+        applyTicket(data);
+        $("message").focus();
+      } else {
+        $("cancel-error").textContent = T.cancel_failed;
+      }
+    });
+  }
+
+  // ---- start ------------------------------------------------------------------------------
+  $("cancel-link").addEventListener("click", askCancel);
+  $("cancel-no").addEventListener("click", keepTicket);
+  $("cancel-yes").addEventListener("click", confirmCancel);
+  if ("Notification" in window || navigator.vibrate || window.AudioContext) {
+    show("alerts", true);
+    $("alerts-button").addEventListener("click", enableAlerts);
+    showAlertState();
+    if ("Notification" in window && window.Notification.permission === "granted") { subscribePush(); }
+  }
+  // Browsers only allow sound after a touch: any touch on the page unlocks it.
+  document.addEventListener("click", unlockAudio, { once: true });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && !socket && !stopped) { connect(); }
+  });
+  render();
+  checkAlerts();
+  if (ticket.status === "done" || ticket.status === "cancelled") { stop(); } else { connect(); }
+  window.aufrufStatus = { state: function () { return ticket; } };
+}());

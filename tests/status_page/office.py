@@ -1,0 +1,49 @@
+"""Drawing and calling tickets as a kiosk and a clerk do, for the status page tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.support.live_server import LiveServer
+
+
+class Office:
+    """A kiosk and a logged-in clerk against a live server."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.clerk = server.clerk_headers()
+
+    def draw(self, service: str = "anmeldung", language: str = "de") -> dict[str, Any]:
+        """Draw a ticket; the holder's view with token and status URL."""
+        response = httpx.post(
+            self.server.api("/sites/demo/tickets"),
+            json={"service": service, "language": language},
+            headers=self.server.kiosk_headers,
+        )
+        response.raise_for_status()
+        return dict(response.json())
+
+    def call_next(self, counter: str) -> dict[str, Any]:
+        """Finish whatever the counter has, then call its next ticket."""
+        httpx.post(self.server.api(f"/counters/{counter}/finish"), headers=self.clerk)
+        response = httpx.post(self.server.api(f"/counters/{counter}/call-next"), headers=self.clerk)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def call(self, counter: str, number: str) -> dict[str, Any]:
+        """Finish whatever the counter has, then call a given number."""
+        httpx.post(self.server.api(f"/counters/{counter}/finish"), headers=self.clerk)
+        response = httpx.post(
+            self.server.api(f"/counters/{counter}/call"), json={"number": number}, headers=self.clerk
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def status(self, token: str) -> str:
+        """The ticket's status as the API reports it."""
+        response = httpx.get(self.server.api(f"/tickets/{token}"))
+        response.raise_for_status()
+        return str(response.json()["status"])
