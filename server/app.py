@@ -28,7 +28,7 @@ from server.office.schema import OfficeConfig
 from server.settings import Settings
 from server.sites.routes import router as sites_router
 from server.stats.routes import router as stats_router
-from server.status_page.routes import router as status_page_router
+from server.status_page import install_status_page
 from server.tickets.routes import router as tickets_router
 
 API_PREFIX = "/api/v1"
@@ -100,6 +100,6 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(websocket_router)
     app.include_router(supervisor_ws_router)
-    app.include_router(status_page_router)
+    install_status_page(app)
     app.include_router(display_page_router)
     return app
