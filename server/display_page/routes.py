@@ -55,7 +55,7 @@ def display_page(site: str, request: Request, context: ContextDep) -> HTMLRespon
     try:
         options = options_from_query(dict(request.query_params))
     except ValidationError as error:
-        raise HTTPException(status_code=422, detail=error.errors(include_url=False)) from None
+        raise HTTPException(status_code=422, detail=error.errors(include_url=False, include_context=False)) from None
     messages = catalog()
     config: dict[str, Any] = {
         "site": site,

@@ -1,0 +1,65 @@
+"""The display page's HTTP side: the page, its options, and the announcement audio."""
+
+from __future__ import annotations
+
+import httpx
+
+from hardware.audio import duration, rms
+from server.display_page.options import options_from_query
+from tests.display_page.calls import Office
+from tests.support.live_server import LiveServer
+
+
+def test_page_is_served_for_a_known_site_only(live_server: LiveServer) -> None:
+    page = httpx.get(f"{live_server.url}/display/demo")
+    assert page.status_code == 200
+    assert '<html lang="de" dir="ltr">' in page.text
+    assert "/display/assets/display.js" in page.text
+    assert httpx.get(f"{live_server.url}/display/nowhere").status_code == 404
+    assert httpx.get(f"{live_server.url}/display/assets/routes.py").status_code == 404
+    script = httpx.get(f"{live_server.url}/display/assets/display-core.js")
+    assert script.status_code == 200 and "AnnouncementQueue" in script.text
+
+
+def test_bad_options_are_refused(live_server: LiveServer) -> None:
+    for query in ("languages=xx", "distance=-1", "services=Bad%20Id", "recent=99"):
+        assert httpx.get(f"{live_server.url}/display/demo?{query}").status_code == 422, query
+
+
+def test_options_from_query() -> None:
+    options = options_from_query(
+        {"services": "kfz, abholung", "counters": "6,7", "languages": "AR,de,ar", "distance": "10", "sound": "off"}
+    )
+    assert options.services == ["kfz", "abholung"]
+    assert options.counters == ["6", "7"]
+    assert options.languages == ["ar", "de"]
+    assert options.direction == "rtl"
+    assert options.min_number_mm == 120
+    assert options.sound is False
+
+
+def test_announcement_audio_is_served_cached_and_audible(live_server: LiveServer) -> None:
+    office = Office(live_server)
+    number = office.draw()
+    office.call_next("2")
+    url = f"{live_server.url}/display/demo/audio/{number}/2.wav"
+    german = httpx.get(url, params={"languages": "de"}, timeout=30)
+    assert german.status_code == 200
+    assert german.headers["content-type"] == "audio/wav"
+    assert "max-age" in german.headers["cache-control"]
+    assert rms(german.content) > 500
+    both = httpx.get(url, params={"languages": "de,en"}, timeout=30)
+    # Gong, then German, then English: longer than gong and German alone.
+    assert duration(both.content) > duration(german.content) + 1.0
+    assert httpx.get(url, params={"languages": "de"}, timeout=30).content == german.content
+
+
+def test_audio_only_for_real_calls(live_server: LiveServer) -> None:
+    office = Office(live_server)
+    number = office.draw()
+    base = f"{live_server.url}/display/demo/audio"
+    assert httpx.get(f"{base}/{number}/2.wav").status_code == 404  # drawn, not called
+    office.call_next("2")
+    assert httpx.get(f"{base}/{number}/3.wav").status_code == 404  # called elsewhere
+    assert httpx.get(f"{base}/not-a-number/2.wav").status_code == 422
+    assert httpx.get(f"{base}/{number}/2.wav", params={"languages": "xx"}).status_code == 422
