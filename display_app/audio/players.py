@@ -80,7 +80,8 @@ class WavFilePlayer(QObject):
         path.write_bytes(clip)
         self.written.append(path)
         delay = round(clip_seconds(clip) * 1000) if self.realtime else 0
-        QTimer.singleShot(delay, done)
+        # Tied to this object: a player deleted with its display never calls back.
+        QTimer.singleShot(delay, self, done)
 
 
 class SilentPlayer(QObject):
@@ -88,7 +89,7 @@ class SilentPlayer(QObject):
 
     def play(self, clip: bytes, done: Callable[[], None]) -> None:
         """Report the clip finished on the next turn of the event loop."""
-        QTimer.singleShot(0, done)
+        QTimer.singleShot(0, self, done)
 
 
 def player_for(spec: str, parent: QObject | None = None) -> Player:

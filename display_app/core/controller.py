@@ -40,6 +40,8 @@ class DisplayController(QObject):
         self.state = DisplayState(services=config.services, counters=config.counters, keep=config.recent + 1)
         self.online = False
         self.render = render
+        if isinstance(player, QObject) and player.parent() is None:
+            player.setParent(self)  # the player's pending callbacks end with the display
         self.queue = AnnouncementQueue(
             player, on_started=self.announcement_started.emit, on_finished=self.announcement_finished.emit
         )

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from display_app.core import theme
 from display_app.core.config import DisplayConfig
 from display_app.core.controller import DisplayController
-from display_app.core.layout import DEFAULT_DIAGONAL_INCHES, Sizes, sizes_for
+from display_app.core.layout import CAP_RATIO, DEFAULT_DIAGONAL_INCHES, Sizes, sizes_for
 from display_app.core.messages import text
 from display_app.core.state import Call, Line
 from display_app.widgets.parts import Multilingual, NumberLabel, font
@@ -288,7 +288,7 @@ class DisplayWindow(QWidget):
         room = self.current_panel.width() * 0.9
         width = QFontMetrics(font(pixels, bold=True)).horizontalAdvance(f"{self.number.text()} → {self.counter.text()}")
         if width > room > 0:
-            minimum = sizes.min_number_cap / 0.73
+            minimum = sizes.min_number_cap / CAP_RATIO
             pixels = max(round(minimum), round(pixels * room / width))
         for label in (self.number, self.counter):
             label.setFont(font(pixels, bold=True))

@@ -124,7 +124,7 @@ def test_layout_scales_and_keeps_contrast(
     # 12 mm per metre at 6 m on a 55-inch screen, as cap height of the number's font.
     min_font = float(page.locator("#current-call").get_attribute("data-min-font-px") or 0)
     px_per_mm = (width**2 + height**2) ** 0.5 / (55 * 25.4)
-    assert min_font == pytest.approx(72 * px_per_mm / 0.73, rel=0.01)
+    assert min_font == pytest.approx(72 * px_per_mm / 0.62, rel=0.01)
     font_px = float(page.locator("#current-number").evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     assert font_px >= min_font
     box = page.locator("#current-call").bounding_box()

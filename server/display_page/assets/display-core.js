@@ -107,7 +107,7 @@ export function backoff(attempt, random = Math.random) {
 }
 
 /** Smallest font size in CSS px whose cap height meets 12 mm per metre of viewing distance. */
-export function minNumberFontPx({ minMm, diagonalInches, width, height, capRatio = 0.73 }) {
+export function minNumberFontPx({ minMm, diagonalInches, width, height, capRatio = 0.62 }) {
   const pxPerMm = Math.hypot(width, height) / (diagonalInches * 25.4);
   return (minMm * pxPerMm) / capRatio;
 }
