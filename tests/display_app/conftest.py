@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from client.qt import StreamBridge, stream_url
 from display_app.audio.players import WavFilePlayer
 from display_app.audio.render import ClipRenderer
+from display_app.core.announcements import AnnouncementQueue
 from display_app.core.config import DisplayConfig
 from display_app.core.controller import DisplayController
 from display_app.widgets.window import DisplayWindow
@@ -54,4 +55,8 @@ def make_display(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., Running
         running.bridge.stop()
         running.controller.worker.wait(30000)
         queue = running.controller.queue
-        qtbot.waitUntil(lambda queue=queue: not queue.busy, timeout=30000)
+
+        def quiet(queue: AnnouncementQueue = queue) -> bool:
+            return not queue.busy
+
+        qtbot.waitUntil(quiet, timeout=30000)
