@@ -65,10 +65,8 @@ def _render(request: Request, name: str, values: dict[str, Any], status_code: in
 def _missing(request: Request, asked: str | None) -> HTMLResponse:
     """The same friendly 404 for unknown, malformed and expired tokens: it reveals nothing."""
     header = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
-    language = next(
-        (lang for lang in (normalise_language(asked or ""), normalise_language(header)) if lang in DEFAULT_LANGUAGES),
-        "de",
-    )
+    candidates = [normalise_language(tag) for tag in (asked, header) if tag]
+    language = next((lang for lang in candidates if lang in DEFAULT_LANGUAGES), "de")
     values = {
         "t": messages(language),
         "lang": language,
@@ -153,3 +151,9 @@ def cancel(token: str, request: Request, context: ContextDep, lang: str | None =
         pass  # already over: the page shows how it ended
     suffix = f"?lang={normalise_language(lang)}" if lang else ""
     return RedirectResponse(f"/t/{token}{suffix}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/t/{anything:path}", response_class=HTMLResponse)
+def unknown_path(anything: str, request: Request, lang: str | None = None) -> HTMLResponse:
+    """Any other address under /t/ gets the same friendly 404 as an unknown token."""
+    return _missing(request, lang)

@@ -51,7 +51,9 @@ def test_called_shows_the_counter_in_large_type_and_alerts(phone: BrowserContext
     office.call_next("2")  # 3 ahead: the demo office alerts at 3
     expect(page.locator("#announce")).to_contain_text("Almost your turn")
     notes = page.evaluate("window.__notifications")
-    assert notes == [{"title": f"{mine['number']}: Almost your turn", "body": "Please come back to the waiting area now."}]
+    assert notes == [
+        {"title": f"{mine['number']}: Almost your turn", "body": "Please come back to the waiting area now."}
+    ]
 
     office.call("3", mine["number"])
     called = page.locator("#called")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import ContextDep
 from server.errors import NotFound
 from server.sites.queue import get_site
 from server.status_page.push.keys import public_key
 from server.status_page.push.service import subscribe, unsubscribe
+from server.status_page.push.watcher import PushWatcher
 from server.status_page.texts import choose_language
 from server.tickets.service import ticket_by_token
 
@@ -54,21 +56,32 @@ def push_key(context: ContextDep) -> PushKeyOut:
 
 
 @router.put("/tickets/{token}/push", status_code=status.HTTP_204_NO_CONTENT)
-def subscribe_ticket(token: str, body: SubscribeIn, context: ContextDep, request: Request) -> Response:
+async def subscribe_ticket(token: str, body: SubscribeIn, context: ContextDep, request: Request) -> Response:
     """Alert this browser when the ticket's turn is near and when it is called."""
-    with context.database.transaction() as session:
-        ticket = ticket_by_token(session=session, token=token)
-        site = get_site(session=session, site_id=ticket.site_id)
-        subscribe(
-            session=session,
-            ticket=ticket,
-            endpoint=body.subscription.endpoint,
-            p256dh=body.subscription.keys.p256dh,
-            auth=body.subscription.keys.auth,
-            language=choose_language(asked=body.language, ticket_language=ticket.language, offered=site.languages),
-            now=context.clock.now(),
-            settings=request.app.state.status_page_settings,
-        )
+    settings = request.app.state.status_page_settings
+
+    def store() -> str:
+        with context.database.transaction() as session:
+            ticket = ticket_by_token(session=session, token=token)
+            site = get_site(session=session, site_id=ticket.site_id)
+            subscribe(
+                session=session,
+                ticket=ticket,
+                endpoint=body.subscription.endpoint,
+                p256dh=body.subscription.keys.p256dh,
+                auth=body.subscription.keys.auth,
+                language=choose_language(
+                    asked=body.language, ticket_language=ticket.language, offered=site.languages
+                ),
+                now=context.clock.now(),
+                settings=settings,
+            )
+            return site.id
+
+    site_id = await run_in_threadpool(store)
+    watcher: PushWatcher | None = getattr(request.app.state, "push_watcher", None)
+    if watcher is not None:
+        watcher.poke(site_id)  # the turn may already be near
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -34,8 +34,7 @@ class PushWatcher:
         self.settings = settings
         self.sender: PushSender | None = None
         self.tasks: list[asyncio.Task[None]] = []
-        # Set after each check, so tests and benchmarks can wait for the watcher.
-        self.checked = asyncio.Event()
+        self.pokes: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Make sure the VAPID key exists, then follow every site."""
@@ -58,7 +57,7 @@ class PushWatcher:
 
     async def stop(self) -> None:
         """Cancel the site tasks."""
-        for task in self.tasks:
+        for task in (*self.tasks, *self.pokes):
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
@@ -91,6 +90,13 @@ class PushWatcher:
             finally:
                 self.context.hub.unsubscribe(subscriber)
 
+    def poke(self, site: str) -> None:
+        """Check a site soon, e.g. right after someone subscribed (call on the event loop)."""
+        task = asyncio.get_running_loop().create_task(self.check(site))
+        # Keep a reference until it finishes, or the task could be collected mid-way.
+        self.pokes.add(task)
+        task.add_done_callback(self.pokes.discard)
+
     async def check(self, site: str) -> None:
         """Claim the site's due alerts and send them."""
         database, now = self.context.database, self.context.clock.now()
@@ -101,13 +107,10 @@ class PushWatcher:
                     return []
                 return due_alerts(session=session, site_id=site, now=now)
 
-        try:
-            for alert in await run_in_threadpool(claim):
-                await self._deliver(alert)
-        finally:
-            self.checked.set()
+        for alert in await run_in_threadpool(claim):
+            await self.deliver(alert)
 
-    async def _deliver(self, alert: Alert) -> None:
+    async def deliver(self, alert: Alert) -> None:
         """Send one alert and forget subscriptions the push service no longer knows."""
         assert self.sender is not None
         outcome = await run_in_threadpool(self.sender.send, alert)
