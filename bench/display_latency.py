@@ -20,8 +20,8 @@ import httpx
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.display_page.calls import Office  # noqa: E402
-from tests.support.live_server import LiveServer, run_live_server  # noqa: E402
+from tests.display_page.calls import Office
+from tests.support.live_server import LiveServer, run_live_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
