@@ -24,6 +24,8 @@ class CounterWindow(QMainWindow):
     def __init__(self, core: CounterCore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.core = core
+        # The window owns the core, so both are deleted together on the GUI thread.
+        core.setParent(self)
         t = core.t
         self.setWindowTitle(t("window_title"))
         central = QWidget()

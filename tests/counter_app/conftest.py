@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from client.api import ApiClient
@@ -69,6 +70,8 @@ def open_clerk(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., Clerk]]:
     for core in cores:
         core.shutdown()
         core.api.close()
+        # Delete on the GUI thread now, rather than whenever (and on whichever thread) Python collects it.
+        shiboken6.delete(core)
 
 
 def draw(server: LiveServer, service: str = "anmeldung") -> dict[str, object]:

@@ -59,14 +59,13 @@ def test_every_action_reaches_the_display_and_the_citizen(
         assert moved["data"]["from_service"] == "anmeldung" and moved["data"]["service"] == "ausweis"
         # Issued before the passport ticket, so it goes ahead of it in its new line.
         assert moved["data"]["issued_at"] == third["issued_at"] and moved["data"]["position"] == 1
-        display.wait_for(
-            lambda m: m["type"] == "queue.changed" and m["data"]["lines"]["ausweis"] == [third["number"], later["number"]]
-        )
+        expected = [third["number"], later["number"]]
+        display.wait_for(lambda m: m["type"] == "queue.changed" and m["data"]["lines"]["ausweis"] == expected)
 
         clerk.ok(core.toggle_pause)
         display.wait_for(event("counter.changed", id="3", status="paused"))
         qtbot.waitUntil(lambda: core.state is not None and core.state.paused)
-        name, ok, text = clerk.do(core.call_next)
+        _, ok, text = clerk.do(core.call_next)
         assert not ok and "pausiert" in text
         clerk.ok(core.toggle_pause)
         display.wait_for(event("counter.changed", id="3", status="open"))
