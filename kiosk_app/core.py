@@ -370,23 +370,20 @@ class KioskCore(QObject):
         self._report_printer(health)
 
     def _report_printer(self, health: PrinterHealth) -> None:
-        self._unreported = health
+        self._unreported = None
         state = SERVER_PRINTER_STATE[health.state]
         detail = (health.detail or health.state.value)[:300]
         api, site = self.api, self.site
 
-        def sent(_: object) -> None:
-            if self._unreported == health:
-                self._unreported = None
-            self.printer_reported.emit(health)
-
         def failed(error: Exception) -> None:
-            # Kept in _unreported: sent again as soon as the server answers.
+            # Sent again as soon as the server answers, unless a newer state came meanwhile.
             log.info("Could not report printer state %s: %s", health.state.value, error)
+            if self.printer_health == health:
+                self._unreported = health
 
         self.calls.submit(
             lambda: api.report_status(site, component="printer", state=state, detail=detail),
-            sent, failed,
+            lambda _: self.printer_reported.emit(health), failed,
         )
 
     def _report(self, component: str, state: str, detail: str) -> None:

@@ -53,8 +53,10 @@ class ConfirmationScreen(QWidget):
         self.done_button.setObjectName("done")
         self.done_button.clicked.connect(self.done.emit)
         facts = QVBoxLayout()
+        facts.addStretch(1)
         for widget in (self.heading, self.number, self.service, self.ahead):
             facts.addWidget(widget)
+        facts.addStretch(1)
         row = QHBoxLayout()
         row.addLayout(facts, 3)
         row.addWidget(self.qr, 2)
@@ -71,7 +73,7 @@ class ConfirmationScreen(QWidget):
         self.number.setText(ticket.number)
         self.service.setText(issued.service_name)
         self.ahead.setText(people_ahead(language, ticket.people_ahead, ticket.eta_minutes))
-        self.qr.setPixmap(qr_pixmap(ticket.status_url or ticket.number))
+        self.qr.setPixmap(qr_pixmap(ticket.status_url or ticket.number, box_pixels=10))
         if issued.printed:
             self.status.setObjectName("")
             self.status.setText(tr("ticket.printed", language))

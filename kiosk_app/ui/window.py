@@ -109,6 +109,8 @@ class KioskWindow(QWidget):
         self._retranslate(core.language)
         self.services.set_services(core.services)
         self.check_in.set_code(core.code)
+        if core.printer_health is not None:
+            self._printer_changed(core.printer_health)
         self._show_screen(core.screen)
 
     def page(self) -> QWidget:

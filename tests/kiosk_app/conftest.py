@@ -61,6 +61,9 @@ def make_core(qtbot: QtBot, printouts: Path) -> Iterator[KioskCore]:
     yield build  # type: ignore[misc]
     for core in cores:
         core.stop()
+        # Qt, not Python's garbage collector, deletes the core once its queued answers are in.
+        with qtbot.waitSignal(core.destroyed, timeout=5_000):
+            core.deleteLater()
 
 
 @pytest.fixture
