@@ -23,9 +23,12 @@ def printer_reports(server_url: str, qtbot: QtBot) -> tuple[StreamBridge, list[d
     """Watch the site's display websocket for printer `device.status` events."""
     bridge = StreamBridge(stream_url(server_url, "/ws/sites/demo/display"))
     seen: list[dict[str, Any]] = []
-    bridge.event.connect(
-        lambda m: seen.append(m["data"]) if m["type"] == "device.status" and m["data"]["component"] == "printer" else None
-    )
+
+    def keep(message: dict[str, Any]) -> None:
+        if message["type"] == "device.status" and message["data"]["component"] == "printer":
+            seen.append(message["data"])
+
+    bridge.event.connect(keep)
     with qtbot.waitSignal(bridge.snapshot, timeout=10_000):
         bridge.start()
     return bridge, seen

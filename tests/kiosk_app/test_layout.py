@@ -103,7 +103,7 @@ def test_waiting_figures_follow_the_event_stream(kiosk: KioskWindow, qtbot: QtBo
     service = kiosk.core.service("abholung")
     assert service is not None
     low, high = service.eta_minutes
-    assert detail.text() == f"Waiting: 2 · about {low}–{high} min"
+    assert detail.text() == "Waiting: 2 · " + tr("services.wait_range", "en", low=low, high=high)
 
 
 @pytest.fixture
