@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 from PySide6.QtWidgets import QApplication
@@ -50,6 +51,8 @@ def run(settings: KioskSettings) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Aufruf Kiosk")
+    # Qt's event loop would keep Python from ever seeing Ctrl-C: let it end the process.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     core = build_core(settings)
     window = KioskWindow(core, large_text=settings.large_text)
     window.setWindowTitle("Aufruf Kiosk")

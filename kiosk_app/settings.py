@@ -15,6 +15,13 @@ from pydantic_settings import (
 )
 
 from aufruf.i18n import DEFAULT_LANGUAGES, normalise_language
+from kiosk_app.texts import catalog
+
+
+def default_languages() -> list[str]:
+    """The six every surface offers, then any language a translation file was added for."""
+    extra = [lang for lang in catalog().languages if lang not in DEFAULT_LANGUAGES]
+    return [*DEFAULT_LANGUAGES, *extra]
 
 
 class ConfigFileError(ValueError):
@@ -31,7 +38,7 @@ class KioskSettings(BaseSettings):
     site: str = Field(min_length=1)
     printer: str | None = Field(default=None, description="Printer URL; none shows tickets on screen only")
     scanner: str | None = Field(default="wedge://", description="Scanner URL; wedge:// reads a keyboard scanner")
-    languages: list[str] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES))
+    languages: list[str] = Field(default_factory=lambda: default_languages())
     header: str = Field(default="", description="First line of every printed ticket")
     windowed: bool = False
     large_text: bool = False
