@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import queue
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -123,7 +124,9 @@ def test_a_subscription_the_push_service_dropped_is_forgotten(
     assert stored.id is not None
     alert = Alert(stored.id, stored.endpoint, stored.p256dh, stored.auth, "near", {"title": "t", "body": "b"})
     watcher: PushWatcher = push_server.app.state.push_watcher
-    asyncio.run(watcher.deliver(alert))
+    # Its own thread and loop: Playwright may own this thread's loop when browser tests ran first.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, watcher.deliver(alert)).result(timeout=30)
     assert push_service.next().path == "/push/gone"
     assert subscriptions(push_server) == []
 
