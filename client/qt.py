@@ -14,7 +14,8 @@ class StreamBridge(QObject):
     """Re-emits an EventStream's callbacks as Qt signals, delivered on the receiver's thread."""
 
     snapshot = Signal(object)
-    event = Signal(object)
+    # Not named "event": that would hide QObject.event(), which Qt calls for every posted event.
+    message = Signal(object)
     connection_changed = Signal(bool)
     refused = Signal(str)
 
@@ -25,7 +26,7 @@ class StreamBridge(QObject):
             url,
             StreamHandlers(
                 on_snapshot=self.snapshot.emit,
-                on_event=self.event.emit,
+                on_event=self.message.emit,
                 on_connection=self.connection_changed.emit,
                 on_refused=self.refused.emit,
             ),

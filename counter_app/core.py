@@ -119,7 +119,7 @@ class CounterCore(QObject):
         bridge = self.stream_factory(url, self.api.token or "")
         bridge.setParent(self)
         bridge.snapshot.connect(self._on_snapshot)
-        bridge.event.connect(self._on_event)
+        bridge.message.connect(self._on_event)
         bridge.connection_changed.connect(self._on_connection)
         bridge.refused.connect(self._on_refused)
         self._bridge = bridge

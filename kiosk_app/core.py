@@ -129,7 +129,7 @@ class KioskCore(QObject):
         self._probe_timer.timeout.connect(self._probe)
         if events is not None:
             events.snapshot.connect(self._on_stream_message)
-            events.event.connect(self._on_stream_message)
+            events.message.connect(self._on_stream_message)
             events.connection_changed.connect(self._on_stream_connection)
 
     # Life cycle

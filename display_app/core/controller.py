@@ -82,6 +82,6 @@ class DisplayController(QObject):
     def attach(self, bridge: Any) -> None:
         """Listen to a `client.qt.StreamBridge`."""
         bridge.snapshot.connect(self.on_snapshot)
-        bridge.event.connect(self.on_event)
+        bridge.message.connect(self.on_event)
         bridge.connection_changed.connect(self.on_connection)
         bridge.refused.connect(self.refused.emit)

@@ -14,7 +14,7 @@ from tests.support.live_server import LiveServer
 def test_bridge_emits_snapshot_and_events_on_the_gui_thread(qtbot: QtBot, live_server: LiveServer) -> None:
     bridge = StreamBridge(stream_url(live_server.url, "/ws/sites/demo/display"))
     received: list[tuple[str, threading.Thread]] = []
-    bridge.event.connect(lambda message: received.append((message["type"], threading.current_thread())))
+    bridge.message.connect(lambda message: received.append((message["type"], threading.current_thread())))
     with qtbot.waitSignal(bridge.snapshot, timeout=10_000):
         bridge.start()
     try:

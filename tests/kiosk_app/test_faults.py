@@ -28,7 +28,7 @@ def printer_reports(server_url: str, qtbot: QtBot) -> tuple[StreamBridge, list[d
         if message["type"] == "device.status" and message["data"]["component"] == "printer":
             seen.append(message["data"])
 
-    bridge.event.connect(keep)
+    bridge.message.connect(keep)
     with qtbot.waitSignal(bridge.snapshot, timeout=10_000):
         bridge.start()
     return bridge, seen

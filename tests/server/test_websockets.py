@@ -1,0 +1,158 @@
+"""Websockets against a real uvicorn: snapshot first, ordered seq, auth, slow clients dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from tests.support.live_server import LiveServer, run_live_server
+
+
+async def _receive(websocket: ClientConnection) -> dict[str, Any]:
+    return dict(json.loads(await asyncio.wait_for(websocket.recv(), timeout=10)))
+
+
+async def _draw(live_server: LiveServer, service: str = "anmeldung") -> dict[str, Any]:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            live_server.api("/sites/demo/tickets"), json={"service": service}, headers=live_server.kiosk_headers
+        )
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def test_the_contract_walk(live_server: LiveServer) -> None:
+    """Kiosk draws → display sees ticket.created → clerk calls → display sees ticket.called → finish."""
+
+    async def walk() -> None:
+        async with connect(f"{live_server.ws_url}/ws/sites/demo/display") as display:
+            snapshot = await _receive(display)
+            assert snapshot["type"] == "snapshot"
+            assert {"site", "services", "lines", "counters", "calls"} <= set(snapshot["data"])
+            ticket = await _draw(live_server)
+            created = await _receive(display)
+            assert (created["type"], created["data"]["number"]) == ("ticket.created", ticket["number"])
+            assert created["seq"] == snapshot["seq"] + 1
+            assert (await _receive(display))["type"] == "queue.changed"
+            assert "token" not in created["data"]
+            async with httpx.AsyncClient(base_url=live_server.api("")) as http:
+                login = await http.post("/auth/login", json={"username": "clerk1", "password": "demo"})
+                clerk = {"Authorization": f"Bearer {login.json()['access_token']}"}
+                await http.post("/counters/3/call-next", headers=clerk)
+                seen = [await _receive(display) for _ in range(3)]
+                called = next(m for m in seen if m["type"] == "ticket.called")
+                assert (called["data"]["number"], called["data"]["counter"]) == (ticket["number"], "3")
+                assert called["data"]["counter_name"] == "Schalter 3"
+                assert [m["seq"] for m in seen] == list(range(created["seq"] + 2, created["seq"] + 5))
+                assert (await http.post("/counters/3/finish", headers=clerk)).json()["status"] == "done"
+                finished = [await _receive(display) for _ in range(2)]
+                assert finished[0]["type"] == "ticket.finished"
+                assert {"seq", "type", "at", "data"} <= set(finished[0])
+
+    asyncio.run(walk())
+
+
+def test_every_stream_starts_with_a_snapshot_and_refuses_strangers(live_server: LiveServer) -> None:
+    async def check() -> None:
+        ticket = await _draw(live_server)
+        async with connect(f"{live_server.ws_url}/ws/tickets/{ticket['token']}") as mine:
+            snapshot = await _receive(mine)
+            assert snapshot["data"]["ticket"]["number"] == ticket["number"]
+            assert snapshot["data"]["ticket"]["token"] == ticket["token"]
+        token = live_server.clerk_headers()["Authorization"].split()[1]
+        async with connect(f"{live_server.ws_url}/ws/counters/2?token={token}") as counter:
+            assert (await _receive(counter))["data"]["counter"]["id"] == "2"
+        async with connect(
+            f"{live_server.ws_url}/ws/counters/2", additional_headers={"Authorization": f"Bearer {token}"}
+        ) as counter:
+            assert (await _receive(counter))["type"] == "snapshot"
+        for path in ("/ws/counters/2", "/ws/counters/2?token=bad", "/ws/tickets/bad", "/ws/sites/nowhere/display"):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(f"{live_server.ws_url}{path}"):
+                    pass
+            assert refused.value.response.status_code == 403
+
+    asyncio.run(check())
+
+
+def test_a_client_asking_to_resync_gets_a_fresh_snapshot(live_server: LiveServer) -> None:
+    async def check() -> None:
+        async with connect(f"{live_server.ws_url}/ws/sites/demo/display") as display:
+            await _receive(display)
+            await _draw(live_server)
+            await _receive(display)
+            await _receive(display)
+            await display.send(json.dumps({"type": "resync"}))
+            fresh = await _receive(display)
+            assert fresh["type"] == "snapshot"
+            assert fresh["data"]["lines"]["anmeldung"] == ["A001"]
+
+    asyncio.run(check())
+
+
+def test_many_events_arrive_in_strict_seq_order(live_server: LiveServer) -> None:
+    async def check() -> None:
+        async with connect(f"{live_server.ws_url}/ws/sites/demo/display") as display:
+            start = (await _receive(display))["seq"]
+            await asyncio.gather(*(_draw(live_server, service) for service in ["kfz", "abholung", "ausweis"] * 10))
+            seqs = [(await _receive(display))["seq"] for _ in range(60)]
+            assert seqs == list(range(start + 1, start + 61))
+
+    asyncio.run(check())
+
+
+def test_a_slow_client_is_dropped_without_delaying_a_fast_one(tmp_path: Path) -> None:
+    """The slow client never reads; the fast one gets every event; the server drops the slow one."""
+
+    async def check(live_server: LiveServer) -> None:
+        hub = live_server.context.hub
+        # A tiny receive window, set before connecting so TCP advertises it from the start.
+        slow_socket = socket.socket()
+        slow_socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow_socket.connect(("127.0.0.1", live_server.port))
+        async with (
+            connect(
+                f"{live_server.ws_url}/ws/sites/demo/display", sock=slow_socket, max_queue=1, ping_interval=None
+            ) as slow,
+            connect(f"{live_server.ws_url}/ws/sites/demo/display") as fast,
+        ):
+            start = (await _receive(fast))["seq"]
+            connected = hub.subscriber_count("demo")
+            seqs: list[int] = []
+            everything_read = asyncio.Event()
+            expected = 0
+
+            async def read_fast() -> None:
+                while True:
+                    seqs.append((await _receive(fast))["seq"])
+                    if expected and len(seqs) >= expected:
+                        everything_read.set()
+
+            reader = asyncio.create_task(read_fast())
+            total = 0
+            while hub.subscriber_count("demo") >= connected and total < 2000:
+                await asyncio.gather(*(_draw(live_server, "anmeldung") for _ in range(20)))
+                total += 20
+            assert hub.subscriber_count("demo") < connected, "the slow client was never dropped"
+            expected = total * 2
+            if len(seqs) < expected:
+                await asyncio.wait_for(everything_read.wait(), timeout=30)
+            reader.cancel()
+            print(f"slow client dropped after {total} tickets")
+            assert seqs == list(range(start + 1, start + 1 + total * 2))
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await slow.recv()
+            # 1013 when the close frame gets through; otherwise the server aborted the stuck connection.
+            assert closed.value.rcvd is None or closed.value.rcvd.code == 1013
+
+    with run_live_server(tmp_path, client_queue_size=8) as live_server:
+        asyncio.run(check(live_server))
