@@ -12,6 +12,6 @@ def test_six_complete_catalogs() -> None:
 
 def test_people_ahead_forms() -> None:
     assert people_ahead("de", 0, (0, 5)) == "Sie sind als Nächstes an der Reihe."
-    assert people_ahead("en", 1, (5, 10)) == "1 person ahead of you, about 5–10 minutes"  # noqa: RUF001
-    assert people_ahead("ru", 4, (12, 20)) == "Перед вами человек: 4, примерно 12–20 минут"  # noqa: RUF001
+    assert people_ahead("en", 1, (5, 10)) == "1 person ahead of you, about 5–10 minutes"
+    assert people_ahead("ru", 4, (12, 20)) == "Перед вами человек: 4, примерно 12–20 минут"
     assert tr("closed.quota_reached", "xx") == tr("closed.quota_reached", "en")  # unknown: English

@@ -44,5 +44,5 @@ def test_the_main_path_and_terminal_states() -> None:
     for action in (TicketAction.call, TicketAction.recall, TicketAction.start, TicketAction.finish):
         status = next_status("A001", status, action)
     assert status is TicketStatus.done
-    assert TERMINAL == {TicketStatus.done, TicketStatus.cancelled}
+    assert {TicketStatus.done, TicketStatus.cancelled} == TERMINAL
     assert len(ILLEGAL) > 30
