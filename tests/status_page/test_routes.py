@@ -34,10 +34,10 @@ def test_page_shows_the_ticket_in_the_kiosk_language(office: Office) -> None:
     html = response.text
     assert '<html lang="tr" dir="ltr">' in html
     assert mine["number"] in html
-    assert "Adres kaydı / değişikliği" in html  # noqa: RUF001
+    assert "Adres kaydı / değişikliği" in html
     assert re.search(r'<dd id="ahead" class="big">2</dd>', html)
     lo, hi = mine["eta_minutes"]
-    assert f"{lo}–{hi} dk." in html  # noqa: RUF001
+    assert f"{lo}–{hi} dk." in html
     state = state_of(html)
     assert state["token"] == mine["token"] and state["site"] == {"near_turn_alert": 3}
 
