@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from tests.counter_app.conftest import Clerk, draw
 from tests.counter_app.watch import event, watching
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, run_live_server
 
 
 def test_every_action_reaches_the_display_and_the_citizen(
@@ -110,3 +111,17 @@ def test_services_for_today_are_set_and_remembered(
     memory = clerk.core.memory
     assert (memory.counter, memory.services, memory.username) == ("2", ["ausweis"], "clerk1")
     assert clerk.core.memory_path is not None and '"ausweis"' in clerk.core.memory_path.read_text()
+
+
+def test_recall_limit_marks_a_no_show_and_says_so(tmp_path: Path, open_clerk: Callable[..., Clerk]) -> None:
+    with run_live_server(tmp_path, max_recalls=1) as server:
+        ticket = draw(server)
+        clerk = open_clerk(server, "3")
+        with watching(f"{server.ws_url}/ws/sites/demo/display") as display:
+            display.snapshot()
+            clerk.ok(clerk.core.call_next)
+            assert "erneut" in clerk.ok(lambda: clerk.core.ticket_action("recall"))
+            text = clerk.ok(lambda: clerk.core.ticket_action("recall"))
+            assert "nicht erschienen" in text and str(ticket["number"]) in text
+            display.wait_for(event("ticket.no_show", number=ticket["number"], reason="recall_limit"))
+        clerk.core.shutdown()
