@@ -143,10 +143,7 @@ class CounterCore(QObject):
             self.state.load_snapshot(message.get("data", {}))
             self.state_changed.emit(self.state)
 
-    def _on_event(self, message: object) -> None:
-        # Only stream messages: the bridge's `event` signal name also catches Qt's own events.
-        if not isinstance(message, dict):
-            return
+    def _on_event(self, message: Message) -> None:
         if self.state is not None and self.state.apply(message):
             self.state_changed.emit(self.state)
 
