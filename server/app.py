@@ -62,11 +62,12 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        context.database.create_schema()
-        if office is not None:
-            with context.database.transaction() as session:
-                apply_office(session=session, office=office)
-        await context.bus.start(context.hub.deliver)
+        with context.database.startup_lock():
+            context.database.create_schema()
+            if office is not None:
+                with context.database.transaction() as session:
+                    apply_office(session=session, office=office)
+        await context.bus.start(context.hub.deliver, on_reconnect=context.hub.catch_up)
         try:
             yield
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import tempfile
 from pathlib import Path
@@ -59,6 +60,9 @@ def lan_address() -> str:
 def run_server(*, host: str, port: int, workers: int, environment: dict[str, str]) -> None:
     """Start uvicorn with the app factory, configured through AUFRUF_* variables."""
     os.environ.update(environment)
+    if os.environ.get("AUFRUF_DEMO") and len(os.environ.get("AUFRUF_SECRET_KEY", "")) < 32:
+        # Workers must share one signing key, so the demo picks it before they start.
+        os.environ["AUFRUF_SECRET_KEY"] = secrets.token_urlsafe(48)
     uvicorn.run(
         "server.main:app_from_env",
         factory=True,
@@ -84,7 +88,7 @@ def serve(
         except ConfigError as error:
             raise _fail(error.report()) from None
     settings = _settings(config_file=config)
-    if workers > 1 and settings.is_sqlite and settings.broadcast_url.startswith("memory"):
+    if workers > 1 and settings.broadcast_url.startswith("memory"):
         raise _fail("Several workers need a shared event bus: set AUFRUF_BROADCAST_URL=redis://…")
     environment = {"AUFRUF_CONFIG_FILE": str(config)} if config else {}
     run_server(host=host, port=port, workers=workers, environment=environment)

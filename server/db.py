@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, SQLModel, create_engine
 
 from server.events.envelope import Envelope
 from server.events.log import OUTBOX
 
 Publisher = Callable[[Envelope], None]
+# Arbitrary but fixed: identifies Aufruf's start-up section among PostgreSQL advisory locks.
+STARTUP_LOCK_KEY = 0x41554652
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -62,6 +65,28 @@ class Database:
         # Commit and publish happen together so one process never reorders its own events.
         self._commit_lock = threading.Lock()
 
+    @contextmanager
+    def startup_lock(self) -> Iterator[None]:
+        """Let one process at a time create tables and write the office, when workers start together."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
+            return
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            yield
+            return
+        with open(f"{path}.startup-lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def create_schema(self) -> None:
         """Create all tables that do not exist yet."""
         import server.models  # noqa: F401  (registers every table)
@@ -69,9 +94,15 @@ class Database:
         SQLModel.metadata.create_all(self.engine)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed at the end, then its events are published."""
+    def transaction(self, *, consistent: bool = False) -> Iterator[Session]:
+        """A session whose work is committed at the end, then its events are published.
+
+        `consistent` gives every query the same view of the database (for snapshots with their seq);
+        SQLite transactions always have that, PostgreSQL needs REPEATABLE READ for it.
+        """
         with Session(self.engine, expire_on_commit=False) as session:
+            if consistent and self.engine.dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             try:
                 yield session
                 with self._commit_lock:

@@ -13,12 +13,14 @@ from server.events.envelope import Envelope
 log = logging.getLogger(__name__)
 Deliver = Callable[[Envelope], None]
 CHANNEL = "aufruf:events"
+RECONNECT_MIN_SECONDS = 0.2
+RECONNECT_MAX_SECONDS = 5.0
 
 
 class EventBus(Protocol):
     """Publishes from any thread; delivers on the event loop."""
 
-    async def start(self, deliver: Deliver) -> None:
+    async def start(self, deliver: Deliver, *, on_reconnect: Callable[[], None] | None = None) -> None:
         """Begin delivering published events to `deliver` on the running loop."""
 
     def publish(self, envelope: Envelope) -> None:
@@ -35,8 +37,8 @@ class MemoryBus:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._deliver: Deliver | None = None
 
-    async def start(self, deliver: Deliver) -> None:
-        """Remember the loop and the receiver."""
+    async def start(self, deliver: Deliver, *, on_reconnect: Callable[[], None] | None = None) -> None:
+        """Remember the loop and the receiver; in one process nothing is ever missed."""
         self._loop = asyncio.get_running_loop()
         self._deliver = deliver
 
@@ -58,32 +60,49 @@ class RedisBus:
         import redis
         import redis.asyncio as aioredis
 
-        self._url = url
-        self._publisher = redis.Redis.from_url(url)
-        self._subscriber = aioredis.Redis.from_url(url)
+        self._publisher = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._subscriber = aioredis.Redis.from_url(url, socket_connect_timeout=2)
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self, deliver: Deliver) -> None:
-        """Subscribe and forward every message to `deliver`."""
-        pubsub = self._subscriber.pubsub()
-        await pubsub.subscribe(CHANNEL)
-        self._task = asyncio.create_task(self._listen(pubsub, deliver))
+    async def start(self, deliver: Deliver, *, on_reconnect: Callable[[], None] | None = None) -> None:
+        """Subscribe and forward every message to `deliver`, resubscribing after an outage."""
+        self._task = asyncio.create_task(self._listen(deliver, on_reconnect or (lambda: None)))
 
-    async def _listen(self, pubsub: object, deliver: Deliver) -> None:
-        async for message in pubsub.listen():  # type: ignore[attr-defined]
-            if message.get("type") != "message":
-                continue
+    async def _listen(self, deliver: Deliver, on_reconnect: Callable[[], None]) -> None:
+        import redis.exceptions
+
+        delay = RECONNECT_MIN_SECONDS
+        first = True
+        while True:
+            pubsub = self._subscriber.pubsub()
             try:
-                deliver(Envelope.from_text(message["data"].decode()))
-            except ValueError:
-                log.warning("dropped a malformed event from the bus")
+                await pubsub.subscribe(CHANNEL)
+                if not first:
+                    log.info("event bus reconnected to Redis")
+                    # Whatever was published while we were away is in the event log.
+                    on_reconnect()
+                first, delay = False, RECONNECT_MIN_SECONDS
+                async for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    try:
+                        deliver(Envelope.from_text(message["data"].decode()))
+                    except ValueError:
+                        log.warning("dropped a malformed event from the bus")
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+                log.warning("lost the connection to Redis; retrying in %.1f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
 
     def publish(self, envelope: Envelope) -> None:
         """Publish synchronously; listeners that miss it fill the gap from the database."""
         try:
             self._publisher.publish(CHANNEL, envelope.text)
         except Exception:  # a Redis outage must not fail the committed request
-            log.exception("could not publish event seq %s to Redis", envelope.seq)
+            log.warning("could not publish event seq %s to Redis; listeners catch up from the log", envelope.seq)
 
     async def stop(self) -> None:
         """Cancel the listener and close connections."""

@@ -55,7 +55,8 @@ class SiteChannel:
     """Ordered delivery for one site."""
 
     last_seq: int
-    inbox: asyncio.Queue[Envelope] = field(default_factory=asyncio.Queue)
+    # None asks the channel to catch up with the event log (after a bus outage).
+    inbox: asyncio.Queue[Envelope | None] = field(default_factory=asyncio.Queue)
     subscribers: set[Subscriber] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
 
@@ -75,6 +76,11 @@ class Hub:
         channel = self._channels.get(envelope.site)
         if channel is not None:
             channel.inbox.put_nowait(envelope)
+
+    def catch_up(self) -> None:
+        """Deliver from the event log whatever the bus may have lost (called on the loop thread)."""
+        for channel in self._channels.values():
+            channel.inbox.put_nowait(None)
 
     async def subscribe(self, site: str) -> Subscriber:
         """Register a subscriber; read its snapshot only after this returns."""
@@ -123,6 +129,11 @@ class Hub:
     async def _run(self, site: str, channel: SiteChannel) -> None:
         while True:
             envelope = await channel.inbox.get()
+            if envelope is None:
+                latest = await run_in_threadpool(self._current_seq, site)
+                for missed in await run_in_threadpool(self._load_gap, site, channel.last_seq, latest + 1):
+                    self._fan_out(channel, missed)
+                continue
             if envelope.seq <= channel.last_seq:
                 continue  # already delivered, e.g. fetched while filling a gap
             if envelope.seq > channel.last_seq + 1:
