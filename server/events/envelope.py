@@ -30,6 +30,10 @@ class EventType(StrEnum):
     # Only on the supervisors' channel, never on a site's public stream.
     counter_alarm = "counter.alarm"
     device_status = "device.status"
+    appointment_booked = "appointment.booked"
+    appointment_cancelled = "appointment.cancelled"
+    appointment_checked_in = "appointment.checked_in"
+    appointment_no_show = "appointment.no_show"
 
 
 class Envelope(BaseModel):
