@@ -14,6 +14,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support.live_server import LiveServer, run_live_server
+from tests.support.run_async import run_async
 
 
 async def _receive(websocket: ClientConnection) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def test_the_contract_walk(live_server: LiveServer) -> None:
                 assert finished[0]["type"] == "ticket.finished"
                 assert {"seq", "type", "at", "data"} <= set(finished[0])
 
-    asyncio.run(walk())
+    run_async(walk())
 
 
 def test_every_stream_starts_with_a_snapshot_and_refuses_strangers(live_server: LiveServer) -> None:
@@ -80,7 +81,7 @@ def test_every_stream_starts_with_a_snapshot_and_refuses_strangers(live_server: 
                     pass
             assert refused.value.response.status_code == 403
 
-    asyncio.run(check())
+    run_async(check())
 
 
 def test_a_client_asking_to_resync_gets_a_fresh_snapshot(live_server: LiveServer) -> None:
@@ -95,7 +96,7 @@ def test_a_client_asking_to_resync_gets_a_fresh_snapshot(live_server: LiveServer
             assert fresh["type"] == "snapshot"
             assert fresh["data"]["lines"]["anmeldung"] == ["A001"]
 
-    asyncio.run(check())
+    run_async(check())
 
 
 def test_many_events_arrive_in_strict_seq_order(live_server: LiveServer) -> None:
@@ -106,7 +107,7 @@ def test_many_events_arrive_in_strict_seq_order(live_server: LiveServer) -> None
             seqs = [(await _receive(display))["seq"] for _ in range(60)]
             assert seqs == list(range(start + 1, start + 61))
 
-    asyncio.run(check())
+    run_async(check())
 
 
 def test_a_slow_client_is_dropped_without_delaying_a_fast_one(tmp_path: Path) -> None:
@@ -155,4 +156,4 @@ def test_a_slow_client_is_dropped_without_delaying_a_fast_one(tmp_path: Path) ->
             assert closed.value.rcvd is None or closed.value.rcvd.code == 1013
 
     with run_live_server(tmp_path, client_queue_size=8) as live_server:
-        asyncio.run(check(live_server))
+        run_async(check(live_server))

@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
 
 from tests.status_page.office import Office
 from tests.support.live_server import LiveServer
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
-]
 
 # Records every notification the page creates, then lets the real constructor run.
 RECORD_NOTIFICATIONS = """
@@ -36,15 +31,6 @@ RECORD_NOTIFICATIONS = """
 def office(live_server: LiveServer) -> Office:
     """A kiosk and a clerk at the demo office."""
     return Office(live_server)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the whole session."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
