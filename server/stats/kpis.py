@@ -1,132 +1,143 @@
-"""Daily key figures of a site, derived from the append-only event log."""
+"""Day and week reports of a site: KPIs per site, service, counter, hour or day, and the staffing plan."""
 
 from __future__ import annotations
 
-import statistics
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from server.events.models import EventRecord
+from server.counters.models import Counter
+from server.sites.models import Service
 from server.sites.queue import get_site
+from server.stats.figures import FigureRow, Figures, figures, row
+from server.stats.periods import bucket_index, day_bounds, hour_buckets, week_days
+from server.stats.staffing import DEFAULT_GOAL, StaffingHour, plan
+from server.stats.timeline import TicketTimeline, open_spans, ticket_timelines
 
 
-@dataclass
-class TicketTimeline:
-    """When one ticket reached each stage."""
-
-    service: str | None = None
-    created: datetime | None = None
-    first_called: datetime | None = None
-    started: datetime | None = None
-    finished: datetime | None = None
-    outcome: str | None = None
-    calls: list[datetime] = field(default_factory=list)
-
-
-class DailyKpis(BaseModel):
-    """A day's figures at one site."""
+class DailyKpis(Figures):
+    """A day's figures at one site, broken down by service, counter and hour, with the staffing plan."""
 
     site: str
     date: date
-    issued: int
-    served: int
-    no_show: int
-    cancelled: int
-    still_open: int
-    no_show_rate: float | None
-    wait_minutes_median: float | None
-    wait_minutes_p90: float | None
-    service_minutes_median: float | None
-    within_target_share: float | None
+    timezone: str
     by_service: dict[str, int]
+    services: list[FigureRow]
+    counters: list[FigureRow]
+    hours: list[FigureRow]
+    staffing: list[StaffingHour]
+    staffing_goal: float
 
 
-def _percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0], 2)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1], 2)
+class WeeklyKpis(Figures):
+    """An ISO week's figures at one site, broken down by day, service and counter."""
+
+    site: str
+    week: str
+    start: date
+    end: date
+    timezone: str
+    days: list[FigureRow]
+    services: list[FigureRow]
+    counters: list[FigureRow]
 
 
-def _day_bounds(zone: str, day: date) -> tuple[datetime, datetime]:
-    """The UTC span of a local calendar day, right across DST switches."""
-    tz = ZoneInfo(zone)
-    start = datetime.combine(day, time(0), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return start, end
+@dataclass(frozen=True)
+class SiteFacts:
+    """What the reports need to know about a site's services and counters."""
+
+    timezone: str
+    targets: dict[str, int]
+    typical: dict[str, float]
+    service_names: dict[str, str]
+    counter_names: dict[str, str]
 
 
-def timelines(*, session: Session, site_id: str, start: datetime, end: datetime) -> dict[int, TicketTimeline]:
-    """Each ticket created in the span, with its stages."""
-    rows = session.exec(
-        select(EventRecord)
-        .where(
-            EventRecord.site_id == site_id,
-            col(EventRecord.ticket_id).is_not(None),
-            EventRecord.at >= start,
-            EventRecord.at < end,
-        )
-        .order_by(col(EventRecord.seq))
-    ).all()
-    lines: dict[int, TicketTimeline] = {}
-    for row in rows:
-        assert row.ticket_id is not None
-        line = lines.setdefault(row.ticket_id, TicketTimeline())
-        line.service = line.service or row.service_key
-        if row.type == "ticket.created":
-            line.created = row.at
-        elif row.type in ("ticket.called", "ticket.recalled"):
-            line.calls.append(row.at)
-            line.first_called = line.first_called or row.at
-        elif row.type == "ticket.serving":
-            line.started = row.at
-        elif row.type in ("ticket.finished", "ticket.no_show", "ticket.cancelled"):
-            line.finished, line.outcome = row.at, row.type.split(".")[1]
-        elif row.type == "ticket.transferred":
-            line.outcome = None
-    return {ticket: line for ticket, line in lines.items() if line.created is not None}
-
-
-def daily_kpis(*, session: Session, site_id: str, day: date, targets: dict[str, int]) -> DailyKpis:
-    """Compute a day's figures; `targets` maps service ids to target waits in minutes."""
+def site_facts(*, session: Session, site_id: str, language: str = "de") -> SiteFacts:
+    """Targets, typical service times and names of a site's services and counters, removed ones included."""
     site = get_site(session=session, site_id=site_id)
-    start, end = _day_bounds(site.timezone, day)
-    lines = timelines(session=session, site_id=site_id, start=start, end=end).values()
-    waits = [
-        (line.first_called - line.created).total_seconds() / 60 for line in lines if line.first_called and line.created
-    ]
-    within = [
-        (line.first_called - line.created).total_seconds() / 60 <= targets.get(line.service or "", 10**6)
-        for line in lines
-        if line.first_called and line.created
-    ]
-    services = [
-        (line.finished - (line.started or line.first_called)).total_seconds() / 60
-        for line in lines
-        if line.outcome == "finished" and line.finished and (line.started or line.first_called)
-    ]
-    outcomes = [line.outcome for line in lines]
-    served, no_show = outcomes.count("finished"), outcomes.count("no_show")
-    by_service: dict[str, int] = {}
+    services = session.exec(select(Service).where(Service.site_id == site_id).order_by(col(Service.position))).all()
+    counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
+    return SiteFacts(
+        timezone=site.timezone,
+        targets={s.key: s.target_wait_minutes for s in services},
+        typical={s.key: s.typical_service_minutes for s in services},
+        service_names={s.key: s.name_in(language) for s in services},
+        counter_names={c.id: c.name for c in counters},
+    )
+
+
+def _grouped(
+    lines: Iterable[TicketTimeline],
+    key: Callable[[TicketTimeline], str | None],
+    order: list[str],
+    names: dict[str, str],
+    targets: dict[str, int],
+) -> list[FigureRow]:
+    """One row per group, known groups first in their configured order."""
+    groups: dict[str, list[TicketTimeline]] = defaultdict(list)
     for line in lines:
-        by_service[line.service or "?"] = by_service.get(line.service or "?", 0) + 1
+        name = key(line)
+        if name is not None:
+            groups[name].append(line)
+    ranked = [name for name in order if name in groups] + sorted(set(groups) - set(order))
+    return [row(name, names.get(name, name), groups[name], targets) for name in ranked]
+
+
+def daily_kpis(
+    *, session: Session, site_id: str, day: date, now: datetime, language: str = "de", goal: float = DEFAULT_GOAL
+) -> DailyKpis:
+    """A local day's report; tickets count on the day they were drawn, even when served after midnight."""
+    facts = site_facts(session=session, site_id=site_id, language=language)
+    start, end = day_bounds(facts.timezone, day)
+    lines = ticket_timelines(session=session, site_id=site_id, start=start, end=end)
+    buckets = hour_buckets(facts.timezone, day)
+    by_hour: dict[int, list[TicketTimeline]] = defaultdict(list)
+    for line in lines:
+        by_hour[bucket_index(start, line.created)].append(line)
+    total = figures(lines, facts.targets)
+    services = _grouped(lines, lambda line: line.service, list(facts.targets), facts.service_names, facts.targets)
     return DailyKpis(
+        **total.model_dump(),
         site=site_id,
         date=day,
-        issued=len(outcomes),
-        served=served,
-        no_show=no_show,
-        cancelled=outcomes.count("cancelled"),
-        still_open=outcomes.count(None),
-        no_show_rate=round(no_show / (served + no_show), 4) if served + no_show else None,
-        wait_minutes_median=round(statistics.median(waits), 2) if waits else None,
-        wait_minutes_p90=_percentile(waits, 0.9),
-        service_minutes_median=round(statistics.median(services), 2) if services else None,
-        within_target_share=round(sum(within) / len(within), 4) if within else None,
-        by_service=by_service,
+        timezone=facts.timezone,
+        by_service={r.key: r.issued for r in services},
+        services=services,
+        counters=_grouped(lines, lambda line: line.counter, list(facts.counter_names), facts.counter_names,
+                          facts.targets),
+        hours=[row(b.label, b.label, by_hour.get(b.index, []), facts.targets) for b in buckets],
+        staffing=plan(
+            buckets=buckets, by_hour=by_hour,
+            spans=open_spans(session=session, site_id=site_id, start=start, end=end, now=now),
+            targets=facts.targets, typical=facts.typical, goal=goal,
+        ),
+        staffing_goal=goal,
+    )
+
+
+def weekly_kpis(*, session: Session, site_id: str, day: date, language: str = "de") -> WeeklyKpis:
+    """The report of the ISO week (Monday to Sunday, local days) containing a day."""
+    facts = site_facts(session=session, site_id=site_id, language=language)
+    days = week_days(day)
+    per_day: list[tuple[date, list[TicketTimeline]]] = []
+    for each in days:
+        start, end = day_bounds(facts.timezone, each)
+        per_day.append((each, ticket_timelines(session=session, site_id=site_id, start=start, end=end)))
+    lines = [line for _, group in per_day for line in group]
+    year, week, _ = days[0].isocalendar()
+    return WeeklyKpis(
+        **figures(lines, facts.targets).model_dump(),
+        site=site_id,
+        week=f"{year}-W{week:02d}",
+        start=days[0],
+        end=days[-1],
+        timezone=facts.timezone,
+        days=[row(each.isoformat(), each.isoformat(), group, facts.targets) for each, group in per_day],
+        services=_grouped(lines, lambda line: line.service, list(facts.targets), facts.service_names, facts.targets),
+        counters=_grouped(lines, lambda line: line.counter, list(facts.counter_names), facts.counter_names,
+                          facts.targets),
     )

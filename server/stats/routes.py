@@ -1,17 +1,41 @@
-"""HTTP routes for supervisors' figures."""
+"""HTTP routes for supervisors' figures: reports, exports and charts."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from server.api.deps import ContextDep, CurrentSupervisor
-from server.sites.hours import business_day
-from server.sites.queue import get_site, site_services
-from server.stats.kpis import DailyKpis, daily_kpis
+from server.stats import charts
+from server.stats.export import filename, kpi_header, kpi_rows, staffing_header, staffing_rows, to_csv, to_xlsx
+from server.stats.kpis import DailyKpis, WeeklyKpis
+from server.stats.service import Period, report
+from server.stats.staffing import DEFAULT_GOAL
 
 router = APIRouter(tags=["statistics"])
+
+DayQuery = Query(default=None, alias="date", description="YYYY-MM-DD (local day at the site), default today")
+GoalQuery = Query(default=DEFAULT_GOAL, gt=0, lt=1, description="share to serve within the target wait")
+Language = Literal["de", "en"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The charts carry pygal's inline style sheet and nothing else.
+SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "Cache-Control": "no-store"}
+
+
+def _load(
+    context: ContextDep, site: str, day: date | None, period: Period, language: str, goal: float = DEFAULT_GOAL
+) -> DailyKpis | WeeklyKpis:
+    with context.database.transaction() as session:
+        return report(
+            session=session, site_id=site, day=day, period=period, now=context.clock.now(), language=language,
+            goal=goal,
+        )
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
 
 
 @router.get("/sites/{site}/stats", response_model=DailyKpis)
@@ -19,12 +43,80 @@ def day_stats(
     site: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = Query(default=None, alias="date", description="YYYY-MM-DD, default today"),
-) -> DailyKpis:
-    """A day's KPIs: tickets, waits, service times, no-shows, share within target."""
-    with context.database.transaction() as session:
-        found = get_site(session=session, site_id=site)
-        targets = {s.key: s.target_wait_minutes for s in site_services(session=session, site_id=site)}
-        return daily_kpis(
-            session=session, site_id=site, day=day or business_day(found, context.clock.now()), targets=targets
-        )
+    day: date | None = DayQuery,
+    goal: float = GoalQuery,
+    lang: Language = "de",
+) -> DailyKpis | WeeklyKpis:
+    """A day's KPIs per site, service, counter and hour, with the staffing plan (Erlang C)."""
+    return _load(context, site, day, Period.day, lang, goal)
+
+
+@router.get("/sites/{site}/stats/week", response_model=WeeklyKpis)
+def week_stats(
+    site: str, context: ContextDep, supervisor: CurrentSupervisor, day: date | None = DayQuery, lang: Language = "de"
+) -> DailyKpis | WeeklyKpis:
+    """The KPIs of the ISO week (Monday to Sunday) containing the date, per day, service and counter."""
+    return _load(context, site, day, Period.week, lang)
+
+
+@router.get("/sites/{site}/stats/export.csv")
+def export_csv(
+    site: str,
+    context: ContextDep,
+    supervisor: CurrentSupervisor,
+    day: date | None = DayQuery,
+    period: Period = Period.day,
+    table: Literal["kpis", "staffing"] = "kpis",
+    goal: float = GoalQuery,
+    lang: Language = "de",
+) -> Response:
+    """The KPI table (or a day's staffing plan) as CSV."""
+    found = _load(context, site, day, period, lang, goal)
+    if table == "staffing":
+        if not isinstance(found, DailyKpis):
+            raise HTTPException(status_code=422, detail="The staffing plan is made per day: use period=day.")
+        body = to_csv(staffing_rows(found), staffing_header(lang))
+    else:
+        body = to_csv(kpi_rows(found, lang), kpi_header(lang))
+    suffix = "-staffing" if table == "staffing" else ""
+    # A byte-order mark so spreadsheet programs read the umlauts as UTF-8.
+    return Response(
+        "\ufeff" + body, media_type="text/csv; charset=utf-8", headers=_attachment(filename(found, "csv", suffix))
+    )
+
+
+@router.get("/sites/{site}/stats/export.xlsx")
+def export_xlsx(
+    site: str,
+    context: ContextDep,
+    supervisor: CurrentSupervisor,
+    day: date | None = DayQuery,
+    period: Period = Period.day,
+    goal: float = GoalQuery,
+    lang: Language = "de",
+) -> Response:
+    """The KPI table and, for a day, the staffing plan as an Excel workbook."""
+    found = _load(context, site, day, period, lang, goal)
+    return Response(to_xlsx(found, lang), media_type=XLSX, headers=_attachment(filename(found, "xlsx")))
+
+
+@router.get("/sites/{site}/stats/charts/{name}.svg")
+def chart(
+    site: str,
+    name: str,
+    context: ContextDep,
+    supervisor: CurrentSupervisor,
+    day: date | None = DayQuery,
+    period: Period = Period.day,
+    goal: float = GoalQuery,
+    lang: Language = "de",
+) -> Response:
+    """A chart of the day (arrivals, waits, staffing) or the week (days, waits) as SVG."""
+    found = _load(context, site, day, period, lang, goal)
+    if isinstance(found, DailyKpis) and name in charts.DAY_CHARTS:
+        svg = charts.DAY_CHARTS[name](found, lang)
+    elif isinstance(found, WeeklyKpis) and name in charts.WEEK_CHARTS:
+        svg = charts.WEEK_CHARTS[name](found, lang)
+    else:
+        raise HTTPException(status_code=404, detail=f"There is no {period.value} chart '{name}'.")
+    return Response(svg, media_type="image/svg+xml", headers=SVG_HEADERS)

@@ -1,0 +1,104 @@
+"""Reports as tables: CSV (one table) and XLSX (a KPI sheet and a staffing sheet)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from server.stats.figures import FigureRow, Figures
+from server.stats.kpis import DailyKpis, WeeklyKpis
+from server.stats.staffing import StaffingHour
+from server.stats.texts import text
+
+FIGURE_COLUMNS: tuple[str, ...] = tuple(Figures.model_fields)
+STAFFING_COLUMNS: tuple[str, ...] = tuple(name for name in StaffingHour.model_fields if name != "start")
+SHARE_COLUMNS = frozenset({"no_show_rate", "within_target_share", "service_level_needed", "service_level_actual"})
+Report = DailyKpis | WeeklyKpis
+Cell = str | int | float | date | None
+
+
+def kpi_header(language: str) -> list[str]:
+    """Titles of the KPI table's columns."""
+    return [text(f"col.{name}", language) for name in ("group", "key", "label", *FIGURE_COLUMNS)]
+
+
+def staffing_header(language: str) -> list[str]:
+    """Titles of the staffing table's columns."""
+    return [text(f"col.{name}", language) for name in STAFFING_COLUMNS]
+
+
+def _figure_cells(figures: Figures) -> list[Cell]:
+    values = figures.model_dump()
+    return [values[name] for name in FIGURE_COLUMNS]
+
+
+def kpi_rows(report: Report, language: str) -> Iterator[list[Cell]]:
+    """The whole site first, then each service, each counter, and each hour (day) or day (week)."""
+    period = report.date.isoformat() if isinstance(report, DailyKpis) else report.week
+    yield [text("group.site", language), report.site, period, *_figure_cells(report)]
+    groups: list[tuple[str, list[FigureRow]]] = [("service", report.services), ("counter", report.counters)]
+    groups.append(("hour", report.hours) if isinstance(report, DailyKpis) else ("day", report.days))
+    for group, rows in groups:
+        for row in rows:
+            yield [text(f"group.{group}", language), row.key, row.label, *_figure_cells(row)]
+
+
+def staffing_rows(report: DailyKpis) -> Iterator[list[Cell]]:
+    """One row per hour of the staffing plan."""
+    for hour in report.staffing:
+        values = hour.model_dump()
+        yield [values[name] for name in STAFFING_COLUMNS]
+
+
+def to_csv(rows: Iterator[list[Cell]], header: list[str]) -> str:
+    """A CSV text with a header; empty cells for missing figures, '.' as decimal point."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([["" if cell is None else cell for cell in row] for row in rows])
+    return out.getvalue()
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], names: list[str], rows: Iterator[list[Cell]]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for name, cell in zip(names, sheet[sheet.max_row], strict=True):
+            if name in SHARE_COLUMNS:
+                cell.number_format = "0.0%"
+    sheet.freeze_panes = "A2"
+    for index, title_text in enumerate(header, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, len(title_text) + 2)
+
+
+def to_xlsx(report: Report, language: str) -> bytes:
+    """A workbook with the KPI table and, for a day, the staffing plan."""
+    workbook = Workbook()
+    assert workbook.active is not None
+    workbook.remove(workbook.active)
+    names = ["group", "key", "label", *FIGURE_COLUMNS]
+    _sheet(workbook, text("sheet.kpis", language), kpi_header(language), names, kpi_rows(report, language))
+    if isinstance(report, DailyKpis):
+        _sheet(
+            workbook, text("sheet.staffing", language), staffing_header(language), list(STAFFING_COLUMNS),
+            staffing_rows(report),
+        )
+    workbook.properties.title = f"Aufruf {report.site}"
+    workbook.properties.created = datetime(2000, 1, 1)  # no wall-clock stamp: the same report gives the same file
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def filename(report: Report, extension: str, suffix: str = "") -> str:
+    """A download name such as `aufruf-demo-2026-03-29.xlsx`."""
+    period = report.date.isoformat() if isinstance(report, DailyKpis) else report.week
+    return f"aufruf-{report.site}-{period}{suffix}.{extension}"
