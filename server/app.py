@@ -25,6 +25,7 @@ from server.events.log import current_seq, events_between
 from server.events.routes import router as websocket_router
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
+from server.security import install_security
 from server.settings import Settings
 from server.sites.routes import router as sites_router
 from server.stats.routes import router as stats_router
@@ -103,4 +104,5 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     app.include_router(supervisor_ws_router)
     install_status_page(app)
     app.include_router(display_page_router)
+    install_security(app, api_prefix=API_PREFIX)
     return app

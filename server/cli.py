@@ -20,6 +20,7 @@ from server.auth.tokens import hash_device_token, new_device_token
 from server.db import Database
 from server.errors import DomainError
 from server.office.loading import ConfigError, load_office
+from server.security.cli import register_device_commands
 from server.settings import Settings
 
 config_app = typer.Typer(help="Check office configuration files.", no_args_is_help=True)
@@ -198,3 +199,6 @@ def device_add(
     typer.echo(f"Token for the device (store it on the device only): {token}")
     typer.echo(f'\n[[sites.devices]]   # site {site or "<site id>"}\nid = "{device_id}"\nkind = "{kind.value}"')
     typer.echo(f'token_sha256 = "{hash_device_token(token)}"')
+
+
+register_device_commands(device_app)

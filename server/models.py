@@ -3,6 +3,7 @@
 from server.auth.models import Clerk, Device
 from server.counters.models import Counter, CounterService
 from server.events.models import EventRecord, SiteSequence
+from server.security.models import AuditRecord, DeviceKeyChange  # noqa: F401
 from server.sites.models import Service, Site
 from server.status_page.push.models import PushKey, PushSubscription  # noqa: F401
 from server.tickets.models import NumberSequence, Ticket

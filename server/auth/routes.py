@@ -7,23 +7,44 @@ from fastapi import APIRouter
 from server.api.deps import ContextDep, CurrentClerk
 from server.auth.schemas import LoginIn, TokenOut
 from server.auth.service import login
+from server.errors import Unauthorized
+from server.security.audit import record_audit
+from server.security.deps import ClientAddress, LoginGuardDep
+from server.security.login_guard import TooManyAttempts
 
 router = APIRouter(tags=["auth"])
 
 
 @router.post("/auth/login", response_model=TokenOut)
-def log_in(body: LoginIn, context: ContextDep) -> TokenOut:
-    """Exchange a clerk's credentials for a bearer token."""
+def log_in(body: LoginIn, context: ContextDep, guard: LoginGuardDep, address: ClientAddress) -> TokenOut:
+    """Exchange a clerk's credentials for a bearer token; repeated failures are throttled and audited."""
     minutes = context.settings.token_minutes
-    with context.database.transaction() as session:
-        clerk, token = login(
-            session=session,
-            username=body.username,
-            password=body.password,
-            secret=context.settings.secret_key,
-            now=context.clock.now(),
-            minutes=minutes,
-        )
+    now = context.clock.now()
+    try:
+        guard.check(body.username, address)
+    except TooManyAttempts:
+        with context.database.transaction() as session:
+            record_audit(session=session, at=now, actor="anonymous", action="login.throttled",
+                         target=body.username, address=address)
+        raise
+    try:
+        with context.database.transaction() as session:
+            clerk, token = login(
+                session=session,
+                username=body.username,
+                password=body.password,
+                secret=context.settings.secret_key,
+                now=now,
+                minutes=minutes,
+            )
+            record_audit(session=session, at=now, actor=f"clerk:{clerk.username}", action="login", address=address)
+    except Unauthorized as error:
+        guard.failed(body.username, address)
+        with context.database.transaction() as session:
+            record_audit(session=session, at=now, actor="anonymous", action="login.failed", target=body.username,
+                         address=address, detail={"code": error.code})
+        raise
+    guard.succeeded(body.username, address)
     return TokenOut(access_token=token, role=clerk.role, username=clerk.username, expires_in=minutes * 60)
 
 

@@ -8,6 +8,7 @@ from server.auth.models import Clerk, Device
 from server.counters.models import Counter, CounterService
 from server.events.models import SiteSequence
 from server.office.schema import OfficeConfig, SiteConfig
+from server.security.devices import config_token_applies
 from server.sites.models import Service, Site
 
 
@@ -79,5 +80,6 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
             id=device_config.id, site_id=config.id, kind=device_config.kind, token_hash=device_config.token_sha256
         )
         device.site_id, device.kind = config.id, device_config.kind
-        device.token_hash = device_config.token_sha256
+        if config_token_applies(session=session, device_id=device.id, config_hash=device_config.token_sha256):
+            device.token_hash = device_config.token_sha256
         session.add(device)

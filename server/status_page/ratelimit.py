@@ -82,23 +82,28 @@ class PublicRateLimit:
         return max(1, math.ceil(max(resets, default=time.time() + 1) - time.time()))
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, address: str) -> None:
-        """Answer 429, as an HTTP response or as the websocket handshake's denial."""
-        retry_after = str(await self._retry_after(address))
-        body = json.dumps(
-            {"detail": "Too many requests; please wait a minute and try again.", "code": "rate_limited"}
-        ).encode()
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"retry-after", retry_after.encode()),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        if scope["type"] == "http":
-            await send({"type": "http.response.start", "status": 429, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        await receive()  # the websocket.connect message comes first
-        if "websocket.http.response" in scope.get("extensions", {}):
-            await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
-            await send({"type": "websocket.http.response.body", "body": body})
-        else:
-            await send({"type": "websocket.close", "code": 1008, "reason": "rate limited"})
+        """Answer 429 with the seconds until this address may try again."""
+        await refuse(scope, receive, send, await self._retry_after(address))
+
+
+async def refuse(scope: Scope, receive: Receive, send: Send, seconds: int) -> None:
+    """Answer 429, as an HTTP response or as the websocket handshake's denial."""
+    retry_after = str(seconds)
+    body = json.dumps(
+        {"detail": "Too many requests; please wait a minute and try again.", "code": "rate_limited"}
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"retry-after", retry_after.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return
+    await receive()  # the websocket.connect message comes first
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
+        await send({"type": "websocket.http.response.body", "body": body})
+    else:
+        await send({"type": "websocket.close", "code": 1008, "reason": "rate limited"})

@@ -1,0 +1,114 @@
+"""Websockets opened with a device token: refused when the token is bad, closed when it is revoked."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from urllib.parse import parse_qs
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.auth.models import Device
+from server.auth.service import device_from_token
+from server.context import AppContext
+from server.errors import DomainError
+from server.events.envelope import Envelope
+from server.events.hub import Subscriber
+from server.security.channel import security_channel
+
+# The streams devices use; they are public, but a device that names itself must prove it still may.
+DEVICE_STREAM = re.compile(r"^/ws/sites/(?P<site>[^/]+)/display/?$")
+CLOSE_POLICY = 1008
+
+
+def presented_token(scope: Scope) -> str | None:
+    """A bearer token from the handshake's Authorization header or `token` query parameter."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            text = value.decode("latin-1")
+            if text.lower().startswith("bearer ") and text[7:].strip():
+                return text[7:].strip()
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
+    return values[0] if values else None
+
+
+class DeviceSocketGuard:
+    """ASGI middleware: a device's stream lives only as long as its token stays valid."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check a presented device token, then watch the site's security channel for its revocation."""
+        match = DEVICE_STREAM.match(scope["path"]) if scope["type"] == "websocket" else None
+        token = presented_token(scope) if match else None
+        if match is None or token is None:
+            await self.app(scope, receive, send)
+            return
+        context: AppContext = scope["app"].state.context
+        site = match.group("site")
+        # Subscribe before checking, so a revocation committed in between is still seen.
+        subscriber = await context.hub.subscribe(security_channel(site))
+        try:
+            try:
+                device = await run_in_threadpool(self._device, context, token)
+            except DomainError as error:
+                await self._refuse(receive, send, error.message)
+                return
+            if device.site_id != site:
+                await self._refuse(receive, send, f"This device belongs to site '{device.site_id}'.")
+                return
+            await self._serve_until_revoked(scope, receive, send, subscriber, device)
+        finally:
+            context.hub.unsubscribe(subscriber)
+
+    @staticmethod
+    def _device(context: AppContext, token: str) -> Device:
+        with context.database.transaction() as session:
+            return device_from_token(session=session, token=token)
+
+    @staticmethod
+    async def _refuse(receive: Receive, send: Send, reason: str) -> None:
+        await receive()  # the websocket.connect message comes first
+        await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": reason[:120]})
+
+    async def _serve_until_revoked(
+        self, scope: Scope, receive: Receive, send: Send, subscriber: Subscriber, device: Device
+    ) -> None:
+        revoked = asyncio.Event()
+        closed = False
+
+        async def watch() -> None:
+            while True:
+                item = await subscriber.queue.get()
+                if isinstance(item, Envelope) and item.data.get("device") == device.id:
+                    revoked.set()
+                    return
+
+        async def guarded_receive() -> Message:
+            nonlocal closed
+            incoming = asyncio.ensure_future(receive())
+            cut = asyncio.ensure_future(revoked.wait())
+            done, _ = await asyncio.wait({incoming, cut}, return_when=asyncio.FIRST_COMPLETED)
+            if incoming in done:
+                cut.cancel()
+                return incoming.result()
+            incoming.cancel()
+            if not closed:
+                closed = True
+                await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": "device token revoked"})
+            return {"type": "websocket.disconnect", "code": CLOSE_POLICY}
+
+        async def guarded_send(message: Message) -> None:
+            if not closed:  # after the cut-off the app's last words go nowhere
+                await send(message)
+
+        watcher = asyncio.create_task(watch())
+        try:
+            await self.app(scope, guarded_receive, guarded_send)
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
