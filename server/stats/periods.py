@@ -15,8 +15,10 @@ class HourBucket:
     """One real hour of a local day, named by its wall-clock start."""
 
     index: int
-    start: datetime  # aware, in the site's zone
+    # In UTC: Python compares and subtracts two times of the same zone by wall clock, ignoring DST folds.
+    start: datetime
     end: datetime
+    local_start: datetime  # the start in the site's zone, for showing
     label: str  # "09:00"; on the autumn switch the repeated hour carries its zone name, "02:00 CEST"
 
 
@@ -47,7 +49,9 @@ def hour_buckets(zone: str, day: date) -> list[HourBucket]:
         label = local.strftime("%H:%M")
         if repeats[label] > 1:
             label = f"{label} {local.tzname()}"
-        buckets.append(HourBucket(index=index, start=local, end=(starts[index] + HOUR).astimezone(tz), label=label))
+        buckets.append(
+            HourBucket(index=index, start=starts[index], end=starts[index] + HOUR, local_start=local, label=label)
+        )
     return buckets
 
 

@@ -96,7 +96,7 @@ def plan(
         hours.append(
             StaffingHour(
                 hour=bucket.label,
-                start=bucket.start,
+                start=bucket.local_start,
                 arrivals=arrivals,
                 service_minutes=round(minutes, 2) if minutes is not None else None,
                 target_wait_minutes=round(target, 2) if target is not None else None,
