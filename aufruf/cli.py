@@ -12,6 +12,8 @@ from server import cli as server_cli
 app = typer.Typer(help="Aufruf: queue management and call display for citizen offices.", no_args_is_help=True)
 app.command()(server_cli.serve)
 app.command()(server_cli.demo)
+app.command("backup")(server_cli.backup_command)
+app.command("restore")(server_cli.restore_command)
 app.add_typer(server_cli.config_app, name="config")
 app.add_typer(server_cli.user_app, name="user")
 app.add_typer(server_cli.device_app, name="device")

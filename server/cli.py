@@ -202,3 +202,39 @@ def device_add(
 
 
 register_device_commands(device_app)
+
+
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="New file to write the backup to")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Back up the SQLite database, safely while the server runs."""
+    from server.maintenance.backup import backup, sqlite_path
+
+    settings = _settings(database_url=database_url, demo=True)
+    try:
+        pages = backup(database=sqlite_path(settings.database_url), target=target)
+    except DomainError as error:
+        raise _fail(error.message) from None
+    typer.echo(f"Backed up {pages} pages to {target}.")
+
+
+def restore_command(
+    backup_file: Annotated[Path, typer.Argument(help="A file written by `aufruf backup`")],
+    database_url: DatabaseOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Replace the SQLite database by a backup; stop the server first."""
+    from server.maintenance.backup import restore, sqlite_path
+
+    settings = _settings(database_url=database_url, demo=True)
+    database = sqlite_path(settings.database_url) if settings.database_url.startswith("sqlite") else None
+    if database is None:
+        raise _fail("Restore covers the SQLite default; restore PostgreSQL with pg_restore.")
+    if not yes:
+        typer.confirm(f"Replace {database} by {backup_file}? The server must be stopped.", abort=True)
+    try:
+        restore(backup_file=backup_file, database=database)
+    except DomainError as error:
+        raise _fail(error.message) from None
+    typer.echo(f"Restored {database} from {backup_file}.")

@@ -1,0 +1,1 @@
+"""Looking after an installation's data: backups and restores."""
