@@ -42,11 +42,11 @@ def build_context(settings: Settings, clock: Clock) -> AppContext:
     database = Database(settings.database_url)
 
     def load_gap(site: str, after: int, before: int) -> list:  # type: ignore[type-arg]
-        with database.transaction() as session:
+        with database.read() as session:
             return events_between(session=session, site_id=site, after=after, before=before)
 
     def seq_now(site: str) -> int:
-        with database.transaction() as session:
+        with database.read() as session:
             return current_seq(session=session, site_id=site)
 
     bus = bus_for_url(settings.broadcast_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from server.events.log import OUTBOX
 Publisher = Callable[[Envelope], None]
 # Arbitrary but fixed: identifies Aufruf's start-up section among PostgreSQL advisory locks.
 STARTUP_LOCK_KEY = 0x41554652
+# Execution option that marks a connection's transaction as read-only.
+READ_ONLY = "aufruf_read_only"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -36,6 +38,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # Readers take no lock in WAL mode; their first SELECT fixes the snapshot they see.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         # Writers queue up at BEGIN instead of failing later when upgrading a read lock.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -64,6 +70,8 @@ class Database:
         self.publish: Publisher = _discard
         # Commit and publish happen together so one process never reorders its own events.
         self._commit_lock = threading.Lock()
+        # SQLite has one writer at a time; threads wait here instead of sleep-polling in its busy handler.
+        self._write_lock: threading.RLock | None = threading.RLock() if self.engine.dialect.name == "sqlite" else None
 
     @contextmanager
     def startup_lock(self) -> Iterator[None]:
@@ -100,7 +108,7 @@ class Database:
         `consistent` gives every query the same view of the database (for snapshots with their seq);
         SQLite transactions always have that, PostgreSQL needs REPEATABLE READ for it.
         """
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._write_lock or nullcontext(), Session(self.engine, expire_on_commit=False) as session:
             if consistent and self.engine.dialect.name == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             try:
@@ -109,6 +117,22 @@ class Database:
                     session.commit()
                     for envelope in session.info.pop(OUTBOX, []):
                         self.publish(envelope)
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session with one consistent view, that neither waits for nor blocks writers."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            options: dict[str, Any] = {READ_ONLY: True}
+            if self.engine.dialect.name == "postgresql":
+                options["isolation_level"] = "REPEATABLE READ"
+            session.connection(execution_options=options)
+            try:
+                yield session
+                # Commit, not rollback, so loaded objects stay readable; there is nothing to write.
+                session.commit()
             except BaseException:
                 session.rollback()
                 raise

@@ -33,7 +33,7 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
 
 def current_clerk(context: ContextDep, credentials: Credentials) -> Clerk:
     """The logged-in staff member."""
-    with context.database.transaction() as session:
+    with context.database.read() as session:
         return clerk_from_token(session=session, token=_token(credentials), secret=context.settings.secret_key)
 
 
@@ -50,7 +50,7 @@ CurrentSupervisor = Annotated[Clerk, Depends(current_supervisor)]
 
 def current_kiosk(context: ContextDep, credentials: Credentials) -> Device:
     """The kiosk making the request."""
-    with context.database.transaction() as session:
+    with context.database.read() as session:
         return device_from_token(session=session, token=_token(credentials), kind=DeviceKind.kiosk)
 
 
@@ -59,7 +59,7 @@ KioskDevice = Annotated[Device, Depends(current_kiosk)]
 
 def current_device(context: ContextDep, credentials: Credentials) -> Device:
     """Any registered device."""
-    with context.database.transaction() as session:
+    with context.database.read() as session:
         return device_from_token(session=session, token=_token(credentials))
 
 

@@ -36,7 +36,7 @@ async def display_stream(websocket: WebSocket, site: str) -> None:
     context = _context(websocket)
 
     def check() -> None:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             get_site(session=session, site_id=site)
 
     try:
@@ -66,7 +66,7 @@ async def counter_stream(websocket: WebSocket, counter: str) -> None:
     token = websocket_token(websocket) or ""
 
     def check() -> str:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
             return get_counter(session=session, counter_id=counter).site_id
 
@@ -92,7 +92,7 @@ async def ticket_stream(websocket: WebSocket, token: str) -> None:
     context = _context(websocket)
 
     def check() -> str:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             return ticket_by_token(session=session, token=token).site_id
 
     try:

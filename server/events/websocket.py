@@ -36,7 +36,7 @@ async def _send_snapshot(
     websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, now: datetime
 ) -> int:
     def load() -> tuple[int, dict[str, Any]]:
-        with context.database.transaction(consistent=True) as session:
+        with context.database.read() as session:
             return read(session)
 
     seq, data = await run_in_threadpool(load)
