@@ -29,6 +29,7 @@ class EventType(StrEnum):
     counter_changed = "counter.changed"
     # Only on the supervisors' channel, never on a site's public stream.
     counter_alarm = "counter.alarm"
+    alarm_acknowledged = "alarm.acknowledged"
     device_status = "device.status"
     appointment_booked = "appointment.booked"
     appointment_cancelled = "appointment.cancelled"
