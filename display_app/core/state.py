@@ -99,6 +99,11 @@ class DisplayState:
                 return Outcome()
             self.calls = [call, *(c for c in self.calls if c.number != call.number)][: self.keep]
             return Outcome(fresh=(call,), changed=True)
+        if kind == "ticket.requeued":
+            # The clerk undid the call: it must vanish from the screen, the citizen is waiting again.
+            kept = [c for c in self.calls if c.number != data.get("number")]
+            changed, self.calls = len(kept) != len(self.calls), kept
+            return Outcome(changed=changed)
         if kind == "queue.changed":
             self._set_lines(data.get("services") or [])
             return Outcome(changed=True)

@@ -150,3 +150,11 @@ def test_config_validates_languages_and_distance() -> None:
         DisplayConfig(languages=("xx",))
     with pytest.raises(ValueError, match="distance"):
         DisplayConfig(viewing_distance=0)
+
+
+def test_an_undone_call_leaves_the_screen() -> None:
+    state = DisplayState()
+    state.apply_snapshot(snapshot(1, [ticket("A002", "2"), ticket("A001", "1")]))
+    outcome = state.apply_event(event(2, "ticket.requeued", ticket("A002", None)))
+    assert outcome.changed and outcome.fresh == ()
+    assert [c.number for c in state.calls] == ["A001"]

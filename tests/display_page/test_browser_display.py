@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -144,3 +145,15 @@ def test_right_to_left_only_when_arabic_leads(live_server: LiveServer, page: Pag
     open_display(page, live_server, "?sound=off&languages=de,ar")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.locator(".current-labels .label").first.locator(".secondary")).to_have_attribute("dir", "rtl")
+
+
+def test_an_undone_call_leaves_the_screen(live_server: LiveServer, page: Page) -> None:
+    office = Office(live_server)
+    open_display(page, live_server, "?sound=off")
+    first, second = office.draw(), office.draw()
+    office.call_next("2")
+    office.call_next("3")
+    expect(page.locator("#current-number")).to_have_text(second, timeout=1000)
+    undone = httpx.post(live_server.api("/counters/3/undo-call"), headers=office.clerk)
+    assert undone.status_code == 200, undone.text
+    expect(page.locator("#current-number")).to_have_text(first, timeout=1000)

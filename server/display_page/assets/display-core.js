@@ -49,6 +49,12 @@ export class DisplayState {
       this.calls = [call, ...this.calls.filter((c) => c.number !== call.number)].slice(0, this.keep);
       return { fresh: [call], gap, changed: true };
     }
+    if (message.type === "ticket.requeued") {
+      // The clerk undid the call: it must vanish from the screen, the citizen is waiting again.
+      const before = this.calls.length;
+      this.calls = this.calls.filter((c) => c.number !== data.number);
+      return { fresh: [], gap, changed: this.calls.length !== before };
+    }
     if (message.type === "queue.changed") {
       this.services = data.services || this.services;
       return { fresh: [], gap, changed: true };
