@@ -24,5 +24,10 @@ def start_demo_apps(*, server_url: str, data_dir: Path) -> list[subprocess.Popen
             processes.append(subprocess.Popen([sys.executable, "-m", "aufruf", name, *arguments]))
         except OSError as error:
             typer.secho(f"could not start the {name} app: {error}", fg=typer.colors.YELLOW, err=True)
-    atexit.register(lambda: [p.terminate() for p in processes])
+
+    def stop_all() -> None:
+        for process in processes:
+            process.terminate()
+
+    atexit.register(stop_all)
     return processes

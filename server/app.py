@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from server.api.errors import install_error_handlers
+from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
 from server.clock import Clock
 from server.context import AppContext
@@ -20,6 +21,7 @@ from server.demo import uses_demo_identities
 from server.devices.routes import router as devices_router
 from server.display_page.routes import router as display_page_router
 from server.events.bus import bus_for_url
+from server.events.envelope import Envelope
 from server.events.hub import Hub
 from server.events.log import current_seq, events_between
 from server.events.routes import router as websocket_router
@@ -41,7 +43,7 @@ def build_context(settings: Settings, clock: Clock) -> AppContext:
     """Wire the database, bus and hub together."""
     database = Database(settings.database_url)
 
-    def load_gap(site: str, after: int, before: int) -> list:  # type: ignore[type-arg]
+    def load_gap(site: str, after: int, before: int) -> list[Envelope]:
         with database.read() as session:
             return events_between(session=session, site_id=site, after=after, before=before)
 
@@ -103,6 +105,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     app.include_router(websocket_router)
     app.include_router(supervisor_ws_router)
     install_status_page(app)
+    install_appointments(app, prefix=API_PREFIX)
     app.include_router(display_page_router)
     install_security(app, api_prefix=API_PREFIX)
     return app

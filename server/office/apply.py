@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
+from server.appointments.policy import apply_rules
 from server.auth.models import Clerk, Device
 from server.counters.models import Counter, CounterService
 from server.events.models import SiteSequence
@@ -35,6 +36,7 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
     site.always_open = config.always_open
     site.opening_hours = {day: [list(p) for p in periods] for day, periods in config.opening_hours.items()}
     session.add(site)
+    apply_rules(session=session, site_id=config.id, rules=config.appointments)
     if session.get(SiteSequence, config.id) is None:
         session.add(SiteSequence(site_id=config.id, last_seq=0))
     session.flush()
@@ -69,7 +71,7 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
         counter.site_id, counter.name, counter.room = config.id, counter_config.name, counter_config.room
         session.add(counter)
         session.flush()
-        session.exec(delete(CounterService).where(CounterService.counter_id == counter.id))  # type: ignore[call-overload]
+        session.execute(delete(CounterService).where(col(CounterService.counter_id) == counter.id))
         for rank, key in enumerate(counter_config.services):
             pk = pks[key]
             assert pk is not None
