@@ -1,18 +1,346 @@
-"""Wait-time ranges shown to citizens: the same figures on kiosk, ticket, page and display."""
+"""Wait-time ranges shown to citizens: one forecast per site, the same figures on kiosk, ticket, page and display.
+
+The forecast replays the router's own rule on the current state: the counters open now (each
+busy until its current citizen is likely done), every waiting ticket, the appointments still
+expected today (weighted by how often booked citizens come), and one imagined new ticket per
+service. Service times are the median of recent counter occupations of that service at this time
+of day; the range around the expected call time widens with the spread of those occupations and
+with how far ahead the forecast looks.
+"""
 
 from __future__ import annotations
 
+import heapq
 import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
-# How far real waits stray from the mean service time; widened by a spread on both sides.
-LOW_FACTOR = 0.7
-HIGH_FACTOR = 1.4
+from sqlmodel import Session, col, func, select
+
+from server.appointments.models import Appointment, AppointmentPolicy, AppointmentStatus
+from server.appointments.policy import rules_for
+from server.counters.models import Counter, CounterService, CounterStatus
+from server.sites.hours import local_time
+from server.sites.models import Service, Site
+from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
+from server.tickets.models import Ticket
+
+SAMPLE_SIZE = 40  # recent occupations per service that make the statistics
+MIN_SAMPLES = 8  # below this, occupations from any time of day are added
+PRIOR_WEIGHT = 4  # the configured typical time counts as this many observations
+HISTORY_DAYS = 28
+TIME_OF_DAY_MINUTES = 90  # "the same time of day" is within this many minutes
+NORMAL_IQR = 1.349  # interquartile range of a standard normal: turns an IQR into a standard deviation
+DEFAULT_CV = 0.5
+SHOW_RATE_PRIOR = 0.75  # share of booked citizens who come, before the site has its own figures
+SHOW_RATE_WEIGHT = 10
+# The range: expected ± Z standard deviations of the summed service times, plus a share of the
+# expected wait for what the replay cannot know (later walk-ins of more urgent services, people
+# who give up, clerks' pauses). Calibrated with `aufruf simulate`; see docs/estimates.md.
+Z = 1.28
+EARLY_SHARE = 0.15
+LATE_SHARE = 0.35
+SLACK_MINUTES = 1.0
+MIN_REMAINING = 0.5  # a citizen at the counter keeps it busy at least this much longer (minutes)
 
 
-def wait_range(*, ahead: int, service_minutes: float, servers: int) -> tuple[int, int]:
-    """Minutes until a citizen with `ahead` people in front is called, as a low-high range."""
-    servers = max(servers, 1)
-    expected = (ahead + 0.5) * service_minutes / servers
-    low = max(0, math.floor(expected * LOW_FACTOR))
-    high = max(low + 1, math.ceil(expected * HIGH_FACTOR))
+@dataclass(frozen=True)
+class Durations:
+    """Robust figures of one service's recent counter occupations, in minutes."""
+
+    median: float
+    cv: float
+    samples: int
+
+
+def durations_from(samples: list[float], prior_minutes: float) -> Durations:
+    """Median and spread of occupations, leaning on the configured typical time while samples are few."""
+    if not samples:
+        return Durations(median=prior_minutes, cv=DEFAULT_CV, samples=0)
+    median = statistics.median(samples)
+    blended = (median * len(samples) + prior_minutes * PRIOR_WEIGHT) / (len(samples) + PRIOR_WEIGHT)
+    if len(samples) >= 4:
+        q1, _, q3 = statistics.quantiles(samples, n=4, method="inclusive")
+        cv = (q3 - q1) / NORMAL_IQR / max(median, 0.1)
+    else:
+        cv = DEFAULT_CV
+    return Durations(median=blended, cv=min(max(cv, 0.1), 1.5), samples=len(samples))
+
+
+def _minute_of_day(moment: datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def recent_durations(*, session: Session, site: Site, services: list[Service], now: datetime) -> dict[int, Durations]:
+    """Per service pk: statistics of the last occupations (call to finish or no-show), same time of day first."""
+    rows = session.exec(
+        select(Ticket.service_pk, Ticket.called_at, Ticket.finished_at)
+        .where(
+            Ticket.site_id == site.id,
+            col(Ticket.finished_at) >= now - timedelta(days=HISTORY_DAYS),
+            col(Ticket.called_at).is_not(None),
+            col(Ticket.status).in_([TicketStatus.done, TicketStatus.no_show]),
+        )
+        .order_by(col(Ticket.finished_at).desc())
+        .limit(SAMPLE_SIZE * max(len(services), 1) * 4)
+    ).all()
+    here = _minute_of_day(local_time(site, now))
+    near: dict[int, list[float]] = defaultdict(list)
+    other: dict[int, list[float]] = defaultdict(list)
+    for service_pk, called_at, finished_at in rows:
+        if called_at is None or finished_at is None:
+            continue
+        minutes = (finished_at - called_at).total_seconds() / 60
+        if minutes < 0:
+            continue
+        distance = abs(_minute_of_day(local_time(site, called_at)) - here)
+        (near if distance <= TIME_OF_DAY_MINUTES else other)[service_pk].append(minutes)
+    result: dict[int, Durations] = {}
+    for service in services:
+        assert service.pk is not None
+        chosen = near[service.pk][:SAMPLE_SIZE]
+        if len(chosen) < MIN_SAMPLES:
+            chosen += other[service.pk][: SAMPLE_SIZE - len(chosen)]
+        result[service.pk] = durations_from(chosen, service.typical_service_minutes)
+    return result
+
+
+@dataclass
+class Job:
+    """Someone the replay has to call: a waiting ticket, an expected appointment, or an imagined new ticket."""
+
+    key: Any
+    service_pk: int
+    joined: float  # minutes from now (negative: in the past) when they joined the line
+    ready: float = 0.0  # minutes from now from which they can be called
+    priority_from: float | None = None  # minutes from now from which they count as an appointment
+    weight: float = 1.0  # expected share of a full service (appointments that may not come)
+    imagined: bool = False  # takes no counter time: it only asks "when would a new ticket be called?"
+
+
+@dataclass(order=True)
+class Desk:
+    """A counter in the replay."""
+
+    free_at: float
+    order: int
+    ranks: dict[int, int] = field(compare=False)
+
+
+def replay(
+    *, desks: list[Desk], jobs: list[Job], targets: dict[int, int], durations: dict[int, float]
+) -> dict[Any, float]:
+    """Expected call time (minutes from now) of every job, by the router's own scoring."""
+    from server.tickets.routing import urgency_score  # the router imports the queue, which imports this
+
+    pending = list(jobs)
+    calls: dict[Any, float] = {}
+    heap = list(desks)
+    heapq.heapify(heap)
+    while pending and heap:
+        desk = heapq.heappop(heap)
+        now = desk.free_at
+        best: Job | None = None
+        best_score = -math.inf
+        next_ready = math.inf
+        for job in pending:
+            rank = desk.ranks.get(job.service_pk)
+            if rank is None:
+                continue
+            if job.ready > now:
+                next_ready = min(next_ready, job.ready)
+                continue
+            score = urgency_score(
+                waited_seconds=(now - job.joined) * 60,
+                target_minutes=targets[job.service_pk],
+                rank=rank,
+                appointment=job.priority_from is not None and job.priority_from <= now,
+            )
+            if score > best_score:
+                best, best_score = job, score
+        if best is None:
+            if next_ready < math.inf:
+                desk.free_at = next_ready
+                heapq.heappush(heap, desk)
+            continue
+        pending.remove(best)
+        calls[best.key] = now
+        if not best.imagined:
+            desk.free_at = now + durations[best.service_pk] * best.weight
+        heapq.heappush(heap, desk)
+    return calls
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Expected call times and ranges for every waiting ticket and for a new ticket of each service."""
+
+    expected: dict[Any, float]
+    ranges: dict[Any, tuple[int, int]]
+    service_minutes: dict[int, float]
+    waiting: int = 0
+
+    def for_ticket(self, ticket_id: int | None) -> tuple[int, int] | None:
+        """The range of a waiting ticket, or None if it is not waiting."""
+        return self.ranges.get(("ticket", ticket_id))
+
+    def for_new(self, service_pk: int) -> tuple[int, int]:
+        """The range a ticket drawn now for this service would be shown."""
+        return self.ranges.get(("new", service_pk), (0, 1))
+
+    def done_new(self, service_pk: int) -> float | None:
+        """Expected minutes until a ticket drawn now would be served, or None if no counter serves it."""
+        called = self.expected.get(("new", service_pk))
+        return None if called is None else called + self.service_minutes.get(service_pk, 0.0)
+
+
+def wait_range(*, expected: float, service_minutes: float, cv: float, servers: int) -> tuple[int, int]:
+    """A low-high range in whole minutes around an expected wait."""
+    spread = Z * cv * math.sqrt(max(expected, 0.0) * service_minutes / max(servers, 1))
+    low = max(0, math.floor(expected - spread - EARLY_SHARE * expected))
+    high = max(low + 1, math.ceil(expected + spread + LATE_SHARE * expected + SLACK_MINUTES))
     return low, high
+
+
+def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], now: datetime) -> list[Desk]:
+    """Open counters with their preferences; closed ones stand in for services no open counter serves."""
+    counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
+    links = session.exec(
+        select(CounterService.counter_id, CounterService.service_pk, CounterService.rank, Service.key)
+        .join(Service, col(Service.pk) == CounterService.service_pk)
+        .join(Counter, col(Counter.id) == CounterService.counter_id)
+        .where(Counter.site_id == site_id, col(Service.active).is_(True))
+    ).all()
+    ranks: dict[str, dict[int, int]] = defaultdict(dict)
+    by_id = {counter.id: counter for counter in counters}
+    for counter_id, service_pk, rank, key in links:
+        chosen = set(filter(None, by_id[counter_id].active_services.split(",")))
+        if not chosen or key in chosen:
+            ranks[counter_id][service_pk] = rank
+    current_ids = [c.current_ticket_id for c in counters if c.current_ticket_id]
+    current = {
+        t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(current_ids))).all()
+    } if current_ids else {}
+    desks: list[Desk] = []
+    covered: set[int] = set()
+    for order, counter in enumerate(counters):
+        if counter.status != CounterStatus.open or not ranks[counter.id]:
+            continue
+        free_at = 0.0
+        ticket = current.get(counter.current_ticket_id) if counter.current_ticket_id else None
+        if ticket is not None and ticket.status in ACTIVE_AT_COUNTER and ticket.called_at is not None:
+            elapsed = (now - ticket.called_at).total_seconds() / 60
+            typical = durations[ticket.service_pk].median if ticket.service_pk in durations else 5.0
+            free_at = max(typical - elapsed, MIN_REMAINING)
+        desks.append(Desk(free_at=free_at, order=order, ranks=dict(ranks[counter.id])))
+        covered.update(ranks[counter.id])
+    for order, counter in enumerate(counters):
+        if counter.status == CounterStatus.open:
+            continue
+        # Nobody open serves these yet (e.g. before the first call of the day): assume the configured counters.
+        stand_in = {pk: rank for pk, rank in ranks[counter.id].items() if pk not in covered}
+        if stand_in:
+            desks.append(Desk(free_at=0.0, order=len(counters) + order, ranks=stand_in))
+    return desks
+
+
+def show_rate(*, session: Session, site_id: str, now: datetime) -> float:
+    """Share of recent bookings whose citizen came, leaning on a prior while there are few."""
+    rows = session.exec(
+        select(Appointment.status, func.count())
+        .where(
+            Appointment.site_id == site_id,
+            col(Appointment.starts_at) >= now - timedelta(days=HISTORY_DAYS),
+            col(Appointment.status).in_([AppointmentStatus.checked_in, AppointmentStatus.no_show]),
+        )
+        .group_by(col(Appointment.status))
+    ).all()
+    counts = dict(rows)
+    came = counts.get(AppointmentStatus.checked_in, 0)
+    total = came + counts.get(AppointmentStatus.no_show, 0)
+    return (came + SHOW_RATE_PRIOR * SHOW_RATE_WEIGHT) / (total + SHOW_RATE_WEIGHT)
+
+
+def _minutes(moment: datetime, now: datetime) -> float:
+    return (moment - now).total_seconds() / 60
+
+
+def _jobs(
+    *, session: Session, site_id: str, services: list[Service], policy: AppointmentPolicy, now: datetime
+) -> list[Job]:
+    before = timedelta(minutes=policy.priority_before_minutes)
+    waiting = session.exec(
+        select(Ticket).where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
+    ).all()
+    booked_ids = [t.appointment_id for t in waiting if t.appointment_id and t.priority <= 0]
+    starts = dict(
+        session.exec(
+            select(Appointment.id, Appointment.starts_at).where(
+                col(Appointment.id).in_(booked_ids), col(Appointment.late).is_(False)
+            )
+        ).all()
+    ) if booked_ids else {}
+    jobs: list[Job] = []
+    for ticket in waiting:
+        priority_from: float | None = 0.0 if ticket.priority > 0 else None
+        if ticket.appointment_id in starts:
+            priority_from = _minutes(starts[ticket.appointment_id] - before, now)
+        jobs.append(
+            Job(("ticket", ticket.id), ticket.service_pk, _minutes(ticket.queued_at, now), priority_from=priority_from)
+        )
+    expected = session.exec(
+        select(Appointment).where(
+            Appointment.site_id == site_id,
+            Appointment.status == AppointmentStatus.booked,
+            col(Appointment.starts_at) >= now - timedelta(minutes=policy.late_minutes),
+            col(Appointment.starts_at) < now + timedelta(hours=12),
+        )
+    ).all()
+    rate = show_rate(session=session, site_id=site_id, now=now) if expected else 1.0
+    for appointment in expected:
+        # Booked citizens are counted from their window on, for the share of them that usually comes.
+        arrives = max(_minutes(appointment.starts_at - before, now), 0.0)
+        jobs.append(
+            Job(("booking", appointment.id), appointment.service_pk, arrives, ready=arrives, priority_from=arrives,
+                weight=rate)
+        )
+    for service in services:
+        assert service.pk is not None
+        jobs.append(Job(("new", service.pk), service.pk, 0.0, imagined=True))
+    return jobs
+
+
+def site_forecast(*, session: Session, site: Site, services: list[Service], now: datetime) -> Forecast:
+    """Replay the site's lines and turn each expected call time into a range."""
+    durations = recent_durations(session=session, site=site, services=services, now=now)
+    desks = _desks(session=session, site_id=site.id, durations=durations, now=now)
+    policy = rules_for(session=session, site_id=site.id)
+    jobs = _jobs(session=session, site_id=site.id, services=services, policy=policy, now=now)
+    targets = {s.pk: s.target_wait_minutes for s in services if s.pk is not None}
+    # Lines of retired services still count, with their last configured figures.
+    for job in jobs:
+        if job.service_pk not in targets:
+            retired = session.get(Service, job.service_pk)
+            targets[job.service_pk] = retired.target_wait_minutes if retired else 20
+            durations.setdefault(job.service_pk, durations_from([], retired.typical_service_minutes if retired else 8))
+    calls = replay(desks=desks, jobs=jobs, targets=targets, durations={pk: d.median for pk, d in durations.items()})
+    servers: dict[int, int] = defaultdict(int)
+    for desk in desks:
+        for pk in desk.ranks:
+            servers[pk] += 1
+    ranges: dict[Any, tuple[int, int]] = {}
+    for job in jobs:
+        if job.key in calls:
+            figures = durations[job.service_pk]
+            ranges[job.key] = wait_range(
+                expected=calls[job.key], service_minutes=figures.median, cv=figures.cv, servers=servers[job.service_pk]
+            )
+    return Forecast(
+        expected=calls,
+        ranges=ranges,
+        service_minutes={pk: figures.median for pk, figures in durations.items()},
+        waiting=sum(1 for job in jobs if job.key[0] == "ticket"),
+    )

@@ -84,7 +84,7 @@ def counter_snapshot(*, session: Session, counter_id: str, now: datetime, public
 def ticket_snapshot(*, session: Session, ticket: Ticket, now: datetime, public_url: str) -> dict[str, Any]:
     """What a citizen's status page needs: their ticket and the lines."""
     return {
-        "ticket": ticket_out(session=session, ticket=ticket, public_url=public_url, holder=True).model_dump(
+        "ticket": ticket_out(session=session, ticket=ticket, public_url=public_url, holder=True, now=now).model_dump(
             mode="json"
         ),
         "site": site_out(session=session, site_id=ticket.site_id).model_dump(mode="json"),

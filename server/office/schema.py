@@ -58,6 +58,21 @@ class DeviceConfig(Strict):
     token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class AppointmentRules(Strict):
+    """How a site checks in, calls and forgets booked appointments."""
+
+    # Priority starts this long before the booked time.
+    priority_before_minutes: int = Field(default=10, ge=0, le=240)
+    # Arriving before that: queue now (priority from the window start) or come back later.
+    too_early: Literal["queue", "refuse"] = "queue"
+    # Arriving up to this long after the booked time still counts as on time.
+    late_minutes: int = Field(default=15, ge=0, le=240)
+    # Arriving later: an ordinary walk-in ticket, or refused.
+    too_late: Literal["walk_in", "refuse"] = "walk_in"
+    # Names, phone numbers, e-mail and notes are deleted this long after the appointment.
+    retention_hours: int = Field(default=24, ge=0, le=24 * 90)
+
+
 class SiteConfig(Strict):
     """One office."""
 
@@ -67,6 +82,7 @@ class SiteConfig(Strict):
     languages: list[str] = Field(default_factory=lambda: ["de", "en"], min_length=1)
     near_turn_alert: int = Field(default=3, ge=0, le=50)
     waiting_room_capacity: int | None = Field(default=None, ge=1)
+    appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     always_open: bool = False
     opening_hours: dict[WEEKDAY, list[tuple[str, str]]] = Field(default_factory=dict)
     services: list[ServiceConfig] = Field(min_length=1)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from server.counters.models import Counter, CounterService, CounterStatus
 from server.errors import Conflict, NotFound
-from server.estimates import wait_range
+from server.estimates import Forecast, site_forecast
 from server.sites.hours import business_day, closing_time
 from server.sites.models import Service, Site
 from server.sites.schemas import ServiceOut
@@ -97,7 +97,9 @@ def issued_today(*, session: Session, site: Site, service: Service, now: datetim
     return sequence.last_serial if sequence else 0
 
 
-def closed_reason(*, session: Session, site: Site, service: Service, now: datetime) -> str | None:
+def closed_reason(
+    *, session: Session, site: Site, service: Service, now: datetime, forecast: Forecast | None = None
+) -> str | None:
     """Why a service takes no new tickets now, or None when it does."""
     if not service.active:
         return "inactive"
@@ -108,6 +110,14 @@ def closed_reason(*, session: Session, site: Site, service: Service, now: dateti
         minutes_left = (closes - now).total_seconds() / 60
         if minutes_left <= service.last_ticket_minutes:
             return "last_ticket_issued"
+        # Nobody draws a ticket that, by the expected wait plus its service time, ends after closing.
+        forecast = forecast or site_forecast(
+            session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
+        )
+        assert service.pk is not None
+        done = forecast.done_new(service.pk)
+        if done is not None and done > minutes_left:
+            return "cannot_be_served_today"
     quota = service.daily_quota
     if quota is not None and issued_today(session=session, site=site, service=service, now=now) >= quota:
         return "quota_reached"
@@ -119,6 +129,7 @@ CLOSED_MESSAGES: dict[str, str] = {
     "closed": "The office is closed now.",
     "last_ticket_issued": "The last ticket for today has been issued.",
     "quota_reached": "Today's tickets for this service are all taken.",
+    "cannot_be_served_today": "The waiting line is too long to be served before closing; please come back another day.",
 }
 
 
@@ -155,8 +166,9 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
     site = get_site(session=session, site_id=site_id)
     services = site_services(session=session, site_id=site_id)
     waiting = waiting_tickets(session=session, site_id=site_id)
-    open_now = serving_counters(session=session, site_id=site_id)
-    capable = capable_counters(session=session, site_id=site_id)
+    forecast = site_forecast(session=session, site=site, services=services, now=now)
+    # A full waiting room: new arrivals are invited to wait outside and follow their ticket by phone.
+    room_full = site.waiting_room_capacity is not None and len(waiting) >= site.waiting_room_capacity
     by_service: dict[int, list[Ticket]] = defaultdict(list)
     for ticket in waiting:
         by_service[ticket.service_pk].append(ticket)
@@ -166,7 +178,7 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
         assert service.pk is not None
         line = by_service.get(service.pk, [])
         lines[service.key] = [ticket.number for ticket in line]
-        reason = closed_reason(session=session, site=site, service=service, now=now)
+        reason = closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
         longest = max(((now - t.queued_at).total_seconds() / 60 for t in line), default=0.0)
         outs.append(
             ServiceOut(
@@ -175,16 +187,13 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
                 name=service.name_in(language),
                 names=service.names,
                 waiting=len(line),
-                eta_minutes=wait_range(
-                    ahead=len(line),
-                    service_minutes=service.typical_service_minutes,
-                    servers=servers_for(service, open_now=open_now, capable=capable),
-                ),
+                eta_minutes=forecast.for_new(service.pk),
                 open=reason is None,
                 closed_reason=reason,
                 target_wait_minutes=service.target_wait_minutes,
                 express=service.express,
                 longest_wait_minutes=int(longest),
+                wait_outside=room_full,
             )
         )
     return QueueState(services=outs, lines=lines)

@@ -19,6 +19,8 @@ class ServiceOut(BaseModel):
     target_wait_minutes: int
     express: bool
     longest_wait_minutes: int = 0
+    # The waiting room is full: citizens may wait outside and follow their ticket on the phone.
+    wait_outside: bool = False
 
 
 class SiteOut(BaseModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Header, Response, status
 
 from server.api.deps import ContextDep, KioskDevice
-from server.errors import Forbidden, NotFound
+from server.appointments.checkin import check_in as check_in_booking
+from server.errors import Forbidden
 from server.tickets.schemas import CheckInIn, IssueTicketIn, TicketOut
 from server.tickets.service import cancel_by_holder, issue_ticket, ticket_by_token
 from server.tickets.views import ticket_out
@@ -38,15 +39,24 @@ def draw_ticket(
         )
         if not created:
             response.status_code = status.HTTP_200_OK
-        return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True)
+        return ticket_out(
+            session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
+        )
 
 
 @router.post("/sites/{site}/check-in", response_model=TicketOut, status_code=status.HTTP_201_CREATED)
 def check_in(site: str, body: CheckInIn, kiosk: KioskDevice, context: ContextDep) -> TicketOut:
-    """Turn a booked appointment into a ticket; no bookings are stored at this site yet."""
+    """Turn a booked appointment into a ticket, by the site's rules for early and late arrival."""
     if kiosk.site_id != site:
         raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
-    raise NotFound("No appointment with this booking code.", code="unknown_booking")
+    with context.database.transaction() as session:
+        ticket = check_in_booking(
+            session=session, site_id=site, code=body.code, now=context.clock.now(), actor=f"device:{kiosk.id}",
+            public_url=context.settings.public_url,
+        )
+        return ticket_out(
+            session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
+        )
 
 
 @router.get("/tickets/{token}", response_model=TicketOut)
@@ -54,7 +64,9 @@ def follow_ticket(token: str, context: ContextDep) -> TicketOut:
     """A ticket's status for whoever holds its token."""
     with context.database.transaction() as session:
         ticket = ticket_by_token(session=session, token=token)
-        return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True)
+        return ticket_out(
+            session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
+        )
 
 
 @router.delete("/tickets/{token}", response_model=TicketOut)
@@ -64,4 +76,6 @@ def give_up_ticket(token: str, context: ContextDep) -> TicketOut:
         ticket = cancel_by_holder(
             session=session, token=token, now=context.clock.now(), public_url=context.settings.public_url
         )
-        return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True)
+        return ticket_out(
+            session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
+        )

@@ -1,4 +1,4 @@
-"""Choosing whom a counter calls next: longest relative wait across the services it serves."""
+"""Choosing whom a counter calls next: longest relative wait across the services it serves, appointments ahead."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from server.appointments.sweep import sweep
 from server.counters.models import Counter, CounterService
 from server.sites.models import Service
 from server.sites.queue import queue_order
@@ -17,6 +18,8 @@ from server.tickets.models import Ticket
 # A counter's second choice counts this much less per rank, so an express counter
 # prefers express matters but still takes others once they have waited long enough.
 RANK_DISCOUNT = 0.5
+# An appointment ranks as if it had already waited this many target waits of its service.
+APPOINTMENT_HEAD_START = 2.0
 MAX_CLAIM_ATTEMPTS = 20
 
 
@@ -40,30 +43,43 @@ def counter_services(*, session: Session, counter: Counter) -> list[tuple[Servic
     return [(service, rank) for service, rank in rows if not chosen or service.key in chosen]
 
 
+def urgency_score(*, waited_seconds: float, target_minutes: int, rank: int, appointment: bool) -> float:
+    """Waited time as a share of the target, plus a head start for appointments, discounted by preference."""
+    target = max(target_minutes, 1) * 60
+    # Appointments get a head start of a few target waits rather than absolute priority, so a
+    # walk-in who has waited that long is called before the next appointment: no line starves.
+    bonus = APPOINTMENT_HEAD_START if appointment else 0.0
+    return (1 + max(waited_seconds, 0.0) / target + bonus) / (1 + RANK_DISCOUNT * rank)
+
+
 def urgency(*, ticket: Ticket, service: Service, rank: int, now: datetime) -> float:
-    """Waited time as a share of the service's target, discounted by the counter's preference."""
-    waited = max((now - ticket.queued_at).total_seconds(), 0.0)
-    target = max(service.target_wait_minutes, 1) * 60
-    # Priority (appointments) dominates; within it, relative wait grows without bound.
-    return ticket.priority * 1e6 + (1 + waited / target) / (1 + RANK_DISCOUNT * rank)
+    """How urgently a waiting ticket should be called by a counter with this preference rank."""
+    return urgency_score(
+        waited_seconds=(now - ticket.queued_at).total_seconds(),
+        target_minutes=service.target_wait_minutes,
+        rank=rank,
+        appointment=ticket.priority > 0,
+    )
 
 
 def candidates(*, session: Session, counter: Counter, now: datetime) -> list[Candidate]:
-    """The head of every line this counter serves, most urgent first."""
+    """The heads of every line this counter serves (appointments and walk-ins apart), most urgent first."""
     heads: list[Candidate] = []
     for service, rank in counter_services(session=session, counter=counter):
-        head = session.exec(
-            select(Ticket)
-            .where(
-                Ticket.site_id == counter.site_id,
-                Ticket.service_pk == service.pk,
-                Ticket.status == TicketStatus.waiting,
-            )
-            .order_by(*queue_order())  # type: ignore[arg-type]
-            .limit(1)
-        ).first()
-        if head is not None:
-            heads.append(Candidate(head, urgency(ticket=head, service=service, rank=rank, now=now)))
+        for appointments in (True, False):
+            head = session.exec(
+                select(Ticket)
+                .where(
+                    Ticket.site_id == counter.site_id,
+                    Ticket.service_pk == service.pk,
+                    Ticket.status == TicketStatus.waiting,
+                    col(Ticket.priority) > 0 if appointments else col(Ticket.priority) <= 0,
+                )
+                .order_by(*queue_order())  # type: ignore[arg-type]
+                .limit(1)
+            ).first()
+            if head is not None:
+                heads.append(Candidate(head, urgency(ticket=head, service=service, rank=rank, now=now)))
     return sorted(heads, key=lambda c: c.score, reverse=True)
 
 
@@ -82,6 +98,8 @@ def claim(*, session: Session, ticket: Ticket, counter: Counter, now: datetime) 
 
 def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket | None:
     """Claim the most urgent waiting ticket for a counter, or None if nobody waits."""
+    # Due appointments gain priority and lapsed ones become no-shows before anyone is chosen.
+    sweep(session=session, site_id=counter.site_id, now=now)
     for _ in range(MAX_CLAIM_ATTEMPTS):
         ranked = candidates(session=session, counter=counter, now=now)
         if not ranked:

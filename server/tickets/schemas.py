@@ -53,3 +53,6 @@ class TicketOut(BaseModel):
     language: str
     recalls: int
     site: str
+    appointment: bool = False
+    # The waiting room is full: the citizen may wait outside and follow the ticket on the phone.
+    wait_outside: bool = False

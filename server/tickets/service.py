@@ -85,7 +85,7 @@ def announce_ticket(
     extra: dict[str, object] | None = None,
 ) -> TicketOut:
     """Log and queue an event carrying the ticket's public view."""
-    view = ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False)
+    view = ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, now=now)
     service = session.get(Service, ticket.service_pk)
     record_event(
         session=session,

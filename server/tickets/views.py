@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, or_, select
 
 from server.counters.models import Counter
-from server.estimates import wait_range
+from server.estimates import site_forecast
 from server.sites.models import Service
-from server.sites.queue import capable_counters, servers_for, serving_counters
+from server.sites.queue import get_site, site_services
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 from server.tickets.schemas import TicketOut
@@ -39,20 +40,25 @@ def people_ahead(*, session: Session, ticket: Ticket) -> int:
     return int(count)
 
 
-def ticket_out(*, session: Session, ticket: Ticket, public_url: str, holder: bool) -> TicketOut:
-    """The full public view; `holder` adds the token and status URL."""
+def ticket_out(
+    *, session: Session, ticket: Ticket, public_url: str, holder: bool, now: datetime | None = None
+) -> TicketOut:
+    """The full public view; `holder` adds the token and status URL; `now` is the clock the range is read at."""
     service = session.get(Service, ticket.service_pk)
     assert service is not None
     counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
     ahead = people_ahead(session=session, ticket=ticket)
     eta: tuple[int, int] | None = None
+    wait_outside = False
     if ticket.status == TicketStatus.waiting:
-        servers = servers_for(
-            service,
-            open_now=serving_counters(session=session, site_id=ticket.site_id),
-            capable=capable_counters(session=session, site_id=ticket.site_id),
+        # The same forecast as the services list, so kiosk, ticket, page and display agree.
+        site = get_site(session=session, site_id=ticket.site_id)
+        forecast = site_forecast(
+            session=session, site=site, services=site_services(session=session, site_id=site.id),
+            now=now or datetime.now(UTC),
         )
-        eta = wait_range(ahead=ahead, service_minutes=service.typical_service_minutes, servers=servers)
+        eta = forecast.for_ticket(ticket.id)
+        wait_outside = site.waiting_room_capacity is not None and forecast.waiting >= site.waiting_room_capacity
     return TicketOut(
         id=ticket.id or 0,
         number=ticket.number,
@@ -71,6 +77,8 @@ def ticket_out(*, session: Session, ticket: Ticket, public_url: str, holder: boo
         language=ticket.language,
         recalls=ticket.recalls,
         site=ticket.site_id,
+        appointment=ticket.appointment_id is not None,
+        wait_outside=wait_outside,
     )
 
 

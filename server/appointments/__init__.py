@@ -1,0 +1,1 @@
+"""Booked appointments: import, booking codes, check-in, no-shows and deletion of personal data."""

@@ -1,0 +1,101 @@
+"""The periodic job: priority at the window start, no-shows after the late limit, deletion of personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from server.appointments.checkin import APPOINTMENT_PRIORITY
+from server.appointments.models import Appointment, AppointmentStatus
+from server.appointments.policy import rules_for
+from server.appointments.service import record_appointment_event
+from server.events.envelope import EventType
+from server.tickets.lifecycle import TicketStatus
+from server.tickets.models import Ticket
+from server.tickets.service import announce_queue
+
+PERSONAL_FIELDS = ("name", "email", "phone", "note")
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What one sweep changed."""
+
+    promoted: int
+    no_shows: int
+    purged: int
+
+
+def promote_due(*, session: Session, site_id: str, now: datetime) -> int:
+    """Give priority to early check-ins whose window has begun; returns how many."""
+    policy = rules_for(session=session, site_id=site_id)
+    due = select(Appointment.id).where(
+        Appointment.site_id == site_id,
+        Appointment.status == AppointmentStatus.checked_in,
+        col(Appointment.late).is_(False),
+        Appointment.starts_at <= now + timedelta(minutes=policy.priority_before_minutes),
+    )
+    result = session.execute(
+        update(Ticket)
+        .where(
+            col(Ticket.site_id) == site_id,
+            col(Ticket.status) == TicketStatus.waiting,
+            col(Ticket.priority) < APPOINTMENT_PRIORITY,
+            col(Ticket.appointment_id).in_(due),
+        )
+        .values(priority=APPOINTMENT_PRIORITY)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def mark_no_shows(*, session: Session, site_id: str, now: datetime) -> int:
+    """Record every booking nobody checked in for by its late limit; returns how many."""
+    policy = rules_for(session=session, site_id=site_id)
+    lapsed = session.exec(
+        select(Appointment).where(
+            Appointment.site_id == site_id,
+            Appointment.status == AppointmentStatus.booked,
+            Appointment.starts_at < now - timedelta(minutes=policy.late_minutes),
+        )
+    ).all()
+    for appointment in lapsed:
+        appointment.status = AppointmentStatus.no_show
+        # The moment the booking lapsed, not when the sweep noticed, so statistics do not depend on the sweep.
+        appointment.no_show_at = appointment.starts_at + timedelta(minutes=policy.late_minutes)
+        session.add(appointment)
+        record_appointment_event(
+            session=session, appointment=appointment, type=EventType.appointment_no_show, now=now, actor="system"
+        )
+    return len(lapsed)
+
+
+def purge_personal_data(*, session: Session, site_id: str, now: datetime) -> int:
+    """Delete names, contact data and notes of appointments past the retention period; returns how many."""
+    policy = rules_for(session=session, site_id=site_id)
+    result = session.execute(
+        update(Appointment)
+        .where(
+            col(Appointment.site_id) == site_id,
+            col(Appointment.purged_at).is_(None),
+            col(Appointment.starts_at) < now - timedelta(hours=policy.retention_hours),
+        )
+        .values(purged_at=now, **dict.fromkeys(PERSONAL_FIELDS))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def sweep(*, session: Session, site_id: str, now: datetime) -> SweepResult:
+    """Run the three steps for one site inside the caller's transaction."""
+    result = SweepResult(
+        promoted=promote_due(session=session, site_id=site_id, now=now),
+        no_shows=mark_no_shows(session=session, site_id=site_id, now=now),
+        purged=purge_personal_data(session=session, site_id=site_id, now=now),
+    )
+    if result.promoted:
+        announce_queue(session=session, site_id=site_id, now=now, actor="system")
+    return result
