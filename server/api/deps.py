@@ -34,7 +34,9 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
 def current_clerk(context: ContextDep, credentials: Credentials) -> Clerk:
     """The logged-in staff member."""
     with context.database.read() as session:
-        return clerk_from_token(session=session, token=_token(credentials), secret=context.settings.secret_key)
+        return clerk_from_token(
+            session=session, token=_token(credentials), secret=context.settings.secret_key, now=context.clock.now()
+        )
 
 
 CurrentClerk = Annotated[Clerk, Depends(current_clerk)]

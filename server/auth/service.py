@@ -24,9 +24,9 @@ def login(
     return clerk, token
 
 
-def clerk_from_token(*, session: Session, token: str, secret: str) -> Clerk:
+def clerk_from_token(*, session: Session, token: str, secret: str, now: datetime | None = None) -> Clerk:
     """The active clerk a bearer token belongs to."""
-    claims = read_staff_token(token, secret=secret)
+    claims = read_staff_token(token, secret=secret, now=now)
     if claims is None:
         raise Unauthorized("Your session has expired or the token is invalid; log in again.", code="bad_token")
     clerk = session.exec(select(Clerk).where(Clerk.username == claims["sub"])).first()
