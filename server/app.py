@@ -32,6 +32,7 @@ from server.settings import Settings
 from server.sites.routes import router as sites_router
 from server.stats.routes import router as stats_router
 from server.status_page import install_status_page
+from server.supervisor_page import install_supervisor_page
 from server.tickets.routes import router as tickets_router
 
 API_PREFIX = "/api/v1"
@@ -105,6 +106,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     app.include_router(websocket_router)
     app.include_router(supervisor_ws_router)
     install_status_page(app)
+    install_supervisor_page(app, prefix=API_PREFIX)
     install_appointments(app, prefix=API_PREFIX)
     app.include_router(display_page_router)
     install_security(app, api_prefix=API_PREFIX)

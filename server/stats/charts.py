@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pygal
+from pygal.etree import etree
 from pygal.style import Style
 
 from server.stats.kpis import DailyKpis, WeeklyKpis
@@ -38,7 +39,13 @@ def _chart(kind: type[pygal.graph.graph.Graph], title: str, labels: list[str]) -
 
 
 def _render(chart: pygal.graph.graph.Graph) -> str:
-    svg: str = chart.render(is_unicode=True)
+    """The SVG text without pygal's configuration script, which only its (unused) tooltips read."""
+    tree = chart.render_tree()
+    for parent in list(tree.iter()):
+        for child in list(parent):
+            if str(child.tag).endswith("script"):
+                parent.remove(child)
+    svg: str = etree.tostring(tree, encoding="unicode")
     return svg
 
 

@@ -15,9 +15,9 @@ from server.tickets.service import cancel_by_holder, issue_ticket
 BERLIN = ZoneInfo("Europe/Berlin")
 PUBLIC_URL = "http://aufruf.test"
 SITE = "demo"
-# The hand-computed day: Tuesday 24 November 2026 in Berlin (UTC+1).
-DAY = date(2026, 11, 24)
-NEXT_DAY = date(2026, 11, 25)
+# The hand-computed day: Tuesday 26 November 2024 in Berlin (UTC+1).
+DAY = date(2024, 11, 26)
+NEXT_DAY = date(2024, 11, 27)
 
 
 def at(day: date, clock: str, *, fold: int = 0) -> datetime:

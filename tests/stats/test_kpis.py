@@ -100,16 +100,16 @@ def test_week(office: Office, database: Database) -> None:
     seed_day(office)
     with database.transaction() as session:
         week = weekly_kpis(session=session, site_id="demo", day=DAY)
-    assert (week.week, week.start.isoformat(), week.end.isoformat()) == ("2026-W48", "2026-11-23", "2026-11-29")
+    assert (week.week, week.start.isoformat(), week.end.isoformat()) == ("2024-W48", "2024-11-25", "2024-12-01")
     assert [row.issued for row in week.days] == [0, 6, 1, 0, 0, 0, 0]
     assert (week.issued, week.served, week.still_open) == (7, 4, 1)
     assert week.wait_minutes_median == 20.0
 
 
 def test_paused_counter_is_not_open(office: Office, database: Database) -> None:
-    office.draw("anmeldung", datetime(2026, 11, 24, 7, 0, tzinfo=UTC))  # 08:00 local
-    office.act("call_next", "3", datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
-    office.act("finish", "3", datetime(2026, 11, 24, 7, 15, tzinfo=UTC))
-    office.act("pause", "3", datetime(2026, 11, 24, 7, 30, tzinfo=UTC))
+    office.draw("anmeldung", datetime(2024, 11, 26, 7, 0, tzinfo=UTC))  # 08:00 local
+    office.act("call_next", "3", datetime(2024, 11, 26, 7, 0, tzinfo=UTC))
+    office.act("finish", "3", datetime(2024, 11, 26, 7, 15, tzinfo=UTC))
+    office.act("pause", "3", datetime(2024, 11, 26, 7, 30, tzinfo=UTC))
     report = day_report(database)
     assert next(h for h in report.staffing if h.hour == "08:00").counters_open == 0.5
