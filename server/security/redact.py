@@ -1,9 +1,10 @@
-"""A logging filter that keeps secrets out of every log line, access logs included."""
+"""Keeping secrets out of every log line, access logs included, by cleaning each record as it is made."""
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 # Ticket tokens in paths, tokens in query strings, bearer headers and anything shaped like a JWT.
 PATTERNS = (
@@ -12,8 +13,6 @@ PATTERNS = (
     (re.compile(r"(bearer\s+)[A-Za-z0-9_\-.~+/=]+", re.IGNORECASE), r"\1[redacted]"),
     (re.compile(r"eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+"), "[redacted-jwt]"),
 )
-# Loggers that print request lines or errors and may see a path or header.
-LOGGERS = ("uvicorn.access", "uvicorn.error", "uvicorn", "fastapi", "server", "")
 
 
 def redact(text: str) -> str:
@@ -23,27 +22,36 @@ def redact(text: str) -> str:
     return text
 
 
-class RedactSecrets(logging.Filter):
-    """Rewrites a record's message with secrets replaced; never drops a record."""
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int | float | bool) or value is None:
+        return value  # numbers stay numbers for %d and %.1f
+    # URLs, headers and other objects are logged through str(); swap in the cleaned text only if it differs.
+    text = str(value)
+    cleaned = redact(text)
+    return cleaned if cleaned != text else value
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Render the message once, redact it, and keep the record."""
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
+
+def clean_record(record: logging.LogRecord) -> None:
+    """Redact the message and each argument in place; formatters that unpack args keep working."""
+    record.msg = _clean(record.msg)
+    if isinstance(record.args, tuple):
+        record.args = tuple(_clean(arg) for arg in record.args)
+    elif isinstance(record.args, dict):
+        record.args = {key: _clean(value) for key, value in record.args.items()}
 
 
 def install_redaction() -> None:
-    """Attach the filter to the loggers and handlers that may see secrets (once per process)."""
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
-            logger.addFilter(RedactSecrets())
-        for handler in logger.handlers:
-            if not any(isinstance(f, RedactSecrets) for f in handler.filters):
-                handler.addFilter(RedactSecrets())
+    """Clean every log record of the process when it is created, whatever logger or handler gets it."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_secrets", False):
+        return
+
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        clean_record(record)
+        return record
+
+    make_record.redacts_secrets = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(make_record)

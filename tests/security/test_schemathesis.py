@@ -1,0 +1,67 @@
+"""Property-based run over the OpenAPI schema against a real server: no request may cause a 5xx."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import Case
+
+from server.demo import DEMO_KIOSK_TOKEN
+from tests.security.conftest import ADMIN_PASSWORD, add_admin
+from tests.support.live_server import LiveServer, run_live_server
+
+EXAMPLES = int(os.environ.get("AUFRUF_FUZZ_EXAMPLES", "20"))
+# Kiosk endpoints take the kiosk's device token; everything else is tried as an administrator.
+KIOSK_PATHS = ("/sites/{site}/tickets", "/sites/{site}/check-in", "/sites/{site}/devices/status")
+# Real names, so generated requests also reach the code behind the 404 for unknown ones.
+KNOWN = {"site": "demo", "counter": "1", "device_id": "demo-display", "username": "clerk2"}
+
+
+@pytest.fixture
+def fuzz_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    """The demo server with budgets high enough that fuzzing reaches the handlers."""
+    for name in ("AUFRUF_SECURITY_PUBLIC_LIMIT", "AUFRUF_SECURITY_LOGIN_LIMIT", "AUFRUF_STATUS_RATE_LIMIT"):
+        monkeypatch.setenv(name, "100000/minute")
+    monkeypatch.setenv("AUFRUF_STATUS_MISS_LIMIT", "100000/minute")
+    with run_live_server(tmp_path) as server:
+        add_admin(server)
+        yield server
+
+
+def test_no_request_causes_a_server_error(fuzz_server: LiveServer) -> None:
+    schema = schemathesis.openapi.from_url(f"{fuzz_server.url}/openapi.json")
+    admin = fuzz_server.clerk_headers("admin1", ADMIN_PASSWORD)
+    kiosk = {"Authorization": f"Bearer {DEMO_KIOSK_TOKEN}"}
+    failures: list[str] = []
+    operations = 0
+
+    def call(case: Case) -> None:
+        headers = kiosk if case.operation.path in KIOSK_PATHS else admin
+        response = case.call(base_url=fuzz_server.url, headers=headers)
+        if response.status_code >= 500:
+            failures.append(f"{case.operation.label} -> {response.status_code}\n{case.as_curl_command()}")
+
+    for result in schema.get_all_operations():
+        operation = result.ok()  # type: ignore[union-attr]  # an invalid schema fails loudly here
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+            phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+        )
+        def run(case: Case) -> None:
+            call(case)
+            known = {k: v for k, v in KNOWN.items() if k in (case.path_parameters or {})}
+            if known:
+                case.path_parameters = {**(case.path_parameters or {}), **known}
+                call(case)
+
+        run()
+    assert operations >= 30  # the whole API was walked, not an empty schema
+    assert not failures, "\n\n".join(dict.fromkeys(failures))
