@@ -62,9 +62,9 @@ def supervisor_page(site: str, request: Request, context: ContextDep, lang: Lite
         text=lambda key: messages.text(key, lang),
     )
     headers = page_headers(request.headers.get("host"))
-    # Charts arrive as SVG blobs fetched with the token; downloads too.
+    # Charts arrive as SVG blobs fetched with the token; the empty favicon is a data: URL.
     headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
-        "img-src 'self'", "img-src 'self' blob:"
+        "img-src 'self'", "img-src 'self' blob: data:"
     )
     return HTMLResponse(html, headers=headers)
 

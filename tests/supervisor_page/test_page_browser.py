@@ -1,0 +1,136 @@
+"""The supervisor page in headless Chromium against a real server: log-in, live updates, alarms, figures."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import httpx
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from tests.support.live_server import LiveServer
+
+
+def log_in(page: Page, server: LiveServer, username: str = "super1", lang: str = "de") -> None:
+    page.goto(f"{server.url}/supervisor/demo?lang={lang}")
+    page.get_by_label("Benutzername" if lang == "de" else "User name").fill(username)
+    page.get_by_label("Passwort" if lang == "de" else "Password").fill("demo")
+    page.get_by_role("button", name="Anmelden" if lang == "de" else "Log in").click()
+
+
+def counter_row(page: Page, counter: str) -> object:
+    return page.locator(f'#counters tr[data-counter="{counter}"]')
+
+
+def test_live_counter_queue_alarm_and_printer(page: Page, live_server: LiveServer) -> None:
+    clerk = live_server.clerk_headers("clerk1")
+    log_in(page, live_server)
+    expect(page.locator("#connection")).to_have_text("Live verbunden")
+    row = page.locator('#counters tr[data-counter="2"]')
+    expect(row).to_contain_text("Geschlossen")
+
+    # A citizen draws a ticket: the queue shows it waiting.
+    drawn = httpx.post(live_server.api("/sites/demo/tickets"), json={"service": "anmeldung"},
+                       headers=live_server.kiosk_headers)
+    assert drawn.status_code == 201
+    queue = page.locator('#queues tr[data-service="anmeldung"]')
+    expect(queue.locator("td").first).to_have_text("1")
+
+    # A clerk calls next at counter 2: the page shows it open, with the clerk and the ticket, live.
+    called = httpx.post(live_server.api("/counters/2/call-next"), headers=clerk)
+    assert called.status_code == 200
+    expect(row).to_contain_text("Geöffnet")
+    expect(row).to_contain_text("Clerk One")
+    expect(row).to_contain_text(f"{called.json()['number']} (aufgerufen)")
+    expect(row.locator("td.num")).to_have_text("0 min")
+    expect(queue.locator("td").first).to_have_text("0")
+    httpx.post(live_server.api("/counters/2/start"), headers=clerk).raise_for_status()
+    expect(row).to_contain_text("(in Bedienung)")
+
+    # A silent alarm from counter 3 appears, is announced, and can be acknowledged for everyone.
+    alarm = httpx.post(live_server.api("/counters/3/alarm"), json={"note": "Bitte kommen"}, headers=clerk)
+    assert alarm.status_code == 202
+    item = page.locator(f'#alarms li[data-alarm="{alarm.json()["id"]}"]')
+    expect(item).to_contain_text("Alarm von Schalter 3 (Clerk One)")
+    expect(item).to_contain_text("Bitte kommen")
+    expect(page.locator("#alarm-announcer")).to_have_text("Alarm von Schalter 3 (Clerk One)")
+    item.get_by_role("button", name="Bestätigen").click()
+    expect(item).to_contain_text("Bestätigt von Supervisor")
+    expect(page.locator("#alarms-none")).to_be_visible()
+
+    # The kiosk's printer runs out of paper: the device list says so.
+    report = httpx.post(live_server.api("/sites/demo/devices/status"), headers=live_server.kiosk_headers,
+                        json={"component": "printer", "state": "paper_out", "detail": "Rolle leer"})
+    assert report.status_code == 204
+    printer = page.locator('#devices tr[data-device="demo-kiosk"] [data-component="printer"]')
+    expect(printer).to_have_text("Drucker: Papier leer – Rolle leer")
+    expect(printer).to_have_class("health-bad")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_state_survives_reload(page: Page, live_server: LiveServer) -> None:
+    clerk = live_server.clerk_headers("clerk1")
+    httpx.post(live_server.api("/counters/4/alarm"), headers=clerk).raise_for_status()
+    httpx.post(live_server.api("/sites/demo/devices/status"), headers=live_server.kiosk_headers,
+               json={"component": "printer", "state": "paper_near_end"}).raise_for_status()
+    log_in(page, live_server, lang="en")
+    expect(page.locator("#alarms li")).to_contain_text("Alarm from Schalter 4 (Clerk One)")
+    page.reload()  # the token stays in sessionStorage: no second log-in
+    expect(page.locator("#connection")).to_have_text("Live")
+    expect(page.locator('[data-component="printer"]')).to_have_text("Printer: paper nearly out")
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_clerk_is_turned_away(page: Page, live_server: LiveServer) -> None:
+    log_in(page, live_server, username="clerk1")
+    expect(page.locator("#login-error")).to_have_text(
+        "Dieses Konto hat keine Leitungsrolle. Bitte mit einem Leitungskonto anmelden."
+    )
+    expect(page.locator("#app")).to_be_hidden()
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_wrong_password(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/supervisor/demo")
+    page.get_by_label("Benutzername").fill("super1")
+    page.get_by_label("Passwort").fill("wrong")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator("#login-error")).to_have_text("Anmeldung fehlgeschlagen: Benutzername oder Passwort falsch.")
+
+
+def test_figures_charts_and_xlsx_download(page: Page, live_server: LiveServer) -> None:
+    clerk = live_server.clerk_headers("clerk1")
+    for _ in range(2):
+        httpx.post(live_server.api("/sites/demo/tickets"), json={"service": "anmeldung"},
+                   headers=live_server.kiosk_headers).raise_for_status()
+    httpx.post(live_server.api("/counters/2/call-next"), headers=clerk).raise_for_status()
+    httpx.post(live_server.api("/counters/2/finish"), headers=clerk).raise_for_status()
+    log_in(page, live_server)
+    expect(page.locator('#summary [data-kpi="issued"] dd')).to_have_text("2")
+    expect(page.locator('#summary [data-kpi="served"] dd')).to_have_text("1")
+    expect(page.locator("#by-service tbody tr").first).to_contain_text("An-/Ummeldung")
+    expect(page.locator("#staffing tbody tr")).to_have_count(page.locator("#by-period tbody tr").count())
+    for name in ("arrivals", "waits", "staffing"):
+        chart = page.locator(f'#charts img[data-chart="{name}"]')
+        expect(chart).to_have_attribute("alt", re.compile(r"^Diagramm: "))
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Als Excel (XLSX) herunterladen").click()
+    download = info.value
+    assert download.suggested_filename.startswith("aufruf-demo-") and download.suggested_filename.endswith(".xlsx")
+    path = download.path()
+    book = load_workbook(io.BytesIO(path.read_bytes()))
+    assert book.sheetnames == ["Kennzahlen", "Personalbedarf"]
+    assert [c.value for c in book["Kennzahlen"][2]][3:5] == [2, 1]
+
+    # The week view swaps the hours for days and has no staffing plan.
+    page.get_by_label("Zeitraum").select_option("week")
+    page.get_by_role("button", name="Anzeigen").click()
+    expect(page.locator("#periods-title")).to_have_text("Nach Tag")
+    expect(page.locator("#by-period tbody tr")).to_have_count(7)
+    expect(page.locator("#staffing-block")).to_be_hidden()
+    expect(page.locator('#charts img[data-chart="days"]')).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
