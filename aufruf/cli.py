@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from server import cli as server_cli
+from server.appointments.cli import appointments_app
+from server.simulation.cli import simulate
 
 app = typer.Typer(help="Aufruf: queue management and call display for citizen offices.", no_args_is_help=True)
 app.command()(server_cli.serve)
@@ -17,6 +19,8 @@ app.command("restore")(server_cli.restore_command)
 app.add_typer(server_cli.config_app, name="config")
 app.add_typer(server_cli.user_app, name="user")
 app.add_typer(server_cli.device_app, name="device")
+app.add_typer(appointments_app, name="appointments")
+app.command()(simulate)
 
 # Each app's own command line lives in its package and is loaded only when used,
 # so the server never imports Qt.

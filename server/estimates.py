@@ -23,7 +23,7 @@ from sqlmodel import Session, col, func, select
 from server.appointments.models import Appointment, AppointmentPolicy, AppointmentStatus
 from server.appointments.policy import rules_for
 from server.counters.models import Counter, CounterService, CounterStatus
-from server.sites.hours import local_time
+from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
 from server.tickets.models import Ticket
@@ -41,10 +41,13 @@ SHOW_RATE_WEIGHT = 10
 # expected wait for what the replay cannot know (later walk-ins of more urgent services, people
 # who give up, clerks' pauses). Calibrated with `aufruf simulate`; see docs/estimates.md.
 Z = 1.28
-EARLY_SHARE = 0.15
-LATE_SHARE = 0.35
+EARLY_SHARE = 0.2
+LATE_SHARE = 0.45
 SLACK_MINUTES = 1.0
 MIN_REMAINING = 0.5  # a citizen at the counter keeps it busy at least this much longer (minutes)
+# Walk-ins still to come, at the pace of the last hour: later arrivals of more urgent services overtake.
+ARRIVAL_WINDOW = timedelta(hours=1)
+ARRIVAL_HORIZON_MINUTES = 120.0
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Job:
     priority_from: float | None = None  # minutes from now from which they count as an appointment
     weight: float = 1.0  # expected share of a full service (appointments that may not come)
     imagined: bool = False  # takes no counter time: it only asks "when would a new ticket be called?"
+    wanted: bool = True  # its call time is asked for (expected future walk-ins only make room)
 
 
 @dataclass(order=True)
@@ -138,9 +142,10 @@ def replay(
 
     pending = list(jobs)
     calls: dict[Any, float] = {}
+    wanted = sum(1 for job in jobs if job.wanted)
     heap = list(desks)
     heapq.heapify(heap)
-    while pending and heap:
+    while pending and heap and wanted:
         desk = heapq.heappop(heap)
         now = desk.free_at
         best: Job | None = None
@@ -168,6 +173,7 @@ def replay(
             continue
         pending.remove(best)
         calls[best.key] = now
+        wanted -= best.wanted
         if not best.imagined:
             desk.free_at = now + durations[best.service_pk] * best.weight
         heapq.heappush(heap, desk)
@@ -269,8 +275,9 @@ def _minutes(moment: datetime, now: datetime) -> float:
 
 
 def _jobs(
-    *, session: Session, site_id: str, services: list[Service], policy: AppointmentPolicy, now: datetime
+    *, session: Session, site: Site, services: list[Service], policy: AppointmentPolicy, now: datetime
 ) -> list[Job]:
+    site_id = site.id
     before = timedelta(minutes=policy.priority_before_minutes)
     waiting = session.exec(
         select(Ticket).where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
@@ -310,6 +317,31 @@ def _jobs(
     for service in services:
         assert service.pk is not None
         jobs.append(Job(("new", service.pk), service.pk, 0.0, imagined=True))
+    jobs.extend(_expected_walk_ins(session=session, site=site, now=now))
+    return jobs
+
+
+def _expected_walk_ins(*, session: Session, site: Site, now: datetime) -> list[Job]:
+    """Walk-ins still to come before closing, evenly spaced at each service's pace of the last hour."""
+    closes = closing_time(site, now) if not site.always_open else None
+    horizon = ARRIVAL_HORIZON_MINUTES if closes is None else min(ARRIVAL_HORIZON_MINUTES, _minutes(closes, now))
+    rows = session.exec(
+        select(Ticket.issued_service_pk, func.count())
+        .where(
+            Ticket.site_id == site.id,
+            col(Ticket.issued_at) >= now - ARRIVAL_WINDOW,
+            col(Ticket.appointment_id).is_(None),
+        )
+        .group_by(col(Ticket.issued_service_pk))
+    ).all()
+    jobs: list[Job] = []
+    window = ARRIVAL_WINDOW.total_seconds() / 60
+    for service_pk, count in rows:
+        gap = window / count
+        moment = gap
+        while moment < horizon:
+            jobs.append(Job(("coming", service_pk, moment), service_pk, moment, ready=moment, wanted=False))
+            moment += gap
     return jobs
 
 
@@ -318,7 +350,7 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
     durations = recent_durations(session=session, site=site, services=services, now=now)
     desks = _desks(session=session, site_id=site.id, durations=durations, now=now)
     policy = rules_for(session=session, site_id=site.id)
-    jobs = _jobs(session=session, site_id=site.id, services=services, policy=policy, now=now)
+    jobs = _jobs(session=session, site=site, services=services, policy=policy, now=now)
     targets = {s.pk: s.target_wait_minutes for s in services if s.pk is not None}
     # Lines of retired services still count, with their last configured figures.
     for job in jobs:

@@ -1,0 +1,72 @@
+"""The real server on loopback in a thread, sharing the simulation's virtual clock."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+
+from server.app import create_app
+from server.auth.passwords import hash_password
+from server.auth.tokens import hash_device_token
+from server.clock import ManualClock
+from server.office.schema import ClerkConfig, DeviceConfig, OfficeConfig
+from server.settings import Settings
+
+CLERK_PASSWORD = secrets.token_urlsafe(12)
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Server(uvicorn.Server):
+    """Tells the simulation when it is ready to take requests."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
+
+
+def staffed_office(office: OfficeConfig, *, kiosk_token: str, counters: list[str]) -> OfficeConfig:
+    """The office with a simulation kiosk, one clerk per counter and a supervisor, all with fresh secrets."""
+    site = office.sites[0]
+    device = DeviceConfig(id="sim-kiosk", kind="kiosk", token_sha256=hash_device_token(kiosk_token))
+    password_hash = hash_password(CLERK_PASSWORD)
+    clerks = [ClerkConfig(username=f"sim-{c}", password_hash=password_hash) for c in counters]
+    clerks.append(ClerkConfig(username="sim-supervisor", role="supervisor", password_hash=password_hash))
+    return OfficeConfig(sites=[site.model_copy(update={"devices": [device]})], clerks=clerks)
+
+
+@contextmanager
+def serve(*, office: OfficeConfig, clock: ManualClock, data_dir: Path) -> Iterator[str]:
+    """Run the server until the block ends; yields its base URL."""
+    port = free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{data_dir / 'simulation.db'}",
+        public_url=f"http://127.0.0.1:{port}",
+        secret_key=secrets.token_urlsafe(48),
+    )
+    app = create_app(settings, office=office, clock=clock)
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="aufruf-simulation", daemon=True)
+    thread.start()
+    if not server.ready.wait(timeout=60):
+        raise RuntimeError("the simulated office's server did not start within 60 s")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
