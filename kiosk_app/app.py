@@ -12,6 +12,7 @@ from client.api import ApiClient
 from client.qt import StreamBridge, stream_url
 from hardware import Scanner, open_printer, open_scanner
 from kiosk_app.core import KioskCore, ScanCallback, Timing
+from kiosk_app.offline import OfflineJournal
 from kiosk_app.settings import KioskSettings
 from kiosk_app.ui.window import KioskWindow
 
@@ -28,7 +29,8 @@ def build_core(settings: KioskSettings) -> KioskCore:
         return open_scanner(scanner_url, on_scan)
 
     # The display stream is public and carries every queue change of the site.
-    events = StreamBridge(stream_url(settings.server, f"/ws/sites/{settings.site}/display"))
+    # The token makes the server close this stream at once if the kiosk's token is revoked.
+    events = StreamBridge(stream_url(settings.server, f"/ws/sites/{settings.site}/display"), token=settings.token)
     return KioskCore(
         ApiClient(settings.server, token=settings.token),
         site=settings.site,
@@ -37,6 +39,7 @@ def build_core(settings: KioskSettings) -> KioskCore:
         events=events,
         languages=settings.languages,
         header=settings.header,
+        offline=OfflineJournal(settings.data_dir) if settings.offline_tickets else None,
         timing=Timing(
             confirmation_seconds=settings.confirmation_seconds,
             idle_seconds=settings.idle_seconds,

@@ -27,6 +27,8 @@ from hardware import (
     TicketPrintout,
     WedgeScanner,
 )
+from kiosk_app.offline import OfflineJournal
+from kiosk_app.offline_core import issue_offline, offline_ready, sync_offline
 from kiosk_app.states import (
     IDLE,
     INTERACTIVE,
@@ -72,6 +74,9 @@ class KioskCore(QObject):
     printer_reported = Signal(object)  # PrinterHealth the server has acknowledged
     online_changed = Signal(bool)
     code_changed = Signal(str)  # the booking code typed so far
+    offline_issued = Signal(object)  # journal entry of a ticket issued from a leased number
+    reconciled = Signal(object)  # {journal key: created | existing | rejected}
+    offline_synced = Signal()  # journal sent and leases topped up
 
     # Hops from device threads to the core's (GUI) thread.
     _health_seen = Signal(object)
@@ -88,6 +93,7 @@ class KioskCore(QObject):
         languages: Sequence[str] = DEFAULT_LANGUAGES,
         header: str = "",
         timing: Timing | None = None,
+        offline: OfflineJournal | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -98,6 +104,8 @@ class KioskCore(QObject):
         self.header = header
         self.timing = timing or Timing()
         self.events = events
+        self.offline = offline
+        self._syncing = False
         self.calls = BackgroundCalls(self, threads=3)
         self.print_queue = PrintQueue(printer) if printer is not None else None
         self.monitor = (
@@ -109,7 +117,8 @@ class KioskCore(QObject):
 
         self.screen = Screen.STARTING
         self.language = "de"
-        self.services: list[ServiceOut] = []
+        # After a restart during an outage the saved list keeps the buttons; the server's replaces it.
+        self.services: list[ServiceOut] = offline.load_services() if offline is not None else []
         self.code = ""
         self.pending: PendingRequest | None = None
         self.last_issued: Issued | None = None
@@ -229,6 +238,8 @@ class KioskCore(QObject):
             touched_at=time.perf_counter(), service=service_id,
         )
         self._set_screen(Screen.ISSUING)
+        if not self.online and issue_offline(self, self.pending):
+            return  # known to be offline: no waiting on the network for this touch
         self._send_pending()
 
     def submit_code(self, code: str) -> None:
@@ -282,6 +293,9 @@ class KioskCore(QObject):
             if pending.attempts < self.timing.draw_attempts:
                 # Same touch, same key: the server returns the same ticket if it got the first try.
                 QTimer.singleShot(int(self.timing.draw_retry_seconds * 1000), self._send_pending)
+                return
+            self._mark_online(False)
+            if issue_offline(self, pending):
                 return
             self._go_out_of_order()  # the pending touch is completed once the server is back
             return
@@ -410,6 +424,7 @@ class KioskCore(QObject):
         self._probing = False
         self._set_services(services)
         self._mark_online(True)
+        sync_offline(self)
         if self._unreported is not None:
             self._report_printer(self._unreported)
         if self.screen in (Screen.OUT_OF_ORDER, Screen.STARTING):
@@ -425,7 +440,10 @@ class KioskCore(QObject):
         self._probing = False
         if isinstance(error, ServerUnreachable):
             self._mark_online(False)
-            if self.screen in IDLE:
+            if offline_ready(self):
+                if self.screen is Screen.STARTING:
+                    self._set_screen(Screen.WELCOME)  # restarted during an outage, with numbers in hand
+            elif self.screen in IDLE:
                 self._go_out_of_order()
         else:
             # The server answers but refuses (e.g. unknown site): out of order, staff must act.
@@ -457,6 +475,8 @@ class KioskCore(QObject):
 
     def _set_services(self, services: list[ServiceOut]) -> None:
         self.services = services
+        if self.offline is not None:
+            self.offline.save_services(services)
         self.services_changed.emit(services)
 
     def _set_language(self, language: str) -> None:
@@ -495,7 +515,7 @@ class KioskCore(QObject):
     def _return_to_start(self) -> None:
         self._set_code("")
         self._set_language("de")
-        if not self.online:
+        if not self.online and not offline_ready(self):
             self._go_out_of_order()
         else:
             self._set_screen(Screen.WELCOME)

@@ -46,6 +46,11 @@ class KioskSettings(BaseSettings):
     idle_seconds: float = Field(default=60.0, gt=0)
     retry_seconds: float = Field(default=3.0, gt=0)
     printer_poll_seconds: float = Field(default=5.0, gt=0)
+    data_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".local" / "share" / "aufruf-kiosk",
+        description="Where the offline journal and the last service list are kept",
+    )
+    offline_tickets: bool = Field(default=True, description="Hand out leased numbers while the server is away")
 
     @field_validator("server")
     @classmethod

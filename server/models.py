@@ -8,6 +8,7 @@ from server.security.models import AuditRecord, DeviceKeyChange  # noqa: F401
 from server.sites.models import Service, Site
 from server.status_page.push.models import PushKey, PushSubscription  # noqa: F401
 from server.tickets.models import NumberSequence, Ticket
+from server.tickets.offline import NumberLease  # noqa: F401
 
 __all__ = [
     "Clerk",

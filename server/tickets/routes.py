@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Response, status
 from server.api.deps import ContextDep, KioskDevice
 from server.appointments.checkin import check_in as check_in_booking
 from server.errors import Forbidden
+from server.tickets.offline import LeaseIn, LeaseOut, ReconcileIn, ReconcileResult, lease_numbers, reconcile
 from server.tickets.schemas import CheckInIn, IssueTicketIn, TicketOut
 from server.tickets.service import cancel_by_holder, issue_ticket, ticket_by_token
 from server.tickets.views import ticket_out
@@ -78,4 +79,28 @@ def give_up_ticket(token: str, context: ContextDep) -> TicketOut:
         )
         return ticket_out(
             session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
+        )
+
+
+@router.post("/sites/{site}/tickets/leases", response_model=LeaseOut, status_code=status.HTTP_201_CREATED)
+def lease(site: str, body: LeaseIn, kiosk: KioskDevice, context: ContextDep) -> LeaseOut:
+    """Reserve a block of today's numbers that this kiosk may hand out while the server is unreachable."""
+    if kiosk.site_id != site:
+        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
+    with context.database.transaction() as session:
+        return lease_numbers(
+            session=session, site_id=site, device_id=kiosk.id, service_key=body.service, size=body.size,
+            now=context.clock.now(), public_url=context.settings.public_url,
+        )
+
+
+@router.post("/sites/{site}/tickets/reconcile", response_model=list[ReconcileResult])
+def reconcile_offline(site: str, body: ReconcileIn, kiosk: KioskDevice, context: ContextDep) -> list[ReconcileResult]:
+    """Record tickets the kiosk issued offline, at their original time; repeating an entry creates nothing."""
+    if kiosk.site_id != site:
+        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
+    with context.database.transaction() as session:
+        return reconcile(
+            session=session, site_id=site, device_id=kiosk.id, entries=body.tickets, now=context.clock.now(),
+            public_url=context.settings.public_url,
         )
