@@ -27,7 +27,7 @@ SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe
 def _load(
     context: ContextDep, site: str, day: date | None, period: Period, language: str, goal: float = DEFAULT_GOAL
 ) -> DailyKpis | WeeklyKpis:
-    with context.database.transaction() as session:
+    with context.database.read() as session:
         return report(
             session=session, site_id=site, day=day, period=period, now=context.clock.now(), language=language,
             goal=goal,

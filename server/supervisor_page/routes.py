@@ -45,7 +45,7 @@ def supervisor_asset(name: str) -> FileResponse:
 def supervisor_page(site: str, request: Request, context: ContextDep, lang: Literal["de", "en"] = "de") -> HTMLResponse:
     """The page shell; it logs in from the browser and loads everything else with the supervisor's token."""
     try:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             site_name = get_site(session=session, site_id=site).name
     except DomainError:
         raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
@@ -74,7 +74,7 @@ def supervision(
     site: str, context: ContextDep, supervisor: CurrentSupervisor, lang: Literal["de", "en"] = "de"
 ) -> dict[str, Any]:
     """The live picture (counters, queues, devices, acknowledged alarms) once, for polling clients."""
-    with context.database.transaction() as session:
+    with context.database.read() as session:
         return supervision_snapshot(session=session, site_id=site, now=context.clock.now(), language=lang)
 
 
@@ -94,7 +94,7 @@ async def supervision_stream(websocket: WebSocket, site: str) -> None:
     language = websocket.query_params.get("lang", "de")
 
     def check() -> None:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             clerk = clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
             require_role(clerk, Role.supervisor)
             get_site(session=session, site_id=site)
