@@ -11,6 +11,7 @@ from collections import Counter as Tally
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -160,7 +161,7 @@ class Day:
         body = response.json()
         self.office.log.tickets[body["id"]] = Drawn(
             number=body["number"], service=service, appointment=appointment,
-            drawn_at=self.office.clock.now(), shown=tuple(body["eta_minutes"]),  # type: ignore[arg-type]
+            drawn_at=self.office.clock.now(), shown=(body["eta_minutes"][0], body["eta_minutes"][1]),
         )
         for counter in sorted(self.idle):
             self.call_next(counter)
@@ -183,12 +184,17 @@ class Day:
         self.at_counter[counter] = body["id"]
         now = self.office.clock.now()
         if self.random.random() < self.scenario.walk_in_no_show:
-            self.at(now + timedelta(minutes=self.scenario.no_show_wait_minutes), lambda: self.close(counter, "no-show"))
+            gone = now + timedelta(minutes=self.scenario.no_show_wait_minutes)
+            self.at(gone, partial(self.close, counter, "no-show"))
             return
         walk = timedelta(minutes=self.scenario.walk_to_counter_minutes)
         served = ticket.service if ticket else body["service"]
-        self.at(now + walk, lambda: self.office.counter(counter, "start") and None)
-        self.at(now + walk + self.duration(served), lambda: self.close(counter, "finish"))
+        self.at(now + walk, partial(self.start, counter))
+        self.at(now + walk + self.duration(served), partial(self.close, counter, "finish"))
+
+    def start(self, counter: str) -> None:
+        """The citizen has reached the counter."""
+        self.office.counter(counter, "start")
 
     def close(self, counter: str, action: str) -> None:
         """Finish or mark a no-show, then call the next citizen."""
@@ -210,7 +216,7 @@ class Day:
             self.staffed.discard(counter)
             self.idle.discard(counter)
         else:
-            self.at(self.office.clock.now() + timedelta(minutes=1), lambda: self.shift_ends(counter))
+            self.at(self.office.clock.now() + timedelta(minutes=1), partial(self.shift_ends, counter))
 
 
 def poisson_arrivals(rng: random.Random, rate_per_hour: float, start: datetime, end: datetime) -> list[datetime]:
@@ -265,7 +271,7 @@ def book_appointments(day: Day, supervisor: dict[str, str], periods: list[tuple[
                     # Early birds wait at the door until the office opens.
                     arrives = max(slot - timedelta(minutes=rng.uniform(-early, late)), opens)
                     code = booked["qr_content"]
-                    day.at(arrives, lambda code=code, service=service: day.check_in(code, service))
+                    day.at(arrives, partial(day.check_in, code, service))
             slot += step
 
 
@@ -279,10 +285,10 @@ def simulate_day(*, scenario: Scenario, office: Office, opening_hours: dict[str,
     for service, load in sorted(scenario.loads.items()):
         for start, end in periods:
             for moment in poisson_arrivals(day.random, load.walk_ins_per_hour, day.local(start), day.local(end)):
-                day.at(moment, lambda service=service: day.walk_in(service))
+                day.at(moment, partial(day.walk_in, service))
     for shift in scenario.shifts:
-        day.at(day.local(shift.start), lambda counter=shift.counter: day.shift_starts(counter))
-        day.at(day.local(shift.end), lambda counter=shift.counter: day.shift_ends(counter))
+        day.at(day.local(shift.start), partial(day.shift_starts, shift.counter))
+        day.at(day.local(shift.end), partial(day.shift_ends, shift.counter))
     day.run()
     # Well after the last booking's late limit: one more call lets the server record the last no-shows.
     office.clock.set(day.local(time(23, 0)))

@@ -32,7 +32,8 @@ def run_simulation(scenario: Scenario, *, office_file: Path = EXAMPLE_OFFICE, da
         with serve(office=staffed, clock=clock, data_dir=directory) as url:
             client = Office(base_url=url, site=site.id, kiosk_token=kiosk_token, clock=clock, log=DayLog())
             try:
-                log = simulate_day(scenario=scenario, office=client, opening_hours=site.opening_hours, zone=zone)
+                hours = {str(day): periods for day, periods in site.opening_hours.items()}
+                log = simulate_day(scenario=scenario, office=client, opening_hours=hours, zone=zone)
             finally:
                 client.close()
     report = build_report(log=log, seed=scenario.seed, day=scenario.day.isoformat())

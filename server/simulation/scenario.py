@@ -48,8 +48,10 @@ class Scenario:
     appointment_slots: dict[str, int] = field(default_factory=dict)
 
 
-def example_day(*, seed: int = 1, day: date = date(2026, 11, 24), morning_only: bool = False) -> Scenario:
-    """A Tuesday at the example Bürgeramt Mitte (examples/buergeramt.toml)."""
+def example_day(
+    *, seed: int = 1, day: date = date(2026, 11, 24), morning_only: bool = False, last_arrival: time | None = None
+) -> Scenario:
+    """A Tuesday at the example Bürgeramt Mitte (examples/buergeramt.toml); `last_arrival` cuts the day short."""
     loads = {
         "anmeldung": ServiceLoad(9.0, 10.0, appointments_per_hour=2.0),
         "ausweis": ServiceLoad(7.0, 13.0, appointments_per_hour=2.0),
@@ -68,6 +70,6 @@ def example_day(*, seed: int = 1, day: date = date(2026, 11, 24), morning_only: 
         seed=seed,
         loads=loads,
         shifts=shifts,
-        last_arrival=time(12, 30) if morning_only else time(18, 0),
+        last_arrival=last_arrival or (time(12, 30) if morning_only else time(18, 0)),
         appointment_hours=(time(8, 30), time(12, 0)) if morning_only else (time(8, 30), time(17, 0)),
     )
