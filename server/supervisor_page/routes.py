@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, status
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
@@ -79,7 +80,9 @@ def supervision(
 
 
 @api_router.post("/sites/{site}/alarms/{alarm}/acknowledge", status_code=status.HTTP_204_NO_CONTENT)
-def acknowledge(site: str, alarm: int, context: ContextDep, supervisor: CurrentSupervisor) -> None:
+def acknowledge(
+    site: str, alarm: Annotated[int, PathParam(ge=1, le=2**63 - 1)], context: ContextDep, supervisor: CurrentSupervisor
+) -> None:
     """Acknowledge a counter's silent alarm for every supervisor of the site."""
     with context.database.transaction() as session:
         get_site(session=session, site_id=site)
