@@ -25,8 +25,12 @@ class Overflow:
     """Marker queued when a subscriber fell too far behind and must resync by reconnecting."""
 
 
-RESYNC, OVERFLOW = Resync(), Overflow()
-Item = Envelope | Resync | Overflow
+class Gone:
+    """Marker queued when the client has disconnected."""
+
+
+RESYNC, OVERFLOW, GONE = Resync(), Overflow(), Gone()
+Item = Envelope | Resync | Overflow | Gone
 
 
 @dataclass(eq=False)
@@ -36,6 +40,7 @@ class Subscriber:
     site: str
     queue: asyncio.Queue[Item]
     dropped: bool = False
+    gone: bool = False
 
     def offer(self, item: Item) -> None:
         """Queue an item; a full queue marks the subscriber as dropped instead of blocking."""
@@ -48,6 +53,13 @@ class Subscriber:
             # Make room so the consumer wakes up and sees the overflow marker.
             self.queue.get_nowait()
             self.queue.put_nowait(OVERFLOW)
+
+    def leave(self) -> None:
+        """Wake the consumer so it stops: nothing more can reach the client."""
+        self.dropped = self.gone = True
+        if self.queue.full():
+            self.queue.get_nowait()
+        self.queue.put_nowait(GONE)
 
 
 @dataclass(eq=False)

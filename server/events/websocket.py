@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
 from server.events.envelope import Envelope, EventType
-from server.events.hub import OVERFLOW, RESYNC, Subscriber
+from server.events.hub import GONE, OVERFLOW, RESYNC, Subscriber
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]
 
@@ -24,12 +24,15 @@ CLOSE_TOO_SLOW = 1013
 
 
 async def _read_client(websocket: WebSocket, subscriber: Subscriber) -> None:
-    """Listen for resync requests; any other text is ignored."""
-    while True:
-        text = await websocket.receive_text()
-        with contextlib.suppress(ValueError, AttributeError):
-            if json.loads(text).get("type") in ("snapshot", "resync"):
-                subscriber.offer(RESYNC)
+    """Listen for resync requests (any other text is ignored); tell the sender when the client leaves."""
+    try:
+        while True:
+            text = await websocket.receive_text()
+            with contextlib.suppress(ValueError, AttributeError):
+                if json.loads(text).get("type") in ("snapshot", "resync"):
+                    subscriber.offer(RESYNC)
+    finally:
+        subscriber.leave()
 
 
 async def _send_snapshot(
@@ -57,12 +60,10 @@ async def stream_site(
     try:
         seen = await _send_snapshot(websocket, context, site_id, read, context.clock.now())
         while True:
-            getter = asyncio.ensure_future(subscriber.queue.get())
-            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if reader in done:
-                getter.cancel()
+            # A plain get per message: waiting on both the queue and the reader cost more than the send.
+            item = await subscriber.queue.get()
+            if item is GONE or subscriber.gone:
                 return
-            item = getter.result()
             if item is OVERFLOW:
                 await websocket.close(code=CLOSE_TOO_SLOW, reason="client too slow; reconnect")
                 return
