@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 import statistics
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -134,48 +134,58 @@ class Desk:
     ranks: dict[int, int] = field(compare=False)
 
 
+def _lines(jobs: list[Job]) -> dict[tuple[int, bool], deque[Job]]:
+    """Jobs per service, appointments apart from walk-ins, each in the order the router takes them."""
+    lines: dict[tuple[int, bool], list[Job]] = defaultdict(list)
+    for job in jobs:
+        lines[(job.service_pk, job.priority_from is not None)].append(job)
+    return {key: deque(sorted(line, key=lambda j: (j.ready, j.joined))) for key, line in lines.items()}
+
+
 def replay(
     *, desks: list[Desk], jobs: list[Job], targets: dict[int, int], durations: dict[int, float]
 ) -> dict[Any, float]:
     """Expected call time (minutes from now) of every job, by the router's own scoring."""
     from server.tickets.routing import urgency_score  # the router imports the queue, which imports this
 
-    pending = list(jobs)
+    # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
+    lines = _lines(jobs)
     calls: dict[Any, float] = {}
     wanted = sum(1 for job in jobs if job.wanted)
     heap = list(desks)
     heapq.heapify(heap)
-    while pending and heap and wanted:
+    while heap and wanted:
         desk = heapq.heappop(heap)
         now = desk.free_at
-        best: Job | None = None
+        best: deque[Job] | None = None
         best_score = -math.inf
         next_ready = math.inf
-        for job in pending:
-            rank = desk.ranks.get(job.service_pk)
-            if rank is None:
+        for (service_pk, _), line in lines.items():
+            rank = desk.ranks.get(service_pk)
+            if rank is None or not line:
                 continue
-            if job.ready > now:
-                next_ready = min(next_ready, job.ready)
+            head = line[0]
+            if head.ready > now:
+                next_ready = min(next_ready, head.ready)
                 continue
             score = urgency_score(
-                waited_seconds=(now - job.joined) * 60,
-                target_minutes=targets[job.service_pk],
+                waited_seconds=(now - head.joined) * 60,
+                target_minutes=targets[service_pk],
                 rank=rank,
-                appointment=job.priority_from is not None and job.priority_from <= now,
+                appointment=head.priority_from is not None and head.priority_from <= now,
             )
             if score > best_score:
-                best, best_score = job, score
+                best, best_score = line, score
         if best is None:
             if next_ready < math.inf:
                 desk.free_at = next_ready
                 heapq.heappush(heap, desk)
             continue
-        pending.remove(best)
-        calls[best.key] = now
-        wanted -= best.wanted
-        if not best.imagined:
-            desk.free_at = now + durations[best.service_pk] * best.weight
+        job = best.popleft()
+        calls[job.key] = now
+        wanted -= job.wanted
+        if not job.imagined:
+            desk.free_at = now + durations[job.service_pk] * job.weight
         heapq.heappush(heap, desk)
     return calls
 
