@@ -41,6 +41,8 @@ class Subscriber:
     queue: asyncio.Queue[Item]
     dropped: bool = False
     gone: bool = False
+    # The site's last fanned-out seq when this subscriber joined: it receives every later event.
+    since: int = 0
 
     def offer(self, item: Item) -> None:
         """Queue an item; a full queue marks the subscriber as dropped instead of blocking."""
@@ -82,6 +84,8 @@ class Hub:
         self._queue_size = queue_size
         self._channels: dict[str, SiteChannel] = {}
         self._opening: dict[str, asyncio.Lock] = {}
+        # Snapshots that many clients share (e.g. a site's display state), by key: (seq, made at, JSON text).
+        self.shared_snapshots: dict[str, tuple[int, float, str]] = {}
 
     def deliver(self, envelope: Envelope) -> None:
         """Accept an event from the bus (on the loop thread)."""
@@ -97,7 +101,7 @@ class Hub:
     async def subscribe(self, site: str) -> Subscriber:
         """Register a subscriber; read its snapshot only after this returns."""
         channel = await self._channel(site)
-        subscriber = Subscriber(site=site, queue=asyncio.Queue(maxsize=self._queue_size))
+        subscriber = Subscriber(site=site, queue=asyncio.Queue(maxsize=self._queue_size), since=channel.last_seq)
         channel.subscribers.add(subscriber)
         return subscriber
 

@@ -56,7 +56,7 @@ async def display_stream(websocket: WebSocket, site: str) -> None:
         return with_seq(session=session, site_id=site, data=data)
 
     await websocket.accept()
-    await stream_site(websocket, context, site, read)
+    await stream_site(websocket, context, site, read, shared=f"display:{site}")
 
 
 @router.websocket("/ws/counters/{counter}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,8 @@ from server.events.hub import GONE, OVERFLOW, RESYNC, Subscriber
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]
 
+# How long a shared snapshot may be reused; its clock-derived figures (minutes waited) stay right.
+SHARED_SNAPSHOT_SECONDS = 1.0
 # 1013 "try again later": the client fell behind; it reconnects and gets a fresh snapshot.
 CLOSE_TOO_SLOW = 1013
 
@@ -36,14 +39,26 @@ async def _read_client(websocket: WebSocket, subscriber: Subscriber) -> None:
 
 
 async def _send_snapshot(
-    websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, now: datetime
+    websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, now: datetime,
+    *, shared: str | None = None, at_least: int = 0,
 ) -> int:
+    """Send a snapshot with seq >= `at_least`; one under a `shared` key may serve many clients for a moment."""
+    cache = context.hub.shared_snapshots
+    if shared is not None and (hit := cache.get(shared)) is not None:
+        seq, made, text = hit
+        # Any seq from `at_least` on is exact for this client: the hub sends it everything after that.
+        if seq >= at_least and time.monotonic() - made < SHARED_SNAPSHOT_SECONDS:
+            await websocket.send_text(text)
+            return seq
+
     def load() -> tuple[int, dict[str, Any]]:
         with context.database.read() as session:
             return read(session)
 
     seq, data = await run_in_threadpool(load)
     snapshot = Envelope(seq=seq, type=EventType.snapshot, at=now, site=site_id, data=data)
+    if shared is not None and seq >= cache.get(shared, (-1,))[0]:
+        cache[shared] = (seq, time.monotonic(), snapshot.text)
     await websocket.send_text(snapshot.text)
     return seq
 
@@ -53,12 +68,20 @@ async def stream_site(
     context: AppContext,
     site_id: str,
     read: SnapshotReader,
+    *,
+    shared: str | None = None,
 ) -> None:
-    """Serve one accepted websocket until the client leaves or falls behind."""
+    """Serve one accepted websocket until the client leaves or falls behind.
+
+    `shared` names a snapshot that is the same for every client of this kind at the site, so a crowd
+    connecting at once (displays after a restart) costs one database read, not one each.
+    """
     subscriber = await context.hub.subscribe(site_id)
     reader = asyncio.create_task(_read_client(websocket, subscriber))
     try:
-        seen = await _send_snapshot(websocket, context, site_id, read, context.clock.now())
+        seen = await _send_snapshot(
+            websocket, context, site_id, read, context.clock.now(), shared=shared, at_least=subscriber.since
+        )
         while True:
             # A plain get per message: waiting on both the queue and the reader cost more than the send.
             item = await subscriber.queue.get()
@@ -68,7 +91,9 @@ async def stream_site(
                 await websocket.close(code=CLOSE_TOO_SLOW, reason="client too slow; reconnect")
                 return
             if item is RESYNC:
-                seen = await _send_snapshot(websocket, context, site_id, read, context.clock.now())
+                seen = await _send_snapshot(
+                    websocket, context, site_id, read, context.clock.now(), shared=shared, at_least=seen
+                )
                 continue
             assert isinstance(item, Envelope)
             if item.seq > seen:
