@@ -99,6 +99,9 @@ async def stream_site(
             if item.seq > seen:
                 seen = item.seq
                 await websocket.send_text(item.text)
+                if not subscriber.queue.empty():
+                    # Let every other client get this event before this one gets the next.
+                    await asyncio.sleep(0)
     except WebSocketDisconnect:
         return
     finally:
