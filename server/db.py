@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, text
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from server.events.envelope import Envelope
 from server.events.log import OUTBOX
@@ -96,10 +96,10 @@ class Database:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def create_schema(self) -> None:
-        """Create all tables that do not exist yet."""
-        import server.models  # noqa: F401  (registers every table)
+        """Bring the database to the newest schema through the migrations."""
+        from server.migrations.runner import upgrade
 
-        SQLModel.metadata.create_all(self.engine)
+        upgrade(self.engine)
 
     @contextmanager
     def transaction(self, *, consistent: bool = False) -> Iterator[Session]:
