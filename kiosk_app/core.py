@@ -40,6 +40,7 @@ from kiosk_app.states import (
     Screen,
     fault_key,
 )
+from kiosk_app.texts import closed_key
 from server.sites.schemas import ServiceOut
 from server.tickets.schemas import TicketOut
 
@@ -231,7 +232,7 @@ class KioskCore(QObject):
         if service is None:
             return
         if not service.open:
-            self._show_message(f"closed.{service.closed_reason or 'closed'}")
+            self._show_message(closed_key(service.closed_reason))
             return
         self.pending = PendingRequest(
             kind="draw", language=self.language, key=uuid.uuid4().hex,
@@ -312,7 +313,7 @@ class KioskCore(QObject):
             self._set_language(pending.language)
         draft = Issued(
             ticket=ticket, service_name=ticket.service_name, language=pending.language,
-            appointment=pending.kind == "check_in",
+            appointment=pending.kind == "check_in" or ticket.appointment,
         )
         health = self.printer_health
         if self.print_queue is None:
@@ -521,10 +522,21 @@ class KioskCore(QObject):
             self._set_screen(Screen.WELCOME)
 
 
+# Check-in refusals by the server's code; its `detail` is English or German only.
+BOOKING_MESSAGES: dict[str, str] = {
+    "unknown_booking": "message.booking_unknown",
+    "booking_used": "message.booking_used",
+    "booking_cancelled": "message.booking_cancelled",
+    "booking_too_early": "message.booking_too_early",
+    "booking_too_late": "message.booking_too_late",
+    "booking_other_day": "message.booking_other_day",
+}
+
+
 def _message_key(error: ApiError) -> str:
     """Which message a refused request shows."""
-    if error.code == "unknown_booking":
-        return "message.booking_unknown"
+    if error.code in BOOKING_MESSAGES:
+        return BOOKING_MESSAGES[error.code]
     if error.code.startswith("service_"):
-        return f"closed.{error.code.removeprefix('service_')}"
+        return closed_key(error.code.removeprefix("service_"))
     return "message.error"

@@ -62,6 +62,11 @@ class Issued:
         """Whether the ticket came out of the printer."""
         return self.receipt is not None
 
+    @property
+    def wait_outside(self) -> bool:
+        """Whether the waiting room was full: the citizen may wait outside and follow the ticket by phone."""
+        return self.ticket.wait_outside
+
 
 @dataclass(frozen=True)
 class Message:

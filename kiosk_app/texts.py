@@ -24,3 +24,9 @@ def people_ahead(language: str, count: int, eta: tuple[int, int] | None) -> str:
     low, high = eta or (0, 0)
     form = "zero" if count == 0 else "one" if count == 1 else "other"
     return tr(f"ticket.ahead.{form}", language, count=count, low=low, high=high)
+
+
+def closed_key(reason: str | None) -> str:
+    """The message key for a service's `closed_reason`; a reason this kiosk does not know says "closed"."""
+    key = f"closed.{reason or 'closed'}"
+    return key if key in catalog().messages.get("de", {}) else "closed.closed"

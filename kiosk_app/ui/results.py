@@ -38,6 +38,9 @@ class ConfirmationScreen(QWidget):
 
     def __init__(self, touch_px: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # "Checked in for your appointment", only for a booking's ticket.
+        self.appointment = text_label(object_name="notice", centred=True)
+        self.appointment.hide()
         self.heading = text_label(centred=True)
         self.number = text_label(object_name="number", centred=True)
         # Ticket numbers such as A017 read left to right in every language.
@@ -47,6 +50,9 @@ class ConfirmationScreen(QWidget):
         self.qr = QLabel()
         self.qr.setObjectName("qr")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The waiting room is full: the citizen may wait outside and follow the ticket by phone.
+        self.wait_outside = text_label(object_name="notice", centred=True)
+        self.wait_outside.hide()
         self.status = text_label(centred=True)
         self.countdown = text_label(centred=True)
         self.done_button = TouchButton(touch_px)
@@ -54,7 +60,7 @@ class ConfirmationScreen(QWidget):
         self.done_button.clicked.connect(self.done.emit)
         facts = QVBoxLayout()
         facts.addStretch(1)
-        for widget in (self.heading, self.number, self.service, self.ahead):
+        for widget in (self.appointment, self.heading, self.number, self.service, self.ahead):
             facts.addWidget(widget)
         facts.addStretch(1)
         row = QHBoxLayout()
@@ -62,6 +68,7 @@ class ConfirmationScreen(QWidget):
         row.addWidget(self.qr, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(row, 1)
+        layout.addWidget(self.wait_outside)
         layout.addWidget(self.status)
         layout.addWidget(self.countdown)
         layout.addWidget(self.done_button)
@@ -69,11 +76,15 @@ class ConfirmationScreen(QWidget):
     def show_ticket(self, issued: Issued) -> None:
         """Fill in one issued ticket."""
         ticket, language = issued.ticket, issued.language
+        self.appointment.setText(tr("ticket.appointment", language) if issued.appointment else "")
+        self.appointment.setVisible(issued.appointment)
         self.heading.setText(tr("ticket.your_number", language))
         self.number.setText(ticket.number)
         self.service.setText(issued.service_name)
         self.ahead.setText(people_ahead(language, ticket.people_ahead, ticket.eta_minutes))
         self.qr.setPixmap(qr_pixmap(ticket.status_url or ticket.number, box_pixels=10))
+        self.wait_outside.setText(tr("ticket.wait_outside", language) if issued.wait_outside else "")
+        self.wait_outside.setVisible(issued.wait_outside)
         if issued.printed:
             self.status.setObjectName("")
             self.status.setText(tr("ticket.printed", language))

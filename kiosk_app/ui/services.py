@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk_app.texts import tr
+from kiosk_app.texts import closed_key, tr
 from kiosk_app.ui.widgets import CardButton, TouchButton, text_label
 from server.sites.schemas import ServiceOut
 
@@ -36,7 +36,7 @@ def service_lines(service: ServiceOut, language: str) -> tuple[str, str]:
     """A service button's name and its figures or closing reason."""
     name = service.names.get(language) or service.name
     if not service.open:
-        return name, tr(f"closed.{service.closed_reason or 'closed'}", language)
+        return name, tr(closed_key(service.closed_reason), language)
     low, high = service.eta_minutes
     waiting = tr("services.waiting", language, count=service.waiting)
     return name, f"{waiting} · {tr('services.wait_range', language, low=low, high=high)}"
@@ -59,6 +59,9 @@ class ServicesScreen(QWidget):
         self.header.back.connect(self.back.emit)
         self.printer_notice = text_label(object_name="warning")
         self.printer_notice.hide()
+        # The waiting room is full: newcomers may wait outside and follow their ticket on the phone.
+        self.wait_outside_notice = text_label(object_name="notice")
+        self.wait_outside_notice.hide()
         self.grid = QGridLayout()
         self.appointment = TouchButton(touch_px)
         self.appointment.setObjectName("appointment")
@@ -66,6 +69,7 @@ class ServicesScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.printer_notice)
+        layout.addWidget(self.wait_outside_notice)
         layout.addLayout(self.grid, 1)
         layout.addWidget(self.appointment)
 
@@ -94,9 +98,12 @@ class ServicesScreen(QWidget):
         self.header.retranslate(language, "services.title")
         self.appointment.setText(tr("services.appointment", language))
         self.printer_notice.setText(tr("services.printer_notice", language))
+        self.wait_outside_notice.setText(tr("services.wait_outside", language))
         self._render()
 
     def _render(self) -> None:
+        # The flag is the site's (one waiting room); it only matters for services that take tickets.
+        self.wait_outside_notice.setVisible(any(s.wait_outside and s.open for s in self.services))
         for service in self.services:
             button = self.buttons[service.id]
             button.set_lines(*service_lines(service, self.language))
