@@ -6,6 +6,8 @@ from limits import RateLimitItem, parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.api.limits_config import valid_limit_storage, valid_rate_limit
+
 
 class SecuritySettings(BaseSettings):
     """Cross-origin access, public budgets and login throttling."""
@@ -33,18 +35,12 @@ class SecuritySettings(BaseSettings):
     @field_validator("public_limit", "login_limit", "login_failure_limit")
     @classmethod
     def _parsable(cls, value: str) -> str:
-        try:
-            parse(value)
-        except ValueError as error:
-            raise ValueError(f"not a rate limit such as '60/minute': {value!r}") from error
-        return value
+        return valid_rate_limit(value)
 
     @field_validator("rate_limit_storage")
     @classmethod
     def _known_storage(cls, value: str) -> str:
-        if not value.startswith(("memory://", "redis://", "rediss://")):
-            raise ValueError("rate_limit_storage must be memory:// or redis://host:port/db")
-        return value
+        return valid_limit_storage(value)
 
     @field_validator("cors_origins")
     @classmethod

@@ -6,6 +6,8 @@ from limits import RateLimitItem, parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.api.limits_config import valid_limit_storage, valid_rate_limit
+
 # The push services of current browsers; a subscription naming any other host is refused so
 # that the server cannot be made to post to arbitrary addresses.
 KNOWN_PUSH_HOSTS = (
@@ -50,18 +52,12 @@ class StatusPageSettings(BaseSettings):
     @field_validator("rate_limit", "miss_limit")
     @classmethod
     def _parsable(cls, value: str) -> str:
-        try:
-            parse(value)
-        except ValueError as error:
-            raise ValueError(f"not a rate limit such as '600/minute': {value!r}") from error
-        return value
+        return valid_rate_limit(value)
 
     @field_validator("rate_limit_storage")
     @classmethod
     def _known_storage(cls, value: str) -> str:
-        if not value.startswith(("memory://", "redis://", "rediss://")):
-            raise ValueError("rate_limit_storage must be memory:// or redis://host:port/db")
-        return value
+        return valid_limit_storage(value)
 
     @property
     def request_limit(self) -> RateLimitItem:
