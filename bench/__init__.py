@@ -1,0 +1,1 @@
+"""Benchmarks that start the real server on loopback and measure it."""

@@ -1,0 +1,236 @@
+"""Many websocket watchers spread over a few client processes, and timed calls that they receive."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+import aiohttp
+import httpx
+
+from bench.harness import Server, percentile, raise_fd_limit
+
+CONNECT_AT_ONCE = 64
+CALLED = '"type":"ticket.called"'
+
+
+class _Watchers:
+    """The websockets of one client process and what they received."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self.live = 0
+        self.failed = 0
+        self.errors: dict[str, int] = defaultdict(int)
+        self.last_message = time.monotonic()
+        self.receipts: dict[str, list[float]] = defaultdict(list)
+        self.changed = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def watch(self, session: aiohttp.ClientSession, url: str, ready: asyncio.Semaphore) -> None:
+        """Hold one websocket open, noting when each ticket.called arrives."""
+        try:
+            async with session.ws_connect(url, max_msg_size=0, heartbeat=None, autoping=True) as ws:
+                await ws.receive()  # the snapshot
+                self.live += 1
+                ready.release()
+                async for message in ws:
+                    now = time.time()
+                    self.last_message = time.monotonic()
+                    text = message.data
+                    if isinstance(text, str) and CALLED in text:
+                        self.receipts[json.loads(text)["data"]["number"]].append(now)
+                        self.changed.set()
+                self.live -= 1
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            self.failed += 1
+            self.errors[type(error).__name__ + ": " + str(error)[:120]] += 1
+            ready.release()
+
+    async def connect(self, session: aiohttp.ClientSession, count: int) -> float:
+        """Open websockets until `count` are open here; returns the seconds it took."""
+        started = time.perf_counter()
+        gate = asyncio.Semaphore(CONNECT_AT_ONCE)
+        while len(self.tasks) < min(count, len(self.paths)):
+            await gate.acquire()
+            self.tasks.append(asyncio.create_task(self.watch(session, self.paths[len(self.tasks)], gate)))
+        for _ in range(CONNECT_AT_ONCE):
+            await gate.acquire()  # the last batch has answered
+        return time.perf_counter() - started
+
+    async def expect(self, number: str, timeout: float) -> list[float]:
+        """Wait until every open websocket got the call of `number`; the receipt times."""
+        deadline = time.monotonic() + timeout
+        while len(self.receipts[number]) < self.live and time.monotonic() < deadline:
+            self.changed.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), max(0.0, deadline - time.monotonic()))
+        return self.receipts.pop(number, [])
+
+    async def quiet(self, idle: float, timeout: float) -> None:
+        """Wait until no message has arrived for `idle` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() - self.last_message < idle and time.monotonic() < deadline:
+            await asyncio.sleep(idle / 4)
+
+
+async def _serve(pipe: Connection, paths: list[str]) -> None:
+    watchers = _Watchers(paths)
+    loop = asyncio.get_running_loop()
+    commands: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
+    loop.add_reader(pipe.fileno(), lambda: commands.put_nowait(pipe.recv()))
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None)) as session:
+        while True:
+            command, *args = await commands.get()
+            if command == "connect":
+                seconds = await watchers.connect(session, args[0])
+                pipe.send((watchers.live, watchers.failed, seconds, dict(watchers.errors)))
+            elif command == "expect":
+                pipe.send((await watchers.expect(args[0], args[1]), watchers.live))
+            elif command == "quiet":
+                await watchers.quiet(args[0], args[1])
+                pipe.send(None)
+            else:
+                for task in watchers.tasks:
+                    task.cancel()
+                await asyncio.gather(*watchers.tasks, return_exceptions=True)
+                pipe.send(None)
+                return
+
+
+def _client_main(pipe: Connection, paths: list[str]) -> None:
+    raise_fd_limit()
+    asyncio.run(_serve(pipe, paths))
+
+
+@dataclass
+class CallTiming:
+    """One call-next and when its ticket.called reached the watchers."""
+
+    number: str
+    answered_ms: float
+    latencies_ms: list[float]
+    missing: int
+
+    @property
+    def all_reached_ms(self) -> float:
+        """From sending call-next to the last watcher having it."""
+        return max(self.latencies_ms, default=float("nan"))
+
+
+@dataclass
+class Fleet:
+    """Client processes holding the watchers, driven through pipes."""
+
+    server: Server
+    pipes: list[Connection] = field(default_factory=list)
+    processes: list[Any] = field(default_factory=list)
+    live: int = 0
+    counter: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def _ask(self, *command: Any, timeout: float = 600) -> list[Any]:
+        for pipe in self.pipes:
+            pipe.send(command)
+        answers = []
+        for pipe in self.pipes:
+            if not pipe.poll(timeout):
+                raise TimeoutError(f"a watcher process did not answer {command[0]!r} within {timeout:.0f} s")
+            answers.append(pipe.recv())
+        return answers
+
+    def connect(self, total: int) -> tuple[int, int, float]:
+        """Open watchers until `total` are open over all processes; (open, failed, seconds)."""
+        share = -(-total // len(self.pipes))
+        answers = self._ask("connect", share)
+        self.live = sum(a[0] for a in answers)
+        self.errors = {k: v for a in answers for k, v in a[3].items()}
+        return self.live, sum(a[1] for a in answers), max(a[2] for a in answers)
+
+    def quiet(self, idle: float = 0.15, timeout: float = 60) -> None:
+        """Wait until every watcher has stopped receiving."""
+        self._ask("quiet", idle, timeout)
+
+    def call(self, http: httpx.Client, timeout: float = 60) -> CallTiming:
+        """Free a counter, let that settle, then time call-next to its arrival at every watcher."""
+        counter = str(self.counter % 5 + 1)  # counters 1-5 all serve "anmeldung"
+        self.counter += 1
+        http.post(self.server.api(f"/counters/{counter}/finish"), headers=self.server.clerk)
+        self.quiet()
+        sent = time.time()
+        response = http.post(self.server.api(f"/counters/{counter}/call-next"), headers=self.server.clerk)
+        answered = time.time()
+        if response.status_code != 200:
+            raise RuntimeError(f"call-next answered {response.status_code}: {response.text[:200]}")
+        number = str(response.json()["number"])
+        answers = self._ask("expect", number, timeout)
+        receipts = [t for times, _live in answers for t in times]
+        live = sum(a[1] for a in answers)
+        return CallTiming(
+            number=number,
+            answered_ms=(answered - sent) * 1000,
+            latencies_ms=[(t - sent) * 1000 for t in receipts],
+            missing=max(0, live - len(receipts)),
+        )
+
+    def close(self) -> None:
+        """Close every websocket and end the client processes."""
+        with contextlib.suppress(TimeoutError, OSError, EOFError):
+            self._ask("close", timeout=60)
+        for process in self.processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+
+
+@contextlib.contextmanager
+def fleet(server: Server, paths: list[str], processes: int = 2) -> Iterator[Fleet]:
+    """Start `processes` client processes that share out the websocket paths."""
+    context = multiprocessing.get_context("spawn")
+    result = Fleet(server=server)
+    base = server.ws_url
+    for index in range(processes):
+        parent, child = context.Pipe()
+        share = [base + path for path in paths[index::processes]]
+        process = context.Process(target=_client_main, args=(child, share), daemon=True)
+        process.start()
+        result.pipes.append(parent)
+        result.processes.append(process)
+    try:
+        yield result
+    finally:
+        result.close()
+
+
+def watcher_paths(tokens: list[str], count: int, status_share: float) -> list[str]:
+    """`count` websocket paths: displays, and status pages spread over the given ticket tokens."""
+    paths = []
+    for index in range(count):
+        status_page = tokens and (index % 100) < status_share * 100
+        paths.append(f"/ws/tickets/{tokens[index % len(tokens)]}" if status_page else "/ws/sites/demo/display")
+    return paths
+
+
+def summarise(timings: list[CallTiming]) -> dict[str, float]:
+    """Percentiles over every (call, watcher) pair and over per-call all-reached times."""
+    samples = [latency for timing in timings for latency in timing.latencies_ms]
+    reach = [timing.all_reached_ms for timing in timings]
+    return {
+        "p50_ms": round(percentile(samples, 0.5), 1),
+        "p99_ms": round(percentile(samples, 0.99), 1),
+        "all_reached_p50_ms": round(percentile(reach, 0.5), 1),
+        "all_reached_max_ms": round(max(reach, default=float("nan")), 1),
+        "call_answered_p50_ms": round(percentile([t.answered_ms for t in timings], 0.5), 1),
+        "missing": sum(t.missing for t in timings),
+        "samples": len(samples),
+    }
