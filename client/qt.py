@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -43,13 +44,14 @@ class StreamBridge(QObject):
 
 
 class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+    done = Signal(int, object)
+    failed = Signal(int, object)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, number: int, work: Callable[[], Any], signals: _Signals) -> None:
         super().__init__()
+        self.number = number
         self.work = work
         self.signals = signals
 
@@ -57,9 +59,9 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as error:  # handed to the GUI thread, which shows it
-            self.signals.failed.emit(error)
+            self.signals.failed.emit(self.number, error)
         else:
-            self.signals.done.emit(result)
+            self.signals.done.emit(self.number, result)
 
 
 class BackgroundCalls(QObject):
@@ -69,7 +71,13 @@ class BackgroundCalls(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
-        self._pending: set[_Signals] = set()
+        # One signal carrier for all jobs, owned here: a job ending on a worker thread never
+        # drops the last reference to a QObject (deleting QObjects off their thread crashes Qt).
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._answer)
+        self._signals.failed.connect(self._fail)
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None]]] = {}
+        self._numbers = itertools.count()
 
     def submit(
         self,
@@ -78,18 +86,18 @@ class BackgroundCalls(QObject):
         on_failed: Callable[[Exception], None],
     ) -> None:
         """Run `work` off the GUI thread; exactly one of the callbacks follows on the GUI thread."""
-        signals = _Signals(self)
-        self._pending.add(signals)
+        number = next(self._numbers)
+        self._callbacks[number] = (on_done, on_failed)
+        self.pool.start(_Job(number, work, self._signals))
 
-        def finish() -> None:
-            self._pending.discard(signals)
-            signals.deleteLater()
+    def _answer(self, number: int, result: object) -> None:
+        on_done, _ = self._callbacks.pop(number)
+        on_done(result)
 
-        signals.done.connect(on_done)
-        signals.failed.connect(on_failed)
-        signals.done.connect(finish)
-        signals.failed.connect(finish)
-        self.pool.start(_Job(work, signals))
+    def _fail(self, number: int, error: object) -> None:
+        _, on_failed = self._callbacks.pop(number)
+        assert isinstance(error, Exception)
+        on_failed(error)
 
     def wait(self, msecs: int = 5000) -> bool:
         """Block until every submitted call finished (for shutdown and tests)."""
