@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from server.counters.models import Counter, CounterService, CounterStatus
 from server.errors import Conflict, NotFound
-from server.estimates import Forecast, site_forecast
+from server.estimates import Forecast
+from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day, closing_time
 from server.sites.models import Service, Site
 from server.sites.schemas import ServiceOut
@@ -111,7 +112,7 @@ def closed_reason(
         if minutes_left <= service.last_ticket_minutes:
             return "last_ticket_issued"
         # Nobody draws a ticket that, by the expected wait plus its service time, ends after closing.
-        forecast = forecast or site_forecast(
+        forecast = forecast or shared_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
         )
         assert service.pk is not None
@@ -166,7 +167,7 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
     site = get_site(session=session, site_id=site_id)
     services = site_services(session=session, site_id=site_id)
     waiting = waiting_tickets(session=session, site_id=site_id)
-    forecast = site_forecast(session=session, site=site, services=services, now=now)
+    forecast = shared_forecast(session=session, site=site, services=services, now=now)
     # A full waiting room: new arrivals are invited to wait outside and follow their ticket by phone.
     room_full = site.waiting_room_capacity is not None and len(waiting) >= site.waiting_room_capacity
     by_service: dict[int, list[Ticket]] = defaultdict(list)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, func, or_, select
 
 from server.counters.models import Counter
-from server.estimates import site_forecast
+from server.sites.forecast_memo import shared_forecast
 from server.sites.models import Service
 from server.sites.queue import get_site, site_services
 from server.tickets.lifecycle import TicketStatus
@@ -53,7 +53,7 @@ def ticket_out(
     if ticket.status == TicketStatus.waiting:
         # The same forecast as the services list, so kiosk, ticket, page and display agree.
         site = get_site(session=session, site_id=ticket.site_id)
-        forecast = site_forecast(
+        forecast = shared_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id),
             now=now or datetime.now(UTC),
         )
