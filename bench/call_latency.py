@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from bench.harness import REDIS_URL, draw, raise_fd_limit, redis_available, run_server
+from bench.harness import REDIS_URL, draw, raise_fd_limit, redis_available, run_server, stop_on_sigterm
 from bench.watchers import fleet, summarise, watcher_paths
 
 STATUS_SHARE = 0.25
@@ -63,6 +63,7 @@ def run(sizes: list[int], calls: int, workers: int = 1, redis: bool = False) -> 
 
 def main() -> None:
     """Command line."""
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--watchers", type=int, nargs="+", default=[100, 1000, 2000, 5000])
     parser.add_argument("--calls", type=int, default=20)

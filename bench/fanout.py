@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import httpx
 
-from bench.harness import REDIS_URL, draw, percentile, raise_fd_limit, redis_available, run_server
+from bench.harness import REDIS_URL, draw, percentile, raise_fd_limit, redis_available, run_server, stop_on_sigterm
 from bench.watchers import fleet
 
 SETTLE_SECONDS = 2.0
@@ -79,6 +79,7 @@ def per_connection_kib(steps: list[FanoutStep]) -> float:
 
 def main() -> None:
     """Command line."""
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, nargs="+", default=[0, 1000, 2500, 5000, 10000])
     parser.add_argument("--calls", type=int, default=3)

@@ -42,6 +42,11 @@ def raise_fd_limit(wanted: int = 65536) -> int:
     return max(soft, target)
 
 
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so a killed bench still stops the servers it started."""
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+
+
 def percentile(samples: list[float], q: float) -> float:
     """The q-quantile (0..1) by nearest rank; NaN without samples."""
     if not samples:

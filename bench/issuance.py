@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import aiohttp
 
-from bench.harness import KIOSK, percentile, postgres_available, postgres_database, run_server
+from bench.harness import KIOSK, percentile, postgres_available, postgres_database, run_server, stop_on_sigterm
 
 # The demo services without a daily quota, so no kiosk is ever refused.
 SERVICES = ("anmeldung", "ausweis", "fuehrungszeugnis", "meldebescheinigung", "abholung")
@@ -135,6 +135,7 @@ def run(databases: list[str], kiosks: list[int], seconds: float) -> tuple[list[I
 
 def main() -> None:
     """Command line."""
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kiosks", type=int, nargs="+", default=[1, 16, 64])
     parser.add_argument("--seconds", type=float, default=8.0)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import call_latency, fanout, issuance
-from bench.harness import ROOT, load_average, machine, redis_available
+from bench.harness import ROOT, load_average, machine, redis_available, stop_on_sigterm
 from bench.plot import line_chart
 
 DOCS = ROOT / "docs"
@@ -260,6 +260,7 @@ def report(data: dict[str, Any]) -> str:
 
 def main() -> None:
     """Measure, then write the page and its figures."""
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", help="rewrite the page from saved results instead of measuring")
