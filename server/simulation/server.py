@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,29 +14,11 @@ from server.app import create_app
 from server.auth.passwords import hash_password
 from server.auth.tokens import hash_device_token
 from server.clock import ManualClock
+from server.embedded import SignallingServer, free_port
 from server.office.schema import ClerkConfig, DeviceConfig, OfficeConfig
 from server.settings import Settings
 
 CLERK_PASSWORD = secrets.token_urlsafe(12)
-
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class _Server(uvicorn.Server):
-    """Tells the simulation when it is ready to take requests."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
 
 
 def staffed_office(office: OfficeConfig, *, kiosk_token: str, counters: list[str]) -> OfficeConfig:
@@ -60,7 +41,7 @@ def serve(*, office: OfficeConfig, clock: ManualClock, data_dir: Path) -> Iterat
         secret_key=secrets.token_urlsafe(48),
     )
     app = create_app(settings, office=office, clock=clock)
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = SignallingServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="aufruf-simulation", daemon=True)
     thread.start()
     if not server.ready.wait(timeout=60):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,27 +17,9 @@ from server.app import create_app
 from server.clock import Clock
 from server.context import AppContext
 from server.demo import DEMO_KIOSK_TOKEN, demo_office
+from server.embedded import SignallingServer, free_port
 from server.office.schema import OfficeConfig
 from server.settings import Settings
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class _SignallingServer(uvicorn.Server):
-    """A uvicorn server that tells a waiting thread when it is ready."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
 
 
 @dataclass
@@ -93,7 +74,7 @@ def run_live_server(
     }
     values.update(settings)
     app = create_app(Settings(**values), office=office or demo_office(), clock=clock)  # type: ignore[arg-type]
-    server = _SignallingServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = SignallingServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     if not server.ready.wait(timeout=30):

@@ -1,0 +1,28 @@
+"""Running the server inside another program (simulations, tests): a port and a ready signal."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import uvicorn
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SignallingServer(uvicorn.Server):
+    """A uvicorn server that sets `ready` once it takes requests, for a thread waiting on it."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start as usual, then signal."""
+        await super().startup(sockets)
+        self.ready.set()
