@@ -40,7 +40,7 @@ def test_several_calls_in_one_second_are_shown_and_announced_in_order(live_serve
     assert called == numbers
     expect(page.locator("#current-number")).to_have_text(numbers[-1], timeout=1000)
     expect(page.locator("#recent-list .number")).to_have_text([numbers[1], numbers[0]])
-    page.wait_for_function("window.aufrufDisplay.queue.done.length >= 3", timeout=60000)
+    page.wait_for_function("() => window.aufrufDisplay.queue.done.length >= 3", timeout=60000)
     announced = page.evaluate("window.aufrufDisplay.announced")
     assert [(a["number"], a["counter"]) for a in announced] == list(zip(numbers, ("1", "2", "3"), strict=True))
     assert [a["outcome"] for a in announced] == ["ended"] * 3

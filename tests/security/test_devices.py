@@ -14,6 +14,7 @@ from aufruf.cli import app as aufruf_cli
 from server.demo import DEMO_KIOSK_TOKEN
 from tests.security.conftest import ADMIN_PASSWORD, add_admin
 from tests.support.live_server import LiveServer, run_live_server
+from tests.support.run_async import run_async
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -68,7 +69,7 @@ def test_revoke_refuses_http_and_closes_the_open_websocket(live_server: LiveServ
         await anonymous.ping()  # the public stream without a token is untouched
         await anonymous.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert draw(live_server, DEMO_KIOSK_TOKEN).status_code == 401
     # Rotating a revoked device enrols it again with a fresh token.
     token = httpx.post(live_server.api("/devices/demo-kiosk/rotate"), headers=admin_headers).json()["token"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
 
@@ -13,6 +12,7 @@ import websockets
 from server.security.redact import redact
 from tests.security.conftest import ADMIN_PASSWORD, add_admin
 from tests.support.live_server import LiveServer
+from tests.support.run_async import run_async
 
 WRONG_PASSWORD = "wrong-guess-7f3a"
 LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "server", "httpx")
@@ -68,7 +68,7 @@ def test_login_ticket_and_device_flows_log_no_secret(live_server: LiveServer, lo
         async with websockets.connect(f"{live_server.ws_url}/ws/counters/1?token={jwt}") as socket:
             await socket.recv()
 
-    asyncio.run(sockets())
+    run_async(sockets())
     httpx.post(live_server.api("/devices/demo-kiosk/revoke"), headers=admin).raise_for_status()
     assert httpx.delete(live_server.api(f"/tickets/{ticket_token}")).status_code == 200
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 import websockets
 
 from tests.support.live_server import LiveServer, run_live_server
+from tests.support.run_async import run_async
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_display_websocket_counts_against_the_budget(tight_server: LiveServer) -
         await websockets.connect(f"{tight_server.ws_url}/ws/sites/demo/display")
 
     with pytest.raises(websockets.InvalidStatus) as refused:
-        asyncio.run(connect())
+        run_async(connect())
     assert refused.value.response.status_code == 429
 
 

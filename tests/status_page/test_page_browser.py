@@ -62,7 +62,7 @@ def test_called_shows_the_counter_in_large_type_and_alerts(phone: BrowserContext
     expect(page.locator("#called-counter")).to_have_text("Counter 3")
     assert float(page.locator("#called-counter").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 40
     expect(page.locator("#row-ahead")).to_be_hidden()
-    page.wait_for_function("window.__notifications.length === 2")
+    page.wait_for_function("() => window.__notifications.length === 2")
     assert page.evaluate("window.__notifications[1]") == {
         "title": f"{mine['number']}: It's your turn", "body": "Counter 3",
     }
