@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -17,8 +16,7 @@ from server.sites.hours import business_day, closing_time, local_time
 from server.sites.models import Service, Site
 from server.sites.queue import CLOSED_MESSAGES, ensure_open, get_site
 from server.tickets.models import Ticket
-from server.tickets.numbering import format_number, next_serial
-from server.tickets.service import TOKEN_BYTES, announce_queue, announce_ticket
+from server.tickets.service import announce_queue, announce_ticket, mint_ticket
 
 APPOINTMENT_PRIORITY = 1
 
@@ -98,24 +96,15 @@ def check_in(*, session: Session, site_id: str, code: str, now: datetime, actor:
     elif not service.active or (not site.always_open and closing_time(site, now) is None):
         reason = "inactive" if not service.active else "closed"
         raise Conflict(CLOSED_MESSAGES[reason], code=f"service_{reason}")
-    day = business_day(site, now)
     # Appointment tickets share their service's gap-free numbering, so call-by-number works unchanged.
-    serial = next_serial(session=session, site_id=site_id, service_pk=service.pk, day=day)
-    ticket = Ticket(
-        site_id=site_id,
-        service_pk=service.pk,
-        issued_service_pk=service.pk,
-        business_day=day,
-        serial=serial,
-        number=format_number(service, serial),
-        token=secrets.token_urlsafe(TOKEN_BYTES),
-        issued_at=now,
-        queued_at=now,
+    ticket = mint_ticket(
+        session=session,
+        site=site,
+        service=service,
+        now=now,
         priority=APPOINTMENT_PRIORITY if kind is Arrival.on_time else 0,
         appointment_id=appointment.id,
     )
-    session.add(ticket)
-    session.flush()
     appointment.status = AppointmentStatus.checked_in
     appointment.checked_in_at = now
     appointment.ticket_id = ticket.id

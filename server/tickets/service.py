@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -11,7 +12,7 @@ from server.errors import NotFound
 from server.events.envelope import EventType
 from server.events.log import record_event
 from server.sites.hours import business_day
-from server.sites.models import Service
+from server.sites.models import Service, Site
 from server.sites.queue import ensure_open, get_service, get_site, queue_state
 from server.tickets.lifecycle import TicketAction, next_status
 from server.tickets.models import Ticket
@@ -45,23 +46,9 @@ def issue_ticket(
             return existing, False
     ensure_open(session=session, site=site, service=service, now=now)
     assert service.pk is not None
-    day = business_day(site, now)
-    serial = next_serial(session=session, site_id=site_id, service_pk=service.pk, day=day)
-    ticket = Ticket(
-        site_id=site_id,
-        service_pk=service.pk,
-        issued_service_pk=service.pk,
-        business_day=day,
-        serial=serial,
-        number=format_number(service, serial),
-        token=secrets.token_urlsafe(TOKEN_BYTES),
-        language=language.lower(),
-        issued_at=now,
-        queued_at=now,
-        idempotency_key=idempotency_key,
+    ticket = mint_ticket(
+        session=session, site=site, service=service, now=now, language=language, idempotency_key=idempotency_key
     )
-    session.add(ticket)
-    session.flush()
     announce_ticket(
         session=session,
         ticket=ticket,
@@ -72,6 +59,30 @@ def issue_ticket(
     )
     announce_queue(session=session, site_id=site_id, now=now, actor=actor)
     return ticket, True
+
+
+def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime, **fields: Any) -> Ticket:
+    """Insert a new ticket with the service's next number of the site's day and a fresh token."""
+    assert service.pk is not None
+    day = business_day(site, now)
+    serial = next_serial(session=session, site_id=site.id, service_pk=service.pk, day=day)
+    if "language" in fields:
+        fields["language"] = str(fields["language"]).lower()
+    ticket = Ticket(
+        site_id=site.id,
+        service_pk=service.pk,
+        issued_service_pk=service.pk,
+        business_day=day,
+        serial=serial,
+        number=format_number(service, serial),
+        token=secrets.token_urlsafe(TOKEN_BYTES),
+        issued_at=now,
+        queued_at=now,
+        **fields,
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
 
 
 def announce_ticket(
