@@ -50,7 +50,10 @@ class KioskSettings(BaseSettings):
         default_factory=lambda: Path.home() / ".local" / "share" / "aufruf-kiosk",
         description="Where the offline journal and the last service list are kept",
     )
-    offline_tickets: bool = Field(default=True, description="Hand out leased numbers while the server is away")
+    # Off by default: a leased block is taken from the day's numbers, so citizens see numbers skip.
+    offline_tickets: bool = Field(
+        default=False, description="Lease number blocks and hand them out while the server is away"
+    )
 
     @field_validator("server")
     @classmethod
