@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, WebSocket
+from fastapi import Depends, Request, WebSocket, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from server.auth.models import Clerk, Device, DeviceKind, Role
 from server.auth.service import clerk_from_token, device_from_token, require_role
 from server.context import AppContext
-from server.errors import Unauthorized
+from server.errors import DomainError, Unauthorized
+from server.sites.queue import get_site
 
 bearer = HTTPBearer(auto_error=False, description="Clerk token from /auth/login, or a device token")
 
@@ -74,3 +76,22 @@ def websocket_token(websocket: WebSocket) -> str | None:
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
     return websocket.query_params.get("token")
+
+
+async def admit_supervisor(websocket: WebSocket, site: str) -> bool:
+    """Check a websocket's supervisor token for a site; a refused socket is closed (1008) before accepting."""
+    context: AppContext = websocket.app.state.context
+    token = websocket_token(websocket) or ""
+
+    def check() -> None:
+        with context.database.read() as session:
+            clerk = clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
+            require_role(clerk, Role.supervisor)
+            get_site(session=session, site_id=site)
+
+    try:
+        await run_in_threadpool(check)
+    except DomainError as error:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=error.message[:120])
+        return False
+    return True

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, WebSocket, status
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import ContextDep, CurrentClerk, websocket_token
-from server.auth.models import Role
-from server.auth.service import clerk_from_token, require_role
+from server.api.deps import ContextDep, CurrentClerk, admit_supervisor
 from server.context import AppContext
 from server.counter_extras.alarms import raise_alarm, recent_alarms
 from server.counter_extras.channel import supervisor_channel
 from server.counter_extras.schemas import AlarmIn, AlarmOut
-from server.errors import DomainError
 from server.events.log import current_seq
 from server.events.websocket import stream_site
-from server.sites.queue import get_site
 
 router = APIRouter(tags=["counters"])
 ws_router = APIRouter()
@@ -36,18 +31,7 @@ def alarm(counter: str, context: ContextDep, clerk: CurrentClerk, body: AlarmIn 
 async def supervisor_stream(websocket: WebSocket, site: str) -> None:
     """A site's alarms for supervisors: a snapshot of recent ones, then each new one."""
     context: AppContext = websocket.app.state.context
-    token = websocket_token(websocket) or ""
-
-    def check() -> None:
-        with context.database.transaction() as session:
-            clerk = clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
-            require_role(clerk, Role.supervisor)
-            get_site(session=session, site_id=site)
-
-    try:
-        await run_in_threadpool(check)
-    except DomainError as error:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=error.message[:120])
+    if not await admit_supervisor(websocket, site):
         return
     channel = supervisor_channel(site)
 

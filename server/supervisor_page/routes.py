@@ -10,11 +10,8 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import ContextDep, CurrentSupervisor, websocket_token
-from server.auth.models import Role
-from server.auth.service import clerk_from_token, require_role
+from server.api.deps import ContextDep, CurrentSupervisor, admit_supervisor
 from server.context import AppContext
 from server.errors import DomainError
 from server.events.websocket import stream_site
@@ -93,19 +90,8 @@ def acknowledge(
 async def supervision_stream(websocket: WebSocket, site: str) -> None:
     """The site's events for supervisors, after a snapshot of counters, queues and devices."""
     context: AppContext = websocket.app.state.context
-    token = websocket_token(websocket) or ""
     language = websocket.query_params.get("lang", "de")
-
-    def check() -> None:
-        with context.database.read() as session:
-            clerk = clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
-            require_role(clerk, Role.supervisor)
-            get_site(session=session, site_id=site)
-
-    try:
-        await run_in_threadpool(check)
-    except DomainError as error:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=error.message[:120])
+    if not await admit_supervisor(websocket, site):
         return
 
     def read(session: Session) -> tuple[int, dict[str, object]]:
