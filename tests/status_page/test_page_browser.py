@@ -17,6 +17,8 @@ def open_page(phone: BrowserContext, url: str) -> Page:
     page = phone.new_page()
     response = page.goto(url)
     assert response is not None and response.status == 200
+    # #live holds <noscript> text until the script has started, so wait for the script itself.
+    page.wait_for_function("() => window.aufrufStatus !== undefined")
     expect(page.locator("#live")).to_have_text(re.compile(r"\S"))
     return page
 
