@@ -115,16 +115,24 @@ def call_next(
         return None
     _occupy(counter=counter, ticket=ticket, clerk=clerk)
     session.add(counter)
-    _after_call(session=session, counter=counter, ticket=ticket, now=now, actor=actor, public_url=public_url)
+    _announce_move(session=session, counter=counter, ticket=ticket, now=now, actor=actor, public_url=public_url)
     return ticket
 
 
-def _after_call(
-    *, session: Session, counter: Counter, ticket: Ticket, now: datetime, actor: str, public_url: str
+def _announce_move(
+    *,
+    session: Session,
+    counter: Counter,
+    ticket: Ticket,
+    now: datetime,
+    actor: str,
+    public_url: str,
+    type: EventType = EventType.ticket_called,
+    extra: dict[str, object] | None = None,
 ) -> None:
+    """Events for a ticket moving between a line and a counter: the ticket, the counter, the lines."""
     announce_ticket(
-        session=session, ticket=ticket, type=EventType.ticket_called, now=now, actor=actor,
-        public_url=public_url,
+        session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
     )
     _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
@@ -161,7 +169,7 @@ def call_number(
     ticket.counter_id, ticket.called_at = counter.id, now
     _occupy(counter=counter, ticket=ticket, clerk=clerk)
     session.add_all([ticket, counter])
-    _after_call(
+    _announce_move(
         session=session, counter=counter, ticket=ticket, now=now, actor=f"clerk:{clerk.username}",
         public_url=public_url,
     )
@@ -283,13 +291,10 @@ def transfer(
     ticket.note = note
     counter.current_ticket_id = None
     session.add_all([ticket, counter])
-    actor = f"clerk:{clerk.username}"
-    announce_ticket(
-        session=session, ticket=ticket, type=EventType.ticket_transferred, now=now, actor=actor,
-        public_url=public_url, extra={"from_service": source.key, "note": note},
+    _announce_move(
+        session=session, counter=counter, ticket=ticket, now=now, actor=f"clerk:{clerk.username}",
+        public_url=public_url, type=EventType.ticket_transferred, extra={"from_service": source.key, "note": note},
     )
-    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
-    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
     return ticket
 
 
@@ -312,13 +317,11 @@ def undo_call(
     ticket.called_at = None
     counter.current_ticket_id = None
     session.add_all([ticket, counter])
-    actor = f"clerk:{clerk.username}"
-    announce_ticket(
-        session=session, ticket=ticket, type=EventType.ticket_requeued, now=now, actor=actor,
-        public_url=public_url, extra={"undone_by": clerk.username, "from_counter": counter.id},
+    _announce_move(
+        session=session, counter=counter, ticket=ticket, now=now, actor=f"clerk:{clerk.username}",
+        public_url=public_url, type=EventType.ticket_requeued,
+        extra={"undone_by": clerk.username, "from_counter": counter.id},
     )
-    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
-    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
     return ticket
 
 
