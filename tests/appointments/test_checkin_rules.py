@@ -16,9 +16,9 @@ from server.db import Database
 from server.errors import Conflict
 from server.events.models import EventRecord
 from server.tickets.models import Ticket
-from server.tickets.service import issue_ticket
 from tests.appointments.conftest import book, show_up
 from tests.server.conftest import PUBLIC_URL
+from tests.support.service_calls import draw, serve_next
 
 
 def _rules(database: Database, **values: object) -> None:
@@ -30,37 +30,17 @@ def _rules(database: Database, **values: object) -> None:
         session.add(policy)
 
 
-def _walk_in(database: Database, clock: ManualClock, service: str) -> str:
-    with database.transaction() as session:
-        ticket, _ = issue_ticket(
-            session=session, site_id="demo", service_key=service, language="de", now=clock.now(), actor="test",
-            public_url=PUBLIC_URL,
-        )
-        return ticket.number
-
-
-def _serve(database: Database, clock: ManualClock, clerk: Clerk, counter: str) -> str | None:
-    with database.transaction() as session:
-        ticket = counters.call_next(
-            session=session, counter_id=counter, clerk=clerk, now=clock.now(), public_url=PUBLIC_URL
-        )
-        if ticket is None:
-            return None
-        counters.finish(session=session, counter_id=counter, clerk=clerk, now=clock.now(), public_url=PUBLIC_URL)
-        return ticket.number
-
-
 def test_an_on_time_appointment_is_called_before_earlier_walk_ins(
     database: Database, clock: ManualClock, clerk: Clerk
 ) -> None:
     appointment = book(database, service="ausweis", at=clock.now() + timedelta(minutes=5), now=clock.now())
-    first = _walk_in(database, clock, "ausweis")
+    first = draw(database, clock, "ausweis")
     clock.advance(timedelta(minutes=2))
     ticket = show_up(database, appointment.code, clock.now())
     assert ticket.priority > 0 and ticket.appointment_id == appointment.id
     assert ticket.number == "P002"  # the service's own gap-free numbering
-    assert _serve(database, clock, clerk, "3") == "P002"
-    assert _serve(database, clock, clerk, "3") == first
+    assert serve_next(database, clock, clerk, "3") == "P002"
+    assert serve_next(database, clock, clerk, "3") == first
 
 
 def test_too_early_is_queued_and_gains_priority_at_the_window(
@@ -70,14 +50,14 @@ def test_too_early_is_queued_and_gains_priority_at_the_window(
     early = show_up(database, appointment.code, clock.now())
     assert early.priority == 0
     clock.advance(timedelta(minutes=1))
-    walk_in = _walk_in(database, clock, "ausweis")
+    walk_in = draw(database, clock, "ausweis")
     # The window opens ten minutes before the booked time; from then on the appointment goes first.
     clock.advance(timedelta(minutes=49))
-    _walk_in(database, clock, "ausweis")
+    draw(database, clock, "ausweis")
     with database.transaction() as session:
         assert sweep(session=session, site_id="demo", now=clock.now()).promoted == 1
-    assert _serve(database, clock, clerk, "3") == early.number
-    assert _serve(database, clock, clerk, "3") == walk_in
+    assert serve_next(database, clock, clerk, "3") == early.number
+    assert serve_next(database, clock, clerk, "3") == walk_in
 
 
 def test_too_early_is_refused_when_the_site_says_so(database: Database, clock: ManualClock) -> None:
@@ -141,7 +121,7 @@ def test_nobody_checked_in_is_recorded_as_no_show_on_call_next(
     missed = book(database, service="anmeldung", at=clock.now(), now=clock.now())
     later = book(database, service="anmeldung", at=clock.now() + timedelta(hours=2), now=clock.now())
     clock.advance(timedelta(minutes=16))
-    assert _serve(database, clock, clerk, "2") is None  # call-next runs the sweep first
+    assert serve_next(database, clock, clerk, "2") is None  # call-next runs the sweep first
     with database.transaction() as session:
         statuses = {a.id: a.status for a in session.exec(select(Appointment)).all()}
         events = session.exec(select(EventRecord).where(EventRecord.type == "appointment.no_show")).all()
@@ -153,13 +133,13 @@ def test_nobody_checked_in_is_recorded_as_no_show_on_call_next(
 def test_a_walk_in_is_not_starved_by_a_stream_of_appointments(
     database: Database, clock: ManualClock, clerk: Clerk
 ) -> None:
-    walk_in = _walk_in(database, clock, "standesamt")
+    walk_in = draw(database, clock, "standesamt")
     served: list[str | None] = []
     for _ in range(30):
         appointment = book(database, service="standesamt", at=clock.now(), now=clock.now())
         show_up(database, appointment.code, clock.now())
         clock.advance(timedelta(minutes=10))
-        served.append(_serve(database, clock, clerk, "8"))
+        served.append(serve_next(database, clock, clerk, "8"))
         if walk_in in served:
             break
     # Target 30 min with a head start of two targets: called once it has waited about 60-70 minutes.
@@ -168,9 +148,9 @@ def test_a_walk_in_is_not_starved_by_a_stream_of_appointments(
 
 
 def test_a_transferred_ticket_keeps_its_place_in_time(database: Database, clock: ManualClock, clerk: Clerk) -> None:
-    first = _walk_in(database, clock, "anmeldung")
+    first = draw(database, clock, "anmeldung")
     clock.advance(timedelta(minutes=5))
-    _walk_in(database, clock, "ausweis")
+    draw(database, clock, "ausweis")
     clock.advance(timedelta(minutes=5))
     with database.transaction() as session:
         called = counters.call_next(
@@ -181,11 +161,11 @@ def test_a_transferred_ticket_keeps_its_place_in_time(database: Database, clock:
             session=session, counter_id="2", service_key="ausweis", note=None, clerk=clerk, now=clock.now(),
             public_url=PUBLIC_URL,
         )
-    assert _serve(database, clock, clerk, "5") == first  # queued 5 minutes before P001
+    assert serve_next(database, clock, clerk, "5") == first  # queued 5 minutes before P001
 
 
 def test_a_parked_ticket_keeps_its_original_time(database: Database, clock: ManualClock, clerk: Clerk) -> None:
-    number = _walk_in(database, clock, "anmeldung")
+    number = draw(database, clock, "anmeldung")
     with database.transaction() as session:
         queued = session.exec(select(Ticket).where(Ticket.number == number)).one().queued_at
         counters.call_next(session=session, counter_id="2", clerk=clerk, now=clock.now(), public_url=PUBLIC_URL)

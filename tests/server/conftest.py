@@ -14,8 +14,7 @@ from server.db import Database
 from server.demo import demo_office
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
-
-PUBLIC_URL = "http://aufruf.test"
+from tests.support.service_calls import PUBLIC_URL  # noqa: F401  (shared with other test packages)
 
 
 @pytest.fixture(scope="session")
