@@ -1,4 +1,4 @@
-"""Fixtures: the server tests' database, clock and clerk, plus helpers to book and check in."""
+"""Helpers to book and check in, on top of the shared database, clock and clerk fixtures."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from server.appointments.models import Appointment
 from server.appointments.service import create_appointment
 from server.db import Database
 from server.tickets.models import Ticket
-from tests.server.conftest import PUBLIC_URL, clerk, clock, database, office
-
-__all__ = ["book", "clerk", "clock", "database", "office", "show_up"]
+from tests.support.service_calls import PUBLIC_URL
 
 
 def book(

@@ -15,19 +15,19 @@ from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
 from server.sites.queue import queue_state
 from server.tickets.service import issue_ticket
-from tests.server.conftest import PUBLIC_URL
+from tests.support.service_calls import PUBLIC_URL
 
 
 @pytest.fixture
-def office_hours(tmp_path: Path, office: OfficeConfig) -> Iterator[Database]:
+def office_hours(tmp_path: Path, office_config: OfficeConfig) -> Iterator[Database]:
     """The demo office with real opening hours (Tuesday 08:00-12:30) and a waiting room for 5."""
-    site = office.sites[0].model_copy(
+    site = office_config.sites[0].model_copy(
         update={"always_open": False, "opening_hours": {"tue": [("08:00", "12:30")]}, "waiting_room_capacity": 5}
     )
     database = Database(f"sqlite:///{tmp_path / 'hours.db'}")
     database.create_schema()
     with database.transaction() as session:
-        apply_office(session=session, office=office.model_copy(update={"sites": [site]}))
+        apply_office(session=session, office=office_config.model_copy(update={"sites": [site]}))
     yield database
     database.dispose()
 

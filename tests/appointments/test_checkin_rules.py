@@ -17,8 +17,7 @@ from server.errors import Conflict
 from server.events.models import EventRecord
 from server.tickets.models import Ticket
 from tests.appointments.conftest import book, show_up
-from tests.server.conftest import PUBLIC_URL
-from tests.support.service_calls import draw, serve_next
+from tests.support.service_calls import PUBLIC_URL, draw, serve_next
 
 
 def _rules(database: Database, **values: object) -> None:

@@ -19,7 +19,7 @@ from server.sites.models import Site
 from server.sites.queue import get_site
 from server.stats.kpis import daily_kpis
 from tests.appointments.conftest import book, show_up
-from tests.server.conftest import PUBLIC_URL
+from tests.support.service_calls import PUBLIC_URL
 
 PERSONAL = {"name": "Erika Mustermann", "email": "erika@example.org", "phone": "+49 30 1234", "note": "Pass verloren"}
 

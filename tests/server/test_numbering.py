@@ -18,7 +18,7 @@ from server.db import Database
 from server.errors import DomainError
 from server.tickets.numbering import parse_number
 from server.tickets.service import issue_ticket
-from tests.server.conftest import PUBLIC_URL
+from tests.support.service_calls import PUBLIC_URL
 
 WORKER = [sys.executable, "-m", "tests.server.numbering_worker"]
 ROOT = Path(__file__).resolve().parents[2]
