@@ -6,14 +6,15 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date, datetime
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from typing import TYPE_CHECKING
 
 from server.stats.figures import FigureRow, Figures
 from server.stats.kpis import DailyKpis, WeeklyKpis
 from server.stats.staffing import StaffingHour
 from server.stats.texts import text
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FIGURE_COLUMNS: tuple[str, ...] = tuple(Figures.model_fields)
 STAFFING_COLUMNS: tuple[str, ...] = tuple(name for name in StaffingHour.model_fields if name != "start")
@@ -65,6 +66,8 @@ def to_csv(rows: Iterator[list[Cell]], header: list[str]) -> str:
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], names: list[str], rows: Iterator[list[Cell]]) -> None:
+    from openpyxl.styles import Font  # on first use, as in to_xlsx
+
     sheet = workbook.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:
@@ -81,6 +84,9 @@ def _sheet(workbook: Workbook, title: str, header: list[str], names: list[str], 
 
 def to_xlsx(report: Report, language: str) -> bytes:
     """A workbook with the KPI table and, for a day, the staffing plan."""
+    # Imported on first use: openpyxl costs ~15 MiB of every idle server, and few ever export a workbook.
+    from openpyxl import Workbook
+
     workbook = Workbook()
     assert workbook.active is not None
     workbook.remove(workbook.active)

@@ -8,7 +8,6 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from server.api.deps import ContextDep, CurrentSupervisor
-from server.stats import charts
 from server.stats.export import filename, kpi_header, kpi_rows, staffing_header, staffing_rows, to_csv, to_xlsx
 from server.stats.kpis import DailyKpis, WeeklyKpis
 from server.stats.service import Period, report
@@ -112,6 +111,9 @@ def chart(
     lang: Language = "de",
 ) -> Response:
     """A chart of the day (arrivals, waits, staffing) or the week (days, waits) as SVG."""
+    # Imported on first use: the charts need pygal, ~6 MiB of every idle server.
+    from server.stats import charts
+
     found = _load(context, site, day, period, lang, goal)
     if isinstance(found, DailyKpis) and name in charts.DAY_CHARTS:
         svg = charts.DAY_CHARTS[name](found, lang)
