@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from icalendar import Calendar
-
 from server.errors import DomainError
 
 MAX_PROBLEMS_SHOWN = 10
@@ -81,6 +79,9 @@ def _fallback_uid(*parts: object) -> str:
 
 def parse_ics(data: bytes, *, filename: str, default_service: str | None) -> list[BookingRow]:
     """Every VEVENT as a booking; service from X-AUFRUF-SERVICE, CATEGORIES or the default."""
+    # Imported on first use: icalendar (with dateutil) costs ~8 MiB of every idle server.
+    from icalendar import Calendar
+
     try:
         calendar = Calendar.from_ical(decode(data))
     except ValueError as error:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from server.db import Database
 from server.status_page.push.models import PushKey
+
+if TYPE_CHECKING:
+    from py_vapid import Vapid
 
 
 def _b64url(data: bytes) -> str:
@@ -58,4 +61,7 @@ def public_key(*, session: Session) -> str | None:
 
 def vapid_signer(key: PushKey) -> Vapid:
     """The private key as pywebpush signs with it."""
+    # Imported on first use: the signer is only needed once an alert is actually sent.
+    from py_vapid import Vapid
+
     return Vapid.from_pem(key.private_pem.encode())

@@ -6,12 +6,13 @@ import json
 import logging
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
-
 from server.status_page.push.service import Alert
+
+if TYPE_CHECKING:
+    from py_vapid import Vapid
 
 log = logging.getLogger(__name__)
 # How long a push service keeps an undelivered alert: stale ones would only confuse.
@@ -36,6 +37,9 @@ class PushSender:
 
     def send(self, alert: Alert) -> Outcome:
         """Encrypt and post one alert (blocking; run it off the event loop)."""
+        # Imported on first send: pywebpush pulls in requests, aiohttp and http_ece, ~18 MiB of every idle server.
+        from pywebpush import WebPushException, webpush
+
         try:
             webpush(
                 alert.subscription_info,

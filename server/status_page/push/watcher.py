@@ -14,6 +14,7 @@ from server.events.envelope import Envelope
 from server.events.hub import OVERFLOW
 from server.sites.models import Site
 from server.status_page.push.keys import ensure_push_key, vapid_signer
+from server.status_page.push.models import PushKey
 from server.status_page.push.sender import Outcome, PushSender, contact_for
 from server.status_page.push.service import Alert, due_alerts, forget, has_subscriptions
 from server.status_page.settings import StatusPageSettings
@@ -33,20 +34,14 @@ class PushWatcher:
         self.context = context
         self.settings = settings
         self.sender: PushSender | None = None
+        self.key: PushKey | None = None
         self.tasks: list[asyncio.Task[None]] = []
         self.pokes: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Make sure the VAPID key exists, then follow every site."""
         database, clock = self.context.database, self.context.clock
-        key = await run_in_threadpool(lambda: ensure_push_key(database=database, now=clock.now()))
-        self.sender = PushSender(
-            signer=vapid_signer(key),
-            contact=contact_for(
-                configured=self.settings.push_contact, public_url=self.context.settings.public_url
-            ),
-            timeout=self.settings.push_timeout_seconds,
-        )
+        self.key = await run_in_threadpool(lambda: ensure_push_key(database=database, now=clock.now()))
 
         def site_ids() -> list[str]:
             with database.transaction() as session:
@@ -110,10 +105,22 @@ class PushWatcher:
         for alert in await run_in_threadpool(claim):
             await self.deliver(alert)
 
+    def _sender(self) -> PushSender:
+        """The sender, made on the first alert: most servers never send one, and signing needs py_vapid."""
+        if self.sender is None:
+            assert self.key is not None, "start() loads the key first"
+            self.sender = PushSender(
+                signer=vapid_signer(self.key),
+                contact=contact_for(
+                    configured=self.settings.push_contact, public_url=self.context.settings.public_url
+                ),
+                timeout=self.settings.push_timeout_seconds,
+            )
+        return self.sender
+
     async def deliver(self, alert: Alert) -> None:
         """Send one alert and forget subscriptions the push service no longer knows."""
-        assert self.sender is not None
-        outcome = await run_in_threadpool(self.sender.send, alert)
+        outcome = await run_in_threadpool(self._sender().send, alert)
         if outcome is Outcome.gone:
 
             def drop() -> None:
