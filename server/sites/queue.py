@@ -99,9 +99,15 @@ def issued_today(*, session: Session, site: Site, service: Service, now: datetim
 
 
 def closed_reason(
-    *, session: Session, site: Site, service: Service, now: datetime, forecast: Forecast | None = None
+    *,
+    session: Session,
+    site: Site,
+    service: Service,
+    now: datetime,
+    forecast: Forecast | None = None,
+    issued: int | None = None,
 ) -> str | None:
-    """Why a service takes no new tickets now, or None when it does."""
+    """Why a service takes no new tickets now, or None; `issued` is today's count when the caller knows it."""
     if not service.active:
         return "inactive"
     if not site.always_open:
@@ -120,7 +126,9 @@ def closed_reason(
         if done is not None and done > minutes_left:
             return "cannot_be_served_today"
     quota = service.daily_quota
-    if quota is not None and issued_today(session=session, site=site, service=service, now=now) >= quota:
+    if issued is None and quota is not None:
+        issued = issued_today(session=session, site=site, service=service, now=now)
+    if quota is not None and issued is not None and issued >= quota:
         return "quota_reached"
     return None
 
@@ -180,21 +188,40 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
         line = by_service.get(service.pk, [])
         lines[service.key] = [ticket.number for ticket in line]
         reason = closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
-        longest = max(((now - t.queued_at).total_seconds() / 60 for t in line), default=0.0)
         outs.append(
-            ServiceOut(
-                id=service.key,
-                prefix=service.prefix,
-                name=service.name_in(language),
-                names=service.names,
-                waiting=len(line),
-                eta_minutes=forecast.for_new(service.pk),
-                open=reason is None,
-                closed_reason=reason,
-                target_wait_minutes=service.target_wait_minutes,
-                express=service.express,
-                longest_wait_minutes=int(longest),
-                wait_outside=room_full,
+            service_out(
+                service=service, waiting=len(line), oldest=min((t.queued_at for t in line), default=None), now=now,
+                forecast=forecast, reason=reason, room_full=room_full, language=language,
             )
         )
     return QueueState(services=outs, lines=lines)
+
+
+def service_out(
+    *,
+    service: Service,
+    waiting: int,
+    oldest: datetime | None,
+    now: datetime,
+    forecast: Forecast,
+    reason: str | None,
+    room_full: bool,
+    language: str = "de",
+) -> ServiceOut:
+    """One service's public figures from its line's size and oldest ticket."""
+    assert service.pk is not None
+    longest = (now - oldest).total_seconds() / 60 if oldest is not None else 0.0
+    return ServiceOut(
+        id=service.key,
+        prefix=service.prefix,
+        name=service.name_in(language),
+        names=service.names,
+        waiting=waiting,
+        eta_minutes=forecast.for_new(service.pk),
+        open=reason is None,
+        closed_reason=reason,
+        target_wait_minutes=service.target_wait_minutes,
+        express=service.express,
+        longest_wait_minutes=int(longest),
+        wait_outside=room_full,
+    )

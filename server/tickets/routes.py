@@ -9,7 +9,8 @@ from server.appointments.checkin import check_in as check_in_booking
 from server.errors import Forbidden
 from server.tickets.offline import LeaseIn, LeaseOut, ReconcileIn, ReconcileResult, lease_numbers, reconcile
 from server.tickets.schemas import CheckInIn, IssueTicketIn, TicketOut
-from server.tickets.service import cancel_by_holder, issue_ticket, ticket_by_token
+from server.tickets.issuance import IssueRequest, issue
+from server.tickets.service import cancel_by_holder, ticket_by_token
 from server.tickets.views import ticket_out
 
 router = APIRouter(tags=["tickets"])
@@ -27,22 +28,22 @@ def draw_ticket(
     """Issue the next number for a service. Repeating an Idempotency-Key returns the same ticket."""
     if kiosk.site_id != site:
         raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
-    with context.database.transaction() as session:
-        ticket, created = issue_ticket(
-            session=session,
+    # Concurrent draws share one commit (one fsync); the answer comes once the ticket is durable.
+    issued = issue(
+        context.database,
+        IssueRequest(
             site_id=site,
             service_key=body.service,
             language=body.language,
-            now=context.clock.now(),
+            clock=context.clock.now,
             actor=f"device:{kiosk.id}",
             public_url=context.settings.public_url,
             idempotency_key=idempotency_key,
-        )
-        if not created:
-            response.status_code = status.HTTP_200_OK
-        return ticket_out(
-            session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
-        )
+        ),
+    )
+    if not issued.created:
+        response.status_code = status.HTTP_200_OK
+    return issued.view
 
 
 @router.post("/sites/{site}/check-in", response_model=TicketOut, status_code=status.HTTP_201_CREATED)

@@ -1,0 +1,82 @@
+"""Group commit: concurrent requests of one kind share a transaction, so one fsync makes them all durable."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from server.db import Database
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+# What a batch handler gives back per item: its answer, or the error to raise in that item's thread.
+Outcome = Out | BaseException
+Handler = Callable[[Session, list[In]], list["Outcome[Out]"]]
+# A kiosk's wait must stay bounded: one batch never holds more than this many requests.
+MAX_BATCH = 64
+
+
+@dataclass(eq=False)
+class _Slot(Generic[In, Out]):
+    """One waiting request and, once its batch is committed, its outcome."""
+
+    item: In
+    done: bool = False
+    outcome: object = field(default=None)
+
+
+class GroupCommit(Generic[In, Out]):
+    """Runs `handle` over every request that arrived while the previous batch was being written.
+
+    The first thread to find nobody writing leads: it takes all waiting requests, runs them in one
+    `Database.transaction()` and hands each its outcome only after the commit, so an answer always
+    means the work is durable. The others wait and are woken when their batch is done or when they
+    may lead the next one. A lone request is a batch of one: no waiting, no timers.
+    """
+
+    def __init__(self, database: Database, handle: Handler[In, Out]) -> None:
+        self._database = database
+        self._handle = handle
+        self._cond = threading.Condition()
+        self._pending: list[_Slot[In, Out]] = []
+        self._leading = False
+
+    def submit(self, item: In) -> Out:
+        """Run `item` in the next batch and return its answer (or raise its error) once committed."""
+        slot: _Slot[In, Out] = _Slot(item)
+        with self._cond:
+            self._pending.append(slot)
+            while not slot.done and self._leading:
+                self._cond.wait()
+            if not slot.done:
+                self._leading = True
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+        if not slot.done:
+            self._lead(batch)
+        if isinstance(slot.outcome, BaseException):
+            raise slot.outcome
+        return slot.outcome  # type: ignore[return-value]
+
+    def _lead(self, batch: list[_Slot[In, Out]]) -> None:
+        """Write one batch and wake everyone: its members to answer, one of the rest to lead."""
+        try:
+            outcomes = self._run([slot.item for slot in batch])
+        except BaseException as error:  # the whole transaction failed: every member gets the error
+            outcomes = [error] * len(batch)
+        with self._cond:
+            for slot, outcome in zip(batch, outcomes, strict=True):
+                slot.outcome, slot.done = outcome, True
+            self._leading = False
+            self._cond.notify_all()
+
+    def _run(self, items: list[In]) -> list[Outcome[Out]]:
+        with self._database.transaction() as session:
+            outcomes = self._handle(session, items)
+        if len(outcomes) != len(items):
+            raise RuntimeError("a group-commit handler must answer every item")
+        return outcomes

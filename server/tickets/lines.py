@@ -1,0 +1,78 @@
+"""A site's waiting lines read once, then kept up to date while a batch of new tickets joins them."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from server.tickets.lifecycle import TicketStatus
+from server.tickets.models import Ticket
+
+# Line order as `queue_order()` has it: priority first, then the original time of joining, then the id.
+LineKey = tuple[int, datetime, int]
+
+
+def line_key(*, priority: int, queued_at: datetime, ticket_id: int) -> LineKey:
+    """The sort key of a ticket in its line."""
+    return (-priority, queued_at, ticket_id)
+
+
+@dataclass
+class Line:
+    """One service's waiting tickets in call order."""
+
+    keys: list[LineKey] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    oldest: datetime | None = None
+
+    def add(self, key: LineKey, number: str) -> int:
+        """Put a ticket in its place; returns how many wait before it."""
+        place = bisect.bisect_left(self.keys, key)
+        self.keys.insert(place, key)
+        self.numbers.insert(place, number)
+        queued_at = key[1]
+        if self.oldest is None or queued_at < self.oldest:
+            self.oldest = queued_at
+        return place
+
+
+@dataclass
+class LineBook:
+    """Every waiting line of a site, by service pk, with the total."""
+
+    lines: dict[int, Line]
+    waiting: int
+
+    @classmethod
+    def load(cls, *, session: Session, site_id: str) -> LineBook:
+        """Read the waiting tickets in one query of plain rows (no ORM objects: lines can be long)."""
+        rows = session.exec(
+            select(Ticket.id, Ticket.service_pk, Ticket.number, Ticket.queued_at, Ticket.priority)
+            .where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
+            .order_by(col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
+        ).all()
+        lines: dict[int, Line] = defaultdict(Line)
+        for ticket_id, service_pk, number, queued_at, priority in rows:
+            line = lines[service_pk]
+            # Rows come in line order already: append instead of searching.
+            line.keys.append(line_key(priority=priority, queued_at=queued_at, ticket_id=ticket_id or 0))
+            line.numbers.append(number)
+            if line.oldest is None or queued_at < line.oldest:
+                line.oldest = queued_at
+        return cls(lines=dict(lines), waiting=len(rows))
+
+    def add(self, ticket: Ticket) -> int:
+        """A new waiting ticket joins its line; returns how many wait before it there."""
+        assert ticket.id is not None
+        line = self.lines.setdefault(ticket.service_pk, Line())
+        self.waiting += 1
+        key = line_key(priority=ticket.priority, queued_at=ticket.queued_at, ticket_id=ticket.id)
+        return line.add(key, ticket.number)
+
+    def line(self, service_pk: int) -> Line:
+        """A service's line, empty when nobody waits."""
+        return self.lines.get(service_pk) or Line()
