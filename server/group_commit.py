@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from sqlmodel import Session
 
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 In = TypeVar("In")
 Out = TypeVar("Out")
 # What a batch handler gives back per item: its answer, or the error to raise in that item's thread.
-Outcome = Out | BaseException
-Handler = Callable[[Session, list[In]], list["Outcome[Out]"]]
+Outcome: TypeAlias = Out | BaseException
+Handler: TypeAlias = Callable[[Session, list[In]], list[Outcome[Out]]]
 # A kiosk's wait must stay bounded: one batch never holds more than this many requests.
 MAX_BATCH = 64
 

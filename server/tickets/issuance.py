@@ -168,7 +168,9 @@ class _SiteBatch:
         if self.site.always_open:
             return None
         if self.opening_forecast is None:
-            self.opening_forecast = shared_forecast(session=self.session, site=self.site, services=self.services, now=now)
+            self.opening_forecast = shared_forecast(
+                session=self.session, site=self.site, services=self.services, now=now
+            )
         return self.opening_forecast
 
     def _announce(self, minted: list[_Minted], book: LineBook, outcomes: list[Any]) -> None:
@@ -178,7 +180,7 @@ class _SiteBatch:
         forecast = site_forecast(session=self.session, site=self.site, services=self.services, now=latest)
         capacity = self.site.waiting_room_capacity
         # Counts before this batch for the services it touched; the rest are read as usual.
-        counts: dict[int, int | None] = {}
+        counts: dict[int | None, int] = {}
         for item in minted:
             counts.setdefault(item.ticket.service_pk, item.ticket.serial - 1)
         reasons = {

@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
@@ -50,8 +51,11 @@ class LineBook:
     @classmethod
     def load(cls, *, session: Session, site_id: str) -> LineBook:
         """Read the waiting tickets in one query of plain rows (no ORM objects: lines can be long)."""
-        rows = session.exec(
-            select(Ticket.id, Ticket.service_pk, Ticket.number, Ticket.queued_at, Ticket.priority)
+        session.flush()
+        rows = session.connection().execute(
+            select(
+                col(Ticket.id), col(Ticket.service_pk), col(Ticket.number), col(Ticket.queued_at), col(Ticket.priority)
+            )
             .where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
             .order_by(col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
         ).all()

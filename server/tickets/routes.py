@@ -7,9 +7,9 @@ from fastapi import APIRouter, Header, Response, status
 from server.api.deps import ContextDep, KioskDevice
 from server.appointments.checkin import check_in as check_in_booking
 from server.errors import Forbidden
+from server.tickets.issuance import IssueRequest, issue
 from server.tickets.offline import LeaseIn, LeaseOut, ReconcileIn, ReconcileResult, lease_numbers, reconcile
 from server.tickets.schemas import CheckInIn, IssueTicketIn, TicketOut
-from server.tickets.issuance import IssueRequest, issue
 from server.tickets.service import cancel_by_holder, ticket_by_token
 from server.tickets.views import ticket_out
 
