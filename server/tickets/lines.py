@@ -56,7 +56,7 @@ class LineBook:
             select(
                 col(Ticket.id), col(Ticket.service_pk), col(Ticket.number), col(Ticket.queued_at), col(Ticket.priority)
             )
-            .where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
+            .where(col(Ticket.site_id) == site_id, col(Ticket.status) == TicketStatus.waiting)
             .order_by(col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
         ).all()
         lines: dict[int, Line] = defaultdict(Line)
