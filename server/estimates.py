@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from server.appointments.models import Appointment, AppointmentPolicy, AppointmentStatus
@@ -146,38 +147,44 @@ def replay(
     *, desks: list[Desk], jobs: list[Job], targets: dict[int, int], durations: dict[int, float]
 ) -> dict[Any, float]:
     """Expected call time (minutes from now) of every job, by the router's own scoring."""
-    from server.tickets.routing import urgency_score  # the router imports the queue, which imports this
+    from server.tickets.routing import APPOINTMENT_HEAD_START, RANK_DISCOUNT  # the router imports this module
 
     # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
     lines = _lines(jobs)
+    # Per line what `urgency_score` needs besides the head: its target in seconds and its key.
+    line_list = [(service_pk, max(targets[service_pk], 1) * 60, line) for (service_pk, _), line in lines.items()]
     calls: dict[Any, float] = {}
     wanted = sum(1 for job in jobs if job.wanted)
     heap = list(desks)
     heapq.heapify(heap)
+    inf = math.inf
     while heap and wanted:
         desk = heapq.heappop(heap)
         now = desk.free_at
+        ranks = desk.ranks
         best: deque[Job] | None = None
-        best_score = -math.inf
-        next_ready = math.inf
-        for (service_pk, _), line in lines.items():
-            rank = desk.ranks.get(service_pk)
-            if rank is None or not line:
+        best_score = -inf
+        next_ready = inf
+        for service_pk, target, line in line_list:
+            if not line:
+                continue
+            rank = ranks.get(service_pk)
+            if rank is None:
                 continue
             head = line[0]
             if head.ready > now:
-                next_ready = min(next_ready, head.ready)
+                if head.ready < next_ready:
+                    next_ready = head.ready
                 continue
-            score = urgency_score(
-                waited_seconds=(now - head.joined) * 60,
-                target_minutes=targets[service_pk],
-                rank=rank,
-                appointment=head.priority_from is not None and head.priority_from <= now,
-            )
+            # `urgency_score` inlined, same arithmetic: this loop runs jobs × lines times per forecast.
+            priority_from = head.priority_from
+            bonus = APPOINTMENT_HEAD_START if priority_from is not None and priority_from <= now else 0.0
+            waited = (now - head.joined) * 60
+            score = (1 + (waited if waited > 0.0 else 0.0) / target + bonus) / (1 + RANK_DISCOUNT * rank)
             if score > best_score:
                 best, best_score = line, score
         if best is None:
-            if next_ready < math.inf:
+            if next_ready < inf:
                 desk.free_at = next_ready
                 heapq.heappush(heap, desk)
             continue
@@ -289,8 +296,12 @@ def _jobs(
 ) -> list[Job]:
     site_id = site.id
     before = timedelta(minutes=policy.priority_before_minutes)
-    waiting = session.exec(
-        select(Ticket).where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
+    # Plain rows, not ORM objects: a long day can have thousands waiting, and this runs per change.
+    waiting = session.connection().execute(
+        sa_select(
+            col(Ticket.id), col(Ticket.service_pk), col(Ticket.queued_at), col(Ticket.priority),
+            col(Ticket.appointment_id),
+        ).where(col(Ticket.site_id) == site_id, col(Ticket.status) == TicketStatus.waiting)
     ).all()
     booked_ids = [t.appointment_id for t in waiting if t.appointment_id and t.priority <= 0]
     starts = dict(
@@ -375,7 +386,8 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
             servers[pk] += 1
     ranges: dict[Any, tuple[int, int]] = {}
     for job in jobs:
-        if job.key in calls:
+        # Expected walk-ins only make room; nobody asks for their range.
+        if job.wanted and job.key in calls:
             figures = durations[job.service_pk]
             ranges[job.key] = wait_range(
                 expected=calls[job.key], service_minutes=figures.median, cv=figures.cv, servers=servers[job.service_pk]
