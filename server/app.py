@@ -53,7 +53,10 @@ def build_context(settings: Settings, clock: Clock) -> AppContext:
             return current_seq(session=session, site_id=site)
 
     bus = bus_for_url(settings.broadcast_url)
-    hub = Hub(load_gap=load_gap, current_seq=seq_now, queue_size=settings.client_queue_size)
+    hub = Hub(
+        load_gap=load_gap, current_seq=seq_now, queue_size=settings.client_queue_size,
+        backlog_bytes=settings.client_backlog_kib * 1024,
+    )
     database.publish = bus.publish
     return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub)
 

@@ -19,6 +19,7 @@ from server.auth.service import add_clerk, set_password
 from server.auth.tokens import hash_device_token, new_device_token
 from server.db import Database
 from server.errors import DomainError
+from server.events.direct import uvicorn_websocket_options
 from server.office.loading import ConfigError, load_office
 from server.security.cli import register_device_commands
 from server.settings import Settings
@@ -71,8 +72,8 @@ def run_server(*, host: str, port: int, workers: int, environment: dict[str, str
         port=port,
         workers=workers,
         log_level="info",
-        ws_max_size=65536,
         proxy_headers=True,
+        **uvicorn_websocket_options(),
     )
 
 

@@ -6,6 +6,9 @@ import socket
 import threading
 
 import uvicorn
+from starlette.types import ASGIApp
+
+from server.events.direct import uvicorn_websocket_options
 
 
 def free_port() -> int:
@@ -13,6 +16,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def loopback_config(app: ASGIApp, port: int, *, direct_websockets: bool = True) -> uvicorn.Config:
+    """Serve `app` on loopback with the websocket settings of `aufruf serve` (or uvicorn's own, to compare)."""
+    options = uvicorn_websocket_options()
+    if not direct_websockets:
+        options["ws"] = "auto"
+    return uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)
 
 
 class SignallingServer(uvicorn.Server):

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from server.events.direct import text_frame
+
 
 class EventType(StrEnum):
     """Every event type the server pushes."""
@@ -52,6 +54,11 @@ class Envelope(BaseModel):
     def text(self) -> str:
         """The JSON text, computed once and sent to every subscriber as is."""
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+    @cached_property
+    def frame(self) -> bytes:
+        """The websocket frame carrying `text`, encoded once and written to every direct subscriber."""
+        return text_frame(self.text)
 
     @classmethod
     def from_text(cls, text: str) -> Envelope:

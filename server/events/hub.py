@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 
+from server.events.direct import DirectSocket
 from server.events.envelope import Envelope
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ class Gone:
 
 RESYNC, OVERFLOW, GONE = Resync(), Overflow(), Gone()
 Item = Envelope | Resync | Overflow | Gone
+# 1013 "try again later": the client fell behind; it reconnects and gets a fresh snapshot.
+CLOSE_TOO_SLOW = 1013
 
 
 @dataclass(eq=False)
@@ -43,6 +46,11 @@ class Subscriber:
     gone: bool = False
     # The site's last fanned-out seq when this subscriber joined: it receives every later event.
     since: int = 0
+
+    def offer_all(self, batch: Batch) -> None:
+        """Queue each event of a batch."""
+        for envelope in batch.envelopes:
+            self.offer(envelope)
 
     def offer(self, item: Item) -> None:
         """Queue an item; a full queue marks the subscriber as dropped instead of blocking."""
@@ -64,6 +72,79 @@ class Subscriber:
         self.queue.put_nowait(GONE)
 
 
+class Batch:
+    """Events fanned out together, in seq order; their frames are joined once so each socket gets one write."""
+
+    __slots__ = ("envelopes", "first_seq", "frames", "last_seq")
+
+    def __init__(self, envelopes: list[Envelope]) -> None:
+        self.envelopes = envelopes
+        self.first_seq = envelopes[0].seq
+        self.last_seq = envelopes[-1].seq
+        self.frames = b"".join(envelope.frame for envelope in envelopes)
+
+    def frames_after(self, seq: int) -> bytes:
+        """The frames of the events after `seq`."""
+        if seq < self.first_seq:
+            return self.frames
+        return b"".join(envelope.frame for envelope in self.envelopes if envelope.seq > seq)
+
+
+@dataclass(eq=False)
+class DirectSubscriber:
+    """A websocket the fan-out writes to itself: no inbox, no task, one write per batch of events."""
+
+    site: str
+    socket: DirectSocket
+    # Events held while the client's snapshot is being read; more than this and it must reconnect.
+    max_held: int
+    # Bytes the client may leave unread in the server's write buffer before it is dropped.
+    max_backlog: int
+    seen: int = 0
+    held: list[Envelope] | None = field(default_factory=list)
+    dropped: bool = False
+
+    def offer_all(self, batch: Batch) -> None:
+        """Write the batch now, or hold its events until the snapshot is out."""
+        if self.dropped:
+            return
+        if self.held is None:
+            self._write(batch)
+        elif len(self.held) + len(batch.envelopes) <= self.max_held:
+            self.held.extend(batch.envelopes)
+        else:
+            self._drop()
+
+    def hold(self) -> None:
+        """Keep events back while a fresh snapshot is read."""
+        if self.held is None:
+            self.held = []
+
+    def go_live(self, seen: int) -> None:
+        """The client has everything up to `seen`: write what was held after it, then every batch as it comes."""
+        held, self.held = self.held, None
+        self.seen = max(self.seen, seen)
+        if held:
+            self._write(Batch(held))
+
+    def _write(self, batch: Batch) -> None:
+        if batch.last_seq <= self.seen:
+            return
+        if self.socket.backlog() > self.max_backlog:
+            self._drop()
+        elif self.socket.push(batch.frames_after(self.seen)):
+            self.seen = batch.last_seq
+        else:
+            self.dropped = True  # closing already; the connection's task sees the disconnect
+
+    def _drop(self) -> None:
+        self.dropped = True
+        self.socket.close(CLOSE_TOO_SLOW, "client too slow; reconnect")
+
+
+AnySubscriber = Subscriber | DirectSubscriber
+
+
 @dataclass(eq=False)
 class SiteChannel:
     """Ordered delivery for one site."""
@@ -71,17 +152,18 @@ class SiteChannel:
     last_seq: int
     # None asks the channel to catch up with the event log (after a bus outage).
     inbox: asyncio.Queue[Envelope | None] = field(default_factory=asyncio.Queue)
-    subscribers: set[Subscriber] = field(default_factory=set)
+    subscribers: set[AnySubscriber] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
 
 
 class Hub:
     """Receives events from the bus and hands them to subscribers; slow ones never hold others."""
 
-    def __init__(self, *, load_gap: LoadGap, current_seq: CurrentSeq, queue_size: int) -> None:
+    def __init__(self, *, load_gap: LoadGap, current_seq: CurrentSeq, queue_size: int, backlog_bytes: int) -> None:
         self._load_gap = load_gap
         self._current_seq = current_seq
         self._queue_size = queue_size
+        self._backlog_bytes = backlog_bytes
         self._channels: dict[str, SiteChannel] = {}
         self._opening: dict[str, asyncio.Lock] = {}
         # Snapshots that many clients share (e.g. a site's display state), by key: (seq, made at, JSON text).
@@ -105,11 +187,26 @@ class Hub:
         channel.subscribers.add(subscriber)
         return subscriber
 
-    def unsubscribe(self, subscriber: Subscriber) -> None:
+    async def subscribe_direct(self, site: str, socket: DirectSocket) -> DirectSubscriber:
+        """Register a websocket written to by the fan-out itself; it holds events until `go_live`."""
+        channel = await self._channel(site)
+        subscriber = DirectSubscriber(
+            site=site, socket=socket, max_held=self._queue_size, max_backlog=self._backlog_bytes,
+            seen=channel.last_seq,
+        )
+        channel.subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: AnySubscriber) -> None:
         """Forget a subscriber."""
         channel = self._channels.get(subscriber.site)
         if channel is not None:
             channel.subscribers.discard(subscriber)
+
+    def subscribers(self, site: str) -> list[AnySubscriber]:
+        """The subscribers connected at a site."""
+        channel = self._channels.get(site)
+        return list(channel.subscribers) if channel is not None else []
 
     def subscriber_count(self, site: str | None = None) -> int:
         """How many subscribers are connected, at one site or overall."""
@@ -144,23 +241,33 @@ class Hub:
 
     async def _run(self, site: str, channel: SiteChannel) -> None:
         while True:
-            envelope = await channel.inbox.get()
-            if envelope is None:
-                latest = await run_in_threadpool(self._current_seq, site)
-                for missed in await run_in_threadpool(self._load_gap, site, channel.last_seq, latest + 1):
-                    self._fan_out(channel, missed)
-                continue
-            if envelope.seq <= channel.last_seq:
-                continue  # already delivered, e.g. fetched while filling a gap
-            if envelope.seq > channel.last_seq + 1:
-                # Another thread or worker published out of order; the log has what we missed.
-                missing = await run_in_threadpool(self._load_gap, site, channel.last_seq, envelope.seq)
-                for earlier in missing:
-                    self._fan_out(channel, earlier)
-            self._fan_out(channel, envelope)
+            arrived = [await channel.inbox.get()]
+            # Whatever else has arrived (a change's three events come together) goes out in the same writes.
+            while not channel.inbox.empty():
+                arrived.append(channel.inbox.get_nowait())
+            ready: list[Envelope] = []
+            for envelope in arrived:
+                ready.extend(await self._in_order(site, channel, envelope, ready))
+            if ready:
+                self._fan_out(channel, Batch(ready))
+
+    async def _in_order(
+        self, site: str, channel: SiteChannel, envelope: Envelope | None, ready: list[Envelope]
+    ) -> list[Envelope]:
+        """The events to send for one arrival: none if already sent, else any gap before it from the log first."""
+        last = ready[-1].seq if ready else channel.last_seq
+        if envelope is None:
+            latest = await run_in_threadpool(self._current_seq, site)
+            return await run_in_threadpool(self._load_gap, site, last, latest + 1)
+        if envelope.seq <= last:
+            return []  # already delivered, e.g. fetched while filling a gap
+        if envelope.seq > last + 1:
+            # Another thread or worker published out of order; the log has what we missed.
+            return [*await run_in_threadpool(self._load_gap, site, last, envelope.seq), envelope]
+        return [envelope]
 
     @staticmethod
-    def _fan_out(channel: SiteChannel, envelope: Envelope) -> None:
-        channel.last_seq = envelope.seq
+    def _fan_out(channel: SiteChannel, batch: Batch) -> None:
+        channel.last_seq = batch.last_seq
         for subscriber in tuple(channel.subscribers):
-            subscriber.offer(envelope)
+            subscriber.offer_all(batch)

@@ -15,41 +15,43 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
+from server.events.direct import DirectSocket, direct_socket, text_frame
 from server.events.envelope import Envelope, EventType
-from server.events.hub import GONE, OVERFLOW, RESYNC, Subscriber
+from server.events.hub import CLOSE_TOO_SLOW, GONE, OVERFLOW, RESYNC, Subscriber
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]
 
 # How long a shared snapshot may be reused; its clock-derived figures (minutes waited) stay right.
 SHARED_SNAPSHOT_SECONDS = 1.0
-# 1013 "try again later": the client fell behind; it reconnects and gets a fresh snapshot.
-CLOSE_TOO_SLOW = 1013
+
+
+def _asks_for_snapshot(text: str) -> bool:
+    """Whether a client message is a resync request (any other text is ignored)."""
+    with contextlib.suppress(ValueError, AttributeError):
+        return json.loads(text).get("type") in ("snapshot", "resync")
+    return False
 
 
 async def _read_client(websocket: WebSocket, subscriber: Subscriber) -> None:
-    """Listen for resync requests (any other text is ignored); tell the sender when the client leaves."""
+    """Listen for resync requests; tell the sender when the client leaves."""
     try:
         while True:
-            text = await websocket.receive_text()
-            with contextlib.suppress(ValueError, AttributeError):
-                if json.loads(text).get("type") in ("snapshot", "resync"):
-                    subscriber.offer(RESYNC)
+            if _asks_for_snapshot(await websocket.receive_text()):
+                subscriber.offer(RESYNC)
     finally:
         subscriber.leave()
 
 
-async def _send_snapshot(
-    websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, now: datetime,
-    *, shared: str | None = None, at_least: int = 0,
-) -> int:
-    """Send a snapshot with seq >= `at_least`; one under a `shared` key may serve many clients for a moment."""
+async def _snapshot(
+    context: AppContext, site_id: str, read: SnapshotReader, now: datetime, *, shared: str | None, at_least: int
+) -> tuple[int, str]:
+    """A snapshot with seq >= `at_least`, as (seq, JSON text); one under a `shared` key serves many clients a moment."""
     cache = context.hub.shared_snapshots
     if shared is not None and (hit := cache.get(shared)) is not None:
         seq, made, text = hit
         # Any seq from `at_least` on is exact for this client: the hub sends it everything after that.
         if seq >= at_least and time.monotonic() - made < SHARED_SNAPSHOT_SECONDS:
-            await websocket.send_text(text)
-            return seq
+            return seq, text
 
     def load() -> tuple[int, dict[str, Any]]:
         with context.database.read() as session:
@@ -59,7 +61,15 @@ async def _send_snapshot(
     snapshot = Envelope(seq=seq, type=EventType.snapshot, at=now, site=site_id, data=data)
     if shared is not None and seq >= cache.get(shared, (-1,))[0]:
         cache[shared] = (seq, time.monotonic(), snapshot.text)
-    await websocket.send_text(snapshot.text)
+    return seq, snapshot.text
+
+
+async def _send_snapshot(
+    websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, *, shared: str | None, at_least: int
+) -> int:
+    """Send a snapshot through the ASGI connection; its seq."""
+    seq, text = await _snapshot(context, site_id, read, context.clock.now(), shared=shared, at_least=at_least)
+    await websocket.send_text(text)
     return seq
 
 
@@ -76,12 +86,44 @@ async def stream_site(
     `shared` names a snapshot that is the same for every client of this kind at the site, so a crowd
     connecting at once (displays after a restart) costs one database read, not one each.
     """
+    socket = direct_socket(websocket.scope)
+    if socket is not None:
+        await _stream_direct(websocket, socket, context, site_id, read, shared=shared)
+    else:
+        await _stream_queued(websocket, context, site_id, read, shared=shared)
+
+
+async def _stream_direct(
+    websocket: WebSocket, socket: DirectSocket, context: AppContext, site_id: str, read: SnapshotReader,
+    *, shared: str | None,
+) -> None:
+    """The fan-out writes events to the socket itself; this task only sends snapshots and listens."""
+    subscriber = await context.hub.subscribe_direct(site_id, socket)
+    try:
+        while True:
+            seq, text = await _snapshot(
+                context, site_id, read, context.clock.now(), shared=shared, at_least=subscriber.seen
+            )
+            # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
+            if not subscriber.dropped and socket.push(text_frame(text)):
+                subscriber.go_live(seq)
+            while not _asks_for_snapshot(await websocket.receive_text()):
+                pass
+            subscriber.hold()
+    except WebSocketDisconnect:
+        return
+    finally:
+        context.hub.unsubscribe(subscriber)
+
+
+async def _stream_queued(
+    websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, *, shared: str | None
+) -> None:
+    """Events pass through this connection's inbox and the ASGI send chain (servers without `aufruf.direct`)."""
     subscriber = await context.hub.subscribe(site_id)
     reader = asyncio.create_task(_read_client(websocket, subscriber))
     try:
-        seen = await _send_snapshot(
-            websocket, context, site_id, read, context.clock.now(), shared=shared, at_least=subscriber.since
-        )
+        seen = await _send_snapshot(websocket, context, site_id, read, shared=shared, at_least=subscriber.since)
         while True:
             # A plain get per message: waiting on both the queue and the reader cost more than the send.
             item = await subscriber.queue.get()
@@ -91,9 +133,7 @@ async def stream_site(
                 await websocket.close(code=CLOSE_TOO_SLOW, reason="client too slow; reconnect")
                 return
             if item is RESYNC:
-                seen = await _send_snapshot(
-                    websocket, context, site_id, read, context.clock.now(), shared=shared, at_least=seen
-                )
+                seen = await _send_snapshot(websocket, context, site_id, read, shared=shared, at_least=seen)
                 continue
             assert isinstance(item, Envelope)
             if item.seq > seen:

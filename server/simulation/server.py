@@ -8,13 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import uvicorn
-
 from server.app import create_app
 from server.auth.passwords import hash_password
 from server.auth.tokens import hash_device_token
 from server.clock import ManualClock
-from server.embedded import SignallingServer, free_port
+from server.embedded import SignallingServer, free_port, loopback_config
 from server.office.schema import ClerkConfig, DeviceConfig, OfficeConfig
 from server.settings import Settings
 
@@ -41,7 +39,7 @@ def serve(*, office: OfficeConfig, clock: ManualClock, data_dir: Path) -> Iterat
         secret_key=secrets.token_urlsafe(48),
     )
     app = create_app(settings, office=office, clock=clock)
-    server = SignallingServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = SignallingServer(loopback_config(app, port))
     thread = threading.Thread(target=server.run, name="aufruf-simulation", daemon=True)
     thread.start()
     if not server.ready.wait(timeout=60):

@@ -110,7 +110,31 @@ def test_many_events_arrive_in_strict_seq_order(live_server: LiveServer) -> None
     run_async(check())
 
 
-def test_a_slow_client_is_dropped_without_delaying_a_fast_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "queued"])
+def test_both_delivery_paths_keep_order_and_resync(tmp_path: Path, direct: bool) -> None:
+    """Frames written by the fan-out itself, or queued through uvicorn's plain ASGI send: the same stream."""
+
+    async def check(live_server: LiveServer) -> None:
+        async with connect(f"{live_server.ws_url}/ws/sites/demo/display") as display:
+            start = (await _receive(display))["seq"]
+            # Besides the web push watcher's inbox, the display is the only subscriber.
+            kinds = sorted(type(s).__name__ for s in live_server.context.hub.subscribers("demo"))
+            assert kinds == (["DirectSubscriber", "Subscriber"] if direct else ["Subscriber", "Subscriber"])
+            await asyncio.gather(*(_draw(live_server, service) for service in ["kfz", "ausweis"] * 5))
+            seqs = [(await _receive(display))["seq"] for _ in range(20)]
+            assert seqs == list(range(start + 1, start + 21))
+            await display.send(json.dumps({"type": "resync"}))
+            fresh = await _receive(display)
+            assert (fresh["type"], fresh["seq"]) == ("snapshot", start + 20)
+            await _draw(live_server, "abholung")
+            assert (await _receive(display))["seq"] == start + 21
+
+    with run_live_server(tmp_path, direct_websockets=direct) as live_server:
+        run_async(check(live_server))
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "queued"])
+def test_a_slow_client_is_dropped_without_delaying_a_fast_one(tmp_path: Path, direct: bool) -> None:
     """The slow client never reads; the fast one gets every event; the server drops the slow one."""
 
     async def check(live_server: LiveServer) -> None:
@@ -155,5 +179,7 @@ def test_a_slow_client_is_dropped_without_delaying_a_fast_one(tmp_path: Path) ->
             # 1013 when the close frame gets through; otherwise the server aborted the stuck connection.
             assert closed.value.rcvd is None or closed.value.rcvd.code == 1013
 
-    with run_live_server(tmp_path, client_queue_size=8) as live_server:
+    with run_live_server(
+        tmp_path, direct_websockets=direct, client_queue_size=64, client_backlog_kib=64
+    ) as live_server:
         run_async(check(live_server))

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import ClassVar
 
 import httpx
-import uvicorn
 from fastapi import FastAPI
 
 from server.app import create_app
 from server.clock import Clock
 from server.context import AppContext
 from server.demo import DEMO_KIOSK_TOKEN, demo_office
-from server.embedded import SignallingServer, free_port
+from server.embedded import SignallingServer, free_port, loopback_config
 from server.office.schema import OfficeConfig
 from server.settings import Settings
 
@@ -62,6 +61,7 @@ def run_live_server(
     office: OfficeConfig | None = None,
     clock: Clock | None = None,
     port: int | None = None,
+    direct_websockets: bool = True,
     **settings: object,
 ) -> Iterator[LiveServer]:
     """Serve the demo office (or another) on loopback until the block ends."""
@@ -74,7 +74,7 @@ def run_live_server(
     }
     values.update(settings)
     app = create_app(Settings(**values), office=office or demo_office(), clock=clock)  # type: ignore[arg-type]
-    server = SignallingServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = SignallingServer(loopback_config(app, port, direct_websockets=direct_websockets))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     if not server.ready.wait(timeout=30):

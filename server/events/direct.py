@@ -1,0 +1,92 @@
+"""Websocket connections the hub writes to directly: each event's frame is encoded once and written to every socket.
+
+uvicorn's sans-I/O websocket protocol, extended with an ASGI scope extension (`aufruf.direct`) that hands
+the application this connection. Pushing a frame then costs one `transport.write` instead of a trip through
+every middleware's `send`, a per-connection queue and a task switch; that is what lets one event loop reach
+thousands of displays within a frame or two. Servers without the extension fall back to the queued path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+
+EXTENSION = "aufruf.direct"
+
+
+def text_frame(text: str) -> bytes:
+    """One unmasked, uncompressed text frame, valid on every server-to-client connection."""
+    # An uncompressed frame stays valid even where permessage-deflate was negotiated (RFC 7692, section 6).
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+class DirectSocket:
+    """What the hub may do with one connection from the event loop's thread, without awaiting."""
+
+    __slots__ = ("_protocol",)
+
+    def __init__(self, protocol: DirectWebSocketProtocol) -> None:
+        self._protocol = protocol
+
+    def push(self, frame: bytes) -> bool:
+        """Write an encoded frame now; False once the connection can take no more frames."""
+        return self._protocol.push_frame(frame)
+
+    def backlog(self) -> int:
+        """Bytes written to the connection that the client has not taken yet."""
+        return self._protocol.transport.get_write_buffer_size()
+
+    def close(self, code: int, reason: str) -> None:
+        """Start the closing handshake; the application's next receive sees the disconnect."""
+        self._protocol.close_from_server(code, reason)
+
+
+def direct_socket(scope: Any) -> DirectSocket | None:
+    """The connection behind a websocket scope, when the server offers direct writes."""
+    extension = scope.get("extensions", {}).get(EXTENSION)
+    return extension.get("socket") if extension else None
+
+
+class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's sans-I/O websocket protocol that offers `aufruf.direct` and forgets its handshake once open."""
+
+    def handle_connect(self, event: Any) -> None:
+        """Handle the upgrade request as usual, then offer direct writes to the application."""
+        super().handle_connect(event)
+        if not self.close_sent:
+            self.scope["extensions"][EXTENSION] = {"socket": DirectSocket(self)}
+
+    async def send(self, message: Any) -> None:
+        """Send as usual; once accepted, drop the handshake's request and response (a few KiB per connection)."""
+        await super().send(message)
+        if message["type"] == "websocket.accept" and self.handshake_complete:
+            self.request = self.response = None  # type: ignore[assignment]
+
+    def push_frame(self, frame: bytes) -> bool:
+        """Write an encoded data frame if the connection is open and no close has been sent."""
+        if self.close_sent or self.disconnected or self.conn.state is not State.OPEN or self.transport.is_closing():
+            return False
+        self.transport.write(frame)
+        return True
+
+    def close_from_server(self, code: int, reason: str) -> None:
+        """Send a close frame and tell the application, as an ASGI `websocket.close` would."""
+        if self.close_sent or self.disconnected or self.transport.is_closing():
+            return
+        self.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
+        self.conn.send_close(code, reason)
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.close_sent = True
+        if self.read_paused:
+            self.read_paused = False
+            self.transport.resume_reading()
+        self.close_timer = self.loop.call_later(self.close_timeout, self.transport.close)
+
+
+def uvicorn_websocket_options() -> dict[str, Any]:
+    """The websocket settings every way of serving Aufruf passes to uvicorn."""
+    # No permessage-deflate: events are small, and a compressor per connection costs memory and CPU per frame.
+    return {"ws": DirectWebSocketProtocol, "ws_per_message_deflate": False, "ws_max_size": 65536}
