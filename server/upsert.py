@@ -9,15 +9,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel
 
 
-def increment(session: Session, model: type[SQLModel], keys: dict[str, Any], column: str) -> int:
-    """Add one to `column` of the row with these keys (creating it at 1) and return the value."""
+def increment(session: Session, model: type[SQLModel], keys: dict[str, Any], column: str, by: int = 1) -> int:
+    """Add `by` to `column` of the row with these keys (creating it at `by`) and return the new value."""
     table = model.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else pg_insert
     statement = (
         insert(table)
-        .values(**keys, **{column: 1})
-        .on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + 1})
+        .values(**keys, **{column: by})
+        .on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + by})
         .returning(table.c[column])
     )
     return int(session.execute(statement).scalar_one())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from server.events.envelope import Envelope, EventType
@@ -44,6 +46,41 @@ def record_event(
     envelope = Envelope(seq=seq, type=type.value, at=at, site=site_id, data=data)
     session.info.setdefault(OUTBOX, []).append(envelope)
     return envelope
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append with `record_events`."""
+
+    type: EventType
+    at: datetime
+    actor: str
+    data: dict[str, Any]
+    ticket_id: int | None = None
+    counter_id: str | None = None
+    service_key: str | None = None
+
+
+def record_events(*, session: Session, site_id: str, events: list[NewEvent]) -> list[Envelope]:
+    """Append several events at once: one seq reservation and one multi-row insert, seqs in list order."""
+    if not events:
+        return []
+    last = increment(session, SiteSequence, {"site_id": site_id}, "last_seq", by=len(events))
+    first = last - len(events) + 1
+    rows: list[dict[str, Any]] = [
+        {
+            "site_id": site_id, "seq": first + offset, "type": event.type.value, "at": event.at, "actor": event.actor,
+            "ticket_id": event.ticket_id, "counter_id": event.counter_id, "service_key": event.service_key,
+            "data": event.data,
+        }
+        for offset, event in enumerate(events)
+    ]
+    session.execute(insert(EventRecord), rows)
+    envelopes = [
+        Envelope(seq=row["seq"], type=row["type"], at=row["at"], site=site_id, data=row["data"]) for row in rows
+    ]
+    session.info.setdefault(OUTBOX, []).extend(envelopes)
+    return envelopes
 
 
 def current_seq(*, session: Session, site_id: str) -> int:

@@ -9,28 +9,33 @@ right after that ticket. Nobody is answered before the commit, so an answered ti
 
 from __future__ import annotations
 
+import secrets
 import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
 
 from server.db import Database
 from server.errors import Conflict, NotFound
 from server.estimates import Forecast, site_forecast
 from server.events.envelope import EventType
-from server.events.log import record_event
+from server.events.log import NewEvent, record_events
 from server.group_commit import GroupCommit, Outcome
 from server.sites.forecast_memo import shared_forecast
+from server.sites.hours import business_day
 from server.sites.models import Service, Site
-from server.sites.queue import CLOSED_MESSAGES, closed_reason, get_site, service_out, site_services
+from server.sites.queue import CLOSED_MESSAGES, closed_reason, get_site, issued_today, service_out, site_services
+from server.tickets.lifecycle import TicketStatus
 from server.tickets.lines import LineBook
 from server.tickets.models import Ticket
+from server.tickets.numbering import format_number, reserve_serials
 from server.tickets.schemas import TicketOut
-from server.tickets.service import mint_ticket
+from server.tickets.service import TOKEN_BYTES, mint_ticket
 from server.tickets.views import public_data, ticket_out
 
 
@@ -87,14 +92,14 @@ def issue_batch(session: Session, requests: list[IssueRequest]) -> list[Outcome[
 
 
 @dataclass
-class _Minted:
-    """A ticket of this batch waiting for its events and answer."""
+class _Accepted:
+    """A request that passed the checks, and once inserted, its ticket."""
 
     index: int
     request: IssueRequest
-    ticket: Ticket
     service: Service
     now: datetime
+    ticket: Ticket | None = None
 
 
 @dataclass
@@ -109,27 +114,45 @@ class _SiteBatch:
     opening_forecast: Forecast | None = None
 
     def run(self, requests: list[IssueRequest], indexes: list[int], outcomes: list[Any]) -> None:
-        """Mint every acceptable ticket, then announce and answer them in order."""
+        """Check every request, insert the accepted tickets together, then announce and answer them in order."""
         self.services = site_services(session=self.session, site_id=self.site.id)
         # The lines before this batch; each new ticket then joins them without another query.
         book = LineBook.load(session=self.session, site_id=self.site.id)
-        minted: list[_Minted] = []
+        accepted: list[_Accepted] = []
+        # A key repeated within the batch gets the ticket of its first request, as it would one batch later.
+        by_key: dict[str, _Accepted] = {}
+        repeats: list[tuple[int, _Accepted]] = []
         for index in indexes:
             request = requests[index]
+            key = request.idempotency_key
+            if key is not None and key in by_key:
+                repeats.append((index, by_key[key]))
+                continue
             try:
-                result = self._mint(request)
-            except Exception as error:  # this request alone fails; the savepoint kept the batch intact
+                result = self._check(index, request)
+            except Exception as error:  # this request alone is refused; nothing was written for it
                 outcomes[index] = error
                 continue
             if isinstance(result, Issued):
                 outcomes[index] = result
-            else:
-                minted.append(_Minted(index=index, request=request, ticket=result[0], service=result[1], now=result[2]))
-        if minted:
-            self._announce(minted, book, outcomes)
+                continue
+            accepted.append(result)
+            if key is not None:
+                by_key[key] = result
+        if not accepted:
+            self._answer_repeats(repeats, outcomes)
+            return
+        try:
+            with self.session.begin_nested():
+                self._insert_all(accepted)
+        except Exception:  # e.g. a key another process used meanwhile: retry one by one so only that one fails
+            accepted = self._insert_each(accepted, outcomes)
+        if accepted:
+            self._announce(accepted, book, outcomes)
+        self._answer_repeats(repeats, outcomes)
 
-    def _mint(self, request: IssueRequest) -> Issued | tuple[Ticket, Service, datetime]:
-        """Check one request and insert its ticket; a repeated Idempotency-Key gives the earlier ticket."""
+    def _check(self, index: int, request: IssueRequest) -> Issued | _Accepted:
+        """Refuse a request the service cannot take; a known Idempotency-Key gives the earlier ticket."""
         service = next((s for s in self.services if s.key == request.service_key), None)
         if service is None:
             known = ", ".join(s.key for s in self.services) or "none"
@@ -149,19 +172,16 @@ class _SiteBatch:
                 return Issued(view=view, created=False)
         now = request.clock()
         assert service.pk is not None
+        if service.pk not in self.issued:
+            self.issued[service.pk] = issued_today(session=self.session, site=self.site, service=service, now=now)
         reason = closed_reason(
             session=self.session, site=self.site, service=service, now=now,
-            forecast=self._opening_forecast(now), issued=self.issued.get(service.pk),
+            forecast=self._opening_forecast(now), issued=self.issued[service.pk],
         )
         if reason is not None:
             raise Conflict(CLOSED_MESSAGES[reason], code=f"service_{reason}")
-        with self.session.begin_nested():
-            ticket = mint_ticket(
-                session=self.session, site=self.site, service=service, now=now, language=request.language,
-                idempotency_key=request.idempotency_key,
-            )
-        self.issued[service.pk] = ticket.serial
-        return ticket, service, now
+        self.issued[service.pk] += 1
+        return _Accepted(index=index, request=request, service=service, now=now)
 
     def _opening_forecast(self, now: datetime) -> Forecast | None:
         """The forecast before this batch, for the closing-time check; only sites with hours need it."""
@@ -173,15 +193,68 @@ class _SiteBatch:
             )
         return self.opening_forecast
 
-    def _announce(self, minted: list[_Minted], book: LineBook, outcomes: list[Any]) -> None:
+    def _insert_all(self, accepted: list[_Accepted]) -> None:
+        """One serial reservation per service and day, then one multi-row insert of every ticket."""
+        groups: dict[tuple[int, date], list[_Accepted]] = {}
+        for item in accepted:
+            assert item.service.pk is not None
+            groups.setdefault((item.service.pk, business_day(self.site, item.now)), []).append(item)
+        rows: list[dict[str, Any]] = []
+        for (service_pk, day), members in groups.items():
+            last = reserve_serials(
+                session=self.session, site_id=self.site.id, service_pk=service_pk, day=day, count=len(members)
+            )
+            for serial, item in enumerate(members, start=last - len(members) + 1):
+                item.ticket = Ticket(
+                    site_id=self.site.id,
+                    service_pk=service_pk,
+                    issued_service_pk=service_pk,
+                    business_day=day,
+                    serial=serial,
+                    number=format_number(item.service, serial),
+                    token=secrets.token_urlsafe(TOKEN_BYTES),
+                    status=TicketStatus.waiting,
+                    language=item.request.language.lower(),
+                    issued_at=item.now,
+                    queued_at=item.now,
+                    recalls=0,
+                    priority=0,
+                    idempotency_key=item.request.idempotency_key,
+                )
+        for item in accepted:
+            assert item.ticket is not None
+            rows.append(item.ticket.model_dump(exclude={"id"}))
+        ids = self.session.scalars(insert(Ticket).returning(col(Ticket.id), sort_by_parameter_order=True), rows).all()
+        for item, ticket_id in zip(accepted, ids, strict=True):
+            assert item.ticket is not None
+            item.ticket.id = ticket_id
+
+    def _insert_each(self, accepted: list[_Accepted], outcomes: list[Any]) -> list[_Accepted]:
+        """The slow path after a failed batch insert: each ticket in its own savepoint."""
+        inserted: list[_Accepted] = []
+        for item in accepted:
+            try:
+                with self.session.begin_nested():
+                    item.ticket = mint_ticket(
+                        session=self.session, site=self.site, service=item.service, now=item.now,
+                        language=item.request.language, idempotency_key=item.request.idempotency_key,
+                    )
+            except Exception as error:  # only this request fails
+                outcomes[item.index] = error
+                continue
+            inserted.append(item)
+        return inserted
+
+    def _announce(self, accepted: list[_Accepted], book: LineBook, outcomes: list[Any]) -> None:
         """Events and answers for each new ticket, with the lines as they stood right after it."""
         self.session.flush()
-        latest = max(item.now for item in minted)
+        latest = max(item.now for item in accepted)
         forecast = site_forecast(session=self.session, site=self.site, services=self.services, now=latest)
         capacity = self.site.waiting_room_capacity
         # Counts before this batch for the services it touched; the rest are read as usual.
         counts: dict[int | None, int] = {}
-        for item in minted:
+        for item in accepted:
+            assert item.ticket is not None
             counts.setdefault(item.ticket.service_pk, item.ticket.serial - 1)
         reasons = {
             s.pk: closed_reason(
@@ -189,9 +262,10 @@ class _SiteBatch:
             )
             for s in self.services
         }
-        for item in minted:
+        events: list[NewEvent] = []
+        for item in accepted:
             ticket, service = item.ticket, item.service
-            assert service.pk is not None
+            assert ticket is not None and service.pk is not None
             ahead = book.add(ticket)
             reasons[service.pk] = closed_reason(
                 session=self.session, site=self.site, service=service, now=item.now, forecast=forecast,
@@ -219,16 +293,28 @@ class _SiteBatch:
                 appointment=False,
                 wait_outside=room_full,
             )
-            record_event(
-                session=self.session, site_id=self.site.id, type=EventType.ticket_created, at=item.now,
-                actor=item.request.actor, data=public_data(view), ticket_id=ticket.id, counter_id=None,
-                service_key=service.key,
+            actor = item.request.actor
+            events.append(
+                NewEvent(
+                    type=EventType.ticket_created, at=item.now, actor=actor, data=public_data(view),
+                    ticket_id=ticket.id, service_key=service.key,
+                )
             )
-            record_event(
-                session=self.session, site_id=self.site.id, type=EventType.queue_changed, at=item.now,
-                actor=item.request.actor, data=self._queue_data(book, forecast, reasons, item.now),
+            events.append(
+                NewEvent(
+                    type=EventType.queue_changed, at=item.now, actor=actor,
+                    data=self._queue_data(book, forecast, reasons, item.now),
+                )
             )
             outcomes[item.index] = Issued(view=view, created=True)
+        record_events(session=self.session, site_id=self.site.id, events=events)
+
+    @staticmethod
+    def _answer_repeats(repeats: list[tuple[int, _Accepted]], outcomes: list[Any]) -> None:
+        """Requests that repeated a key of this batch get the first one's ticket, or its error."""
+        for index, first in repeats:
+            outcome = outcomes[first.index]
+            outcomes[index] = Issued(view=outcome.view, created=False) if isinstance(outcome, Issued) else outcome
 
     def _queue_data(
         self, book: LineBook, forecast: Forecast, reasons: dict[int | None, str | None], now: datetime

@@ -21,6 +21,12 @@ def next_serial(*, session: Session, site_id: str, service_pk: int, day: date) -
     return increment(session, NumberSequence, keys, "last_serial")
 
 
+def reserve_serials(*, session: Session, site_id: str, service_pk: int, day: date, count: int) -> int:
+    """Take the next `count` serials at once; returns the last, the first is `last - count + 1`."""
+    keys = {"site_id": site_id, "service_pk": service_pk, "business_day": day}
+    return increment(session, NumberSequence, keys, "last_serial", by=count)
+
+
 def format_number(service: Service, serial: int) -> str:
     """Render a serial as the printed number, e.g. A017."""
     return f"{service.prefix}{serial:0{service.number_width}d}"
