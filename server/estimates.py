@@ -14,6 +14,7 @@ import heapq
 import math
 import statistics
 from collections import defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,7 +113,7 @@ def recent_durations(*, session: Session, site: Site, services: list[Service], n
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
     """Someone the replay has to call: a waiting ticket, an expected appointment, or an imagined new ticket."""
 
@@ -143,25 +144,56 @@ def _lines(jobs: list[Job]) -> dict[tuple[int, bool], deque[Job]]:
     return {key: deque(sorted(line, key=lambda j: (j.ready, j.joined))) for key, line in lines.items()}
 
 
+@dataclass(frozen=True)
+class Arrivals:
+    """Walk-ins still to come for one service: one every `gap` minutes until `horizon`."""
+
+    service_pk: int
+    gap: float
+    horizon: float
+
+    def after(self, moment: float) -> Job | None:
+        """The expected walk-in following the one at `moment` (0: the first), or None past the horizon."""
+        moment += self.gap
+        if moment >= self.horizon:
+            return None
+        return Job(("coming", self.service_pk, moment), self.service_pk, moment, ready=moment, wanted=False)
+
+
 def replay(
-    *, desks: list[Desk], jobs: list[Job], targets: dict[int, int], durations: dict[int, float]
+    *,
+    desks: list[Desk],
+    jobs: list[Job],
+    targets: dict[int, int],
+    durations: dict[int, float],
+    arrivals: Sequence[Arrivals] = (),
 ) -> dict[Any, float]:
-    """Expected call time (minutes from now) of every job, by the router's own scoring."""
+    """Expected call time (minutes from now) of every job, by the router's own scoring.
+
+    Expected walk-ins (`arrivals`) queue behind everyone already in their service's walk-in line, so
+    each is created only when that line runs empty: most never are before the last wanted job is called.
+    """
     from server.tickets.routing import APPOINTMENT_HEAD_START, RANK_DISCOUNT  # the router imports this module
 
     # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
     lines = _lines(jobs)
+    coming: dict[tuple[int, bool], tuple[Arrivals, float]] = {}
+    for flow in arrivals:
+        line = lines.setdefault((flow.service_pk, False), deque())
+        coming[(flow.service_pk, False)] = (flow, 0.0)
+        if not line:
+            _refill(line, coming, (flow.service_pk, False))
     # Per line what `urgency_score` needs besides the head: its target in seconds and its key.
     line_list = [(service_pk, max(targets[service_pk], 1) * 60, line) for (service_pk, _), line in lines.items()]
+    line_keys = {id(line): key for key, line in lines.items()}
     calls: dict[Any, float] = {}
     wanted = sum(1 for job in jobs if job.wanted)
-    heap = list(desks)
+    # Plain tuples in the heap: they compare like `Desk` (free_at, then order) without a Python-level __lt__.
+    heap = [(desk.free_at, desk.order, desk.ranks) for desk in desks]
     heapq.heapify(heap)
     inf = math.inf
     while heap and wanted:
-        desk = heapq.heappop(heap)
-        now = desk.free_at
-        ranks = desk.ranks
+        now, order, ranks = heapq.heappop(heap)
         best: deque[Job] | None = None
         best_score = -inf
         next_ready = inf
@@ -185,16 +217,30 @@ def replay(
                 best, best_score = line, score
         if best is None:
             if next_ready < inf:
-                desk.free_at = next_ready
-                heapq.heappush(heap, desk)
+                heapq.heappush(heap, (next_ready, order, ranks))
             continue
         job = best.popleft()
+        if not best and coming:
+            _refill(best, coming, line_keys[id(best)])
         calls[job.key] = now
         wanted -= job.wanted
-        if not job.imagined:
-            desk.free_at = now + durations[job.service_pk] * job.weight
-        heapq.heappush(heap, desk)
+        free_at = now if job.imagined else now + durations[job.service_pk] * job.weight
+        heapq.heappush(heap, (free_at, order, ranks))
     return calls
+
+
+def _refill(line: deque[Job], coming: dict[tuple[int, bool], tuple[Arrivals, float]], key: tuple[int, bool]) -> None:
+    """Put the next expected walk-in into an emptied line, if its service expects more."""
+    state = coming.get(key)
+    if state is None:
+        return
+    flow, last = state
+    job = flow.after(last)
+    if job is None:
+        del coming[key]
+        return
+    line.append(job)
+    coming[key] = (flow, job.joined)
 
 
 @dataclass(frozen=True)
@@ -338,11 +384,10 @@ def _jobs(
     for service in services:
         assert service.pk is not None
         jobs.append(Job(("new", service.pk), service.pk, 0.0, imagined=True))
-    jobs.extend(_expected_walk_ins(session=session, site=site, now=now))
     return jobs
 
 
-def _expected_walk_ins(*, session: Session, site: Site, now: datetime) -> list[Job]:
+def _expected_walk_ins(*, session: Session, site: Site, now: datetime) -> list[Arrivals]:
     """Walk-ins still to come before closing, evenly spaced at each service's pace of the last hour."""
     closes = closing_time(site, now) if not site.always_open else None
     horizon = ARRIVAL_HORIZON_MINUTES if closes is None else min(ARRIVAL_HORIZON_MINUTES, _minutes(closes, now))
@@ -355,15 +400,8 @@ def _expected_walk_ins(*, session: Session, site: Site, now: datetime) -> list[J
         )
         .group_by(col(Ticket.issued_service_pk))
     ).all()
-    jobs: list[Job] = []
     window = ARRIVAL_WINDOW.total_seconds() / 60
-    for service_pk, count in rows:
-        gap = window / count
-        moment = gap
-        while moment < horizon:
-            jobs.append(Job(("coming", service_pk, moment), service_pk, moment, ready=moment, wanted=False))
-            moment += gap
-    return jobs
+    return [Arrivals(service_pk=service_pk, gap=window / count, horizon=horizon) for service_pk, count in rows]
 
 
 def site_forecast(*, session: Session, site: Site, services: list[Service], now: datetime) -> Forecast:
@@ -372,14 +410,18 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
     desks = _desks(session=session, site_id=site.id, durations=durations, now=now)
     policy = rules_for(session=session, site_id=site.id)
     jobs = _jobs(session=session, site=site, services=services, policy=policy, now=now)
+    arrivals = _expected_walk_ins(session=session, site=site, now=now)
     targets = {s.pk: s.target_wait_minutes for s in services if s.pk is not None}
     # Lines of retired services still count, with their last configured figures.
-    for job in jobs:
-        if job.service_pk not in targets:
-            retired = session.get(Service, job.service_pk)
-            targets[job.service_pk] = retired.target_wait_minutes if retired else 20
-            durations.setdefault(job.service_pk, durations_from([], retired.typical_service_minutes if retired else 8))
-    calls = replay(desks=desks, jobs=jobs, targets=targets, durations={pk: d.median for pk, d in durations.items()})
+    for service_pk in [job.service_pk for job in jobs] + [flow.service_pk for flow in arrivals]:
+        if service_pk not in targets:
+            retired = session.get(Service, service_pk)
+            targets[service_pk] = retired.target_wait_minutes if retired else 20
+            durations.setdefault(service_pk, durations_from([], retired.typical_service_minutes if retired else 8))
+    calls = replay(
+        desks=desks, jobs=jobs, targets=targets, durations={pk: d.median for pk, d in durations.items()},
+        arrivals=arrivals,
+    )
     servers: dict[int, int] = defaultdict(int)
     for desk in desks:
         for pk in desk.ranks:
