@@ -52,7 +52,11 @@ def make_engine(url: str) -> Engine:
         path = url.split("sqlite:///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=16)
+        # As many pooled connections as request threads (AnyIO's default of 40) and then some: an overflow
+        # connection is closed after use, and opening one again re-runs the PRAGMAs above on every request.
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=48, max_overflow=16
+        )
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)

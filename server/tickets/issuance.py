@@ -29,10 +29,10 @@ from server.group_commit import GroupCommit, Outcome
 from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
-from server.sites.queue import CLOSED_MESSAGES, closed_reason, get_site, issued_today, service_out, site_services
+from server.sites.queue import CLOSED_MESSAGES, closed_reason, get_site, service_out, site_services
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.lines import LineBook
-from server.tickets.models import Ticket
+from server.tickets.models import NumberSequence, Ticket
 from server.tickets.numbering import format_number, reserve_serials
 from server.tickets.schemas import TicketOut
 from server.tickets.service import TOKEN_BYTES, mint_ticket
@@ -112,6 +112,7 @@ class _SiteBatch:
     # Today's count per service pk as this batch has raised it; the session may hold an older copy.
     issued: dict[int, int] = field(default_factory=dict)
     opening_forecast: Forecast | None = None
+    counts_by_day: dict[date, dict[int, int]] = field(default_factory=dict)
 
     def run(self, requests: list[IssueRequest], indexes: list[int], outcomes: list[Any]) -> None:
         """Check every request, insert the accepted tickets together, then announce and answer them in order."""
@@ -173,7 +174,7 @@ class _SiteBatch:
         now = request.clock()
         assert service.pk is not None
         if service.pk not in self.issued:
-            self.issued[service.pk] = issued_today(session=self.session, site=self.site, service=service, now=now)
+            self.issued[service.pk] = self._counts_today(now).get(service.pk, 0)
         reason = closed_reason(
             session=self.session, site=self.site, service=service, now=now,
             forecast=self._opening_forecast(now), issued=self.issued[service.pk],
@@ -182,6 +183,16 @@ class _SiteBatch:
             raise Conflict(CLOSED_MESSAGES[reason], code=f"service_{reason}")
         self.issued[service.pk] += 1
         return _Accepted(index=index, request=request, service=service, now=now)
+
+    def _counts_today(self, now: datetime) -> dict[int, int]:
+        """Every service's count of tickets today before this batch, in one query per day."""
+        day = business_day(self.site, now)
+        if day not in self.counts_by_day:
+            rows = self.session.exec(
+                select(NumberSequence).where(NumberSequence.site_id == self.site.id, NumberSequence.business_day == day)
+            ).all()
+            self.counts_by_day[day] = {row.service_pk: row.last_serial for row in rows}
+        return self.counts_by_day[day]
 
     def _opening_forecast(self, now: datetime) -> Forecast | None:
         """The forecast before this batch, for the closing-time check; only sites with hours need it."""
@@ -251,14 +262,18 @@ class _SiteBatch:
         latest = max(item.now for item in accepted)
         forecast = site_forecast(session=self.session, site=self.site, services=self.services, now=latest)
         capacity = self.site.waiting_room_capacity
-        # Counts before this batch for the services it touched; the rest are read as usual.
-        counts: dict[int | None, int] = {}
+        # Today's counts before this batch: each service's first serial in it tells, for the others the read.
+        counts: dict[int, int] = dict(self._counts_today(latest))
+        touched: set[int] = set()
         for item in accepted:
             assert item.ticket is not None
-            counts.setdefault(item.ticket.service_pk, item.ticket.serial - 1)
+            if item.ticket.service_pk not in touched:
+                touched.add(item.ticket.service_pk)
+                counts[item.ticket.service_pk] = item.ticket.serial - 1
         reasons = {
             s.pk: closed_reason(
-                session=self.session, site=self.site, service=s, now=latest, forecast=forecast, issued=counts.get(s.pk)
+                session=self.session, site=self.site, service=s, now=latest, forecast=forecast,
+                issued=counts.get(s.pk or 0, 0),
             )
             for s in self.services
         }
