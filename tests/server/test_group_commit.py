@@ -14,7 +14,7 @@ from server.db import Database
 from server.errors import Conflict, NotFound
 from server.events.models import EventRecord
 from server.sites.queue import queue_state
-from server.tickets.issuance import IssueRequest, Issued, issue, issue_batch
+from server.tickets.issuance import Issued, IssueRequest, issue, issue_batch
 from server.tickets.models import Ticket
 from server.tickets.views import ticket_out
 
