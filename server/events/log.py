@@ -61,6 +61,13 @@ class NewEvent:
     service_key: str | None = None
 
 
+def lock_sequence(*, session: Session, site_id: str) -> None:
+    """Take the site's sequence row lock now (PostgreSQL), so what is read next is what the events follow."""
+    if session.get_bind().dialect.name != "sqlite":
+        # SQLite already has the one write lock; on PostgreSQL a no-op upsert locks (or creates) the row.
+        increment(session, SiteSequence, {"site_id": site_id}, "last_seq", by=0)
+
+
 def record_events(*, session: Session, site_id: str, events: list[NewEvent]) -> list[Envelope]:
     """Append several events at once: one seq reservation and one multi-row insert, seqs in list order."""
     if not events:

@@ -24,7 +24,7 @@ from server.db import Database
 from server.errors import Conflict, NotFound
 from server.estimates import Forecast, site_forecast
 from server.events.envelope import EventType
-from server.events.log import NewEvent, record_events
+from server.events.log import NewEvent, lock_sequence, record_events
 from server.group_commit import GroupCommit, Outcome
 from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day
@@ -117,8 +117,6 @@ class _SiteBatch:
     def run(self, requests: list[IssueRequest], indexes: list[int], outcomes: list[Any]) -> None:
         """Check every request, insert the accepted tickets together, then announce and answer them in order."""
         self.services = site_services(session=self.session, site_id=self.site.id)
-        # The lines before this batch; each new ticket then joins them without another query.
-        book = LineBook.load(session=self.session, site_id=self.site.id)
         accepted: list[_Accepted] = []
         # A key repeated within the batch gets the ticket of its first request, as it would one batch later.
         by_key: dict[str, _Accepted] = {}
@@ -149,6 +147,12 @@ class _SiteBatch:
         except Exception:  # e.g. a key another process used meanwhile: retry one by one so only that one fails
             accepted = self._insert_each(accepted, outcomes)
         if accepted:
+            # Events are written under the site's sequence lock, taken after the serials' locks like
+            # every other writer does. From here on no other process can change the lines, so read them
+            # now (without this batch's tickets, which then join them one by one).
+            lock_sequence(session=self.session, site_id=self.site.id)
+            mine = {item.ticket.id for item in accepted if item.ticket is not None and item.ticket.id is not None}
+            book = LineBook.load(session=self.session, site_id=self.site.id, exclude=mine)
             self._announce(accepted, book, outcomes)
         self._answer_repeats(repeats, outcomes)
 
@@ -211,7 +215,8 @@ class _SiteBatch:
             assert item.service.pk is not None
             groups.setdefault((item.service.pk, business_day(self.site, item.now)), []).append(item)
         rows: list[dict[str, Any]] = []
-        for (service_pk, day), members in groups.items():
+        # Serials in a fixed order (service, day), so two batches in different processes cannot deadlock.
+        for (service_pk, day), members in sorted(groups.items()):
             last = reserve_serials(
                 session=self.session, site_id=self.site.id, service_pk=service_pk, day=day, count=len(members)
             )

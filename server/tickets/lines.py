@@ -49,8 +49,8 @@ class LineBook:
     waiting: int
 
     @classmethod
-    def load(cls, *, session: Session, site_id: str) -> LineBook:
-        """Read the waiting tickets in one query of plain rows (no ORM objects: lines can be long)."""
+    def load(cls, *, session: Session, site_id: str, exclude: set[int] | None = None) -> LineBook:
+        """Read the waiting tickets but `exclude` in one query of plain rows (no ORM objects: lines can be long)."""
         session.flush()
         rows = session.connection().execute(
             select(
@@ -60,6 +60,8 @@ class LineBook:
             .order_by(col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
         ).all()
         lines: dict[int, Line] = defaultdict(Line)
+        skip = exclude or set()
+        rows = [row for row in rows if row[0] not in skip]
         for ticket_id, service_pk, number, queued_at, priority in rows:
             line = lines[service_pk]
             # Rows come in line order already: append instead of searching.
