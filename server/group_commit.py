@@ -51,12 +51,15 @@ class GroupCommit(Generic[In, Out]):
         slot: _Slot[In, Out] = _Slot(item)
         with self._cond:
             self._pending.append(slot)
-            while not slot.done and self._leading:
-                self._cond.wait()
-            if not slot.done:
+        while True:
+            with self._cond:
+                while not slot.done and self._leading:
+                    self._cond.wait()
+                if slot.done:
+                    break
                 self._leading = True
+                # Oldest first; with more than a batch waiting, this thread may lead one without its own item.
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-        if not slot.done:
             self._lead(batch)
         if isinstance(slot.outcome, BaseException):
             raise slot.outcome

@@ -13,6 +13,7 @@ from server.clock import ManualClock
 from server.db import Database
 from server.errors import Conflict, NotFound
 from server.events.models import EventRecord
+from server.group_commit import MAX_BATCH, GroupCommit
 from server.sites.queue import queue_state
 from server.tickets.issuance import Issued, IssueRequest, issue, issue_batch
 from server.tickets.models import Ticket
@@ -140,3 +141,21 @@ def test_each_ticket_sees_the_figures_as_they_stood_right_after_it(database: Dat
     longest = {s["id"]: s["longest_wait_minutes"] for s in last.data["services"]}
     assert longest["anmeldung"] == 3
     assert isinstance(last.at, datetime)
+
+
+def test_more_waiting_requests_than_one_batch_takes_are_all_answered(database: Database) -> None:
+    """With more requests waiting than MAX_BATCH, leaders keep taking the oldest until everyone has an answer."""
+    group: GroupCommit[int, int] = GroupCommit(database, lambda _session, items: [item * 2 for item in items])
+    answers: dict[int, int] = {}
+    start = threading.Barrier(3 * MAX_BATCH)
+
+    def submit(item: int) -> None:
+        start.wait()
+        answers[item] = group.submit(item)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(3 * MAX_BATCH)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == {i: i * 2 for i in range(3 * MAX_BATCH)}
