@@ -24,7 +24,7 @@ from server.events.bus import bus_for_url
 from server.events.envelope import Envelope
 from server.events.hub import Hub
 from server.events.log import current_seq, events_between
-from server.events.routes import router as websocket_router
+from server.events.routes import install_event_streams
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
 from server.security import install_security
@@ -90,6 +90,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     )
     app.state.context = context
     install_error_handlers(app)
+    install_event_streams(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["health"])
     def health() -> dict[str, str]:
@@ -106,7 +107,6 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
         stats_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
-    app.include_router(websocket_router)
     app.include_router(supervisor_ws_router)
     install_status_page(app)
     install_supervisor_page(app, prefix=API_PREFIX)

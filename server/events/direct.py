@@ -8,6 +8,7 @@ thousands of displays within a frame or two. Servers without the extension fall 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -50,8 +51,76 @@ def direct_socket(scope: Any) -> DirectSocket | None:
     return extension.get("socket") if extension else None
 
 
+class SlimInbox:
+    """The part of `asyncio.Queue` uvicorn uses for incoming messages (one reader): one list, not four deques."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Any) -> None:
+        """Add a message and wake the reader."""
+        self._items.append(item)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def empty(self) -> bool:
+        """Whether no message is waiting."""
+        return not self._items
+
+    async def get(self) -> Any:
+        """The oldest message, once there is one."""
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+
+class SlimFlag:
+    """The part of `asyncio.Event` uvicorn uses for write flow control, without a deque of waiters."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = True
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def set(self) -> None:
+        """Open the gate and wake every waiter."""
+        self._set = True
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._waiters.clear()
+
+    def clear(self) -> None:
+        """Close the gate."""
+        self._set = False
+
+    async def wait(self) -> None:
+        """Return once the gate is open."""
+        if not self._set:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+
+
 class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's sans-I/O websocket protocol that offers `aufruf.direct` and forgets its handshake once open."""
+    """uvicorn's sans-I/O websocket protocol that offers `aufruf.direct` and keeps less per connection.
+
+    Thousands of displays and phones stay connected all day, so every KiB per connection counts: the
+    message queue and the write flag are slimmer stand-ins, and the handshake is forgotten once open.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue = SlimInbox()  # type: ignore[assignment]
+        self.writable = SlimFlag()  # type: ignore[assignment]
 
     def handle_connect(self, event: Any) -> None:
         """Handle the upgrade request as usual, then offer direct writes to the application."""

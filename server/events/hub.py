@@ -271,3 +271,6 @@ class Hub:
         channel.last_seq = batch.last_seq
         for subscriber in tuple(channel.subscribers):
             subscriber.offer_all(batch)
+            if subscriber.dropped:
+                # Nothing more reaches it; its connection closes in its own time.
+                channel.subscribers.discard(subscriber)
