@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -21,6 +25,8 @@ from server.tickets.views import ticket_out
 
 SERVICES = ("anmeldung", "ausweis", "fuehrungszeugnis", "meldebescheinigung", "abholung")
 PUBLIC_URL = "http://test"
+WORKER = [sys.executable, "-m", "tests.server.group_commit_worker"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def request(clock: ManualClock, service: str, key: str | None = None) -> IssueRequest:
@@ -32,7 +38,7 @@ def request(clock: ManualClock, service: str, key: str | None = None) -> IssueRe
 
 
 def test_concurrent_issuers_get_gap_free_numbers_that_survive_a_restart(
-    database: Database, clock: ManualClock, tmp_path: Path
+    database: Database, clock: ManualClock
 ) -> None:
     """32 threads drawing at once: every answer is a distinct, gap-free number, durable once answered."""
     answers: list[Issued] = []
@@ -159,3 +165,18 @@ def test_more_waiting_requests_than_one_batch_takes_are_all_answered(database: D
     for thread in threads:
         thread.join()
     assert answers == {i: i * 2 for i in range(3 * MAX_BATCH)}
+
+
+def test_every_answered_ticket_survives_a_crash(database: Database) -> None:
+    """A process drawing from 16 threads is killed mid-batch: what it answered is stored, without gaps."""
+    worker = subprocess.Popen([*WORKER, str(database.engine.url), "16"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert worker.stdout is not None
+    answered = [worker.stdout.readline().strip() for _ in range(200)]
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    with database.read() as session:
+        stored = session.exec(select(Ticket.number)).all()
+    assert set(answered) <= set(stored)
+    for prefix in ("A", "P"):
+        serials = sorted(int(number[1:]) for number in stored if number.startswith(prefix))
+        assert serials == list(range(1, len(serials) + 1))
