@@ -105,6 +105,9 @@ def plots(data: dict[str, Any]) -> None:
         if rows:
             latency[f"p50, {name}"] = [(r["watchers"], r["figures"]["p50_ms"]) for r in rows]
             latency[f"p99, {name}"] = [(r["watchers"], r["figures"]["p99_ms"]) for r in rows]
+            latency[f"p99 from answer, {name}"] = [
+                (r["watchers"], r["figures"].get("after_answer_p99_ms", float("nan"))) for r in rows
+            ]
     (FIGURES / "call_latency.svg").write_text(line_chart(
         title="Call-to-watcher latency", x_label="connected websockets", y_label="ms", series=latency,
         target=50, target_label="p99 target",
@@ -151,9 +154,12 @@ def targets(data: dict[str, Any]) -> list[str]:
     lines = ["| target | measured | verdict |", "|---|---|---|"]
     near = _at(data["call_latency"], 2000)
     if near:
-        p99 = near["figures"]["p99_ms"]
-        lines.append(f"| call-to-display p99 ≤ 50 ms with 2,000 watchers | p99 {p99} ms with {near['watchers']} "
-                     f"| {_verdict(p99 <= 50 and near['watchers'] >= 2000)} |")
+        # The issue counts from the call-next response; the end-to-end figure (from sending it) is shown too.
+        p99, end_to_end = near["figures"]["after_answer_p99_ms"], near["figures"]["p99_ms"]
+        lines.append(f"| call-to-display p99 ≤ 50 ms with 2,000 watchers, from the call-next response | p99 {p99} ms "
+                     f"with {near['watchers']} | {_verdict(p99 <= 50 and near['watchers'] >= 2000)} |")
+        lines.append(f"| the same from sending call-next (includes the call itself; no target) | p99 {end_to_end} ms "
+                     f"with {near['watchers']} | — |")
     big = _at(data["fanout"], 10000)
     if big:
         lines.append(f"| 10,000 idle watchers in ≤ 200 MiB RSS | {big['rss_mib']} MiB with {big['watchers']} "
@@ -215,6 +221,8 @@ def report(data: dict[str, Any]) -> str:
         "",
         "Latency is taken from just before call-next is sent (so it includes the call itself) until the "
         "client process has the message; p50/p99 are over every (call, watcher) pair of 20 calls per size. "
+        "The issue's definition counts from the call-next response instead (\"from answer\"); it is negative "
+        "for watchers that had the call before the clerk's client had its answer. "
         "Before each call the counter is finished and the bench waits until the watchers are quiet, so one "
         "sample measures one call. Issuance runs each configuration twice for 8 s with a fresh server and "
         "reports the median run.",
@@ -234,11 +242,13 @@ def report(data: dict[str, Any]) -> str:
         out.append(f"| {database} | {kiosks} | {row['per_second']} | {row['p50_ms']} | {row['p99_ms']} | "
                    f"{row['tickets']} | {'no gaps, no duplicates' if row['numbering_ok'] else 'PROBLEM'} |")
     out += ["", "## Call-to-display latency", "", "![latency](benchmarks/call_latency.svg)", "",
-            "| watchers | workers | bus | p50 ms | p99 ms | last watcher p50 ms | call-next answered p50 ms | "
-            "missing | connect s |", "|---|---|---|---|---|---|---|---|---|"]
+            "| watchers | workers | bus | p50 ms | p99 ms | from answer p50 ms | from answer p99 ms | "
+            "last watcher p50 ms | call-next answered p50 ms | missing | connect s |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in data["call_latency"] + data["call_latency_redis"]:
         f = row["figures"]
         out.append(f"| {row['watchers']} | {row['workers']} | {row['broadcast']} | {f['p50_ms']} | {f['p99_ms']} | "
+                   f"{f.get('after_answer_p50_ms', '')} | {f.get('after_answer_p99_ms', '')} | "
                    f"{f['all_reached_p50_ms']} | {f['call_answered_p50_ms']} | {f['missing']} | "
                    f"{row['connect_seconds']} |")
     out += ["", "## Memory and fan-out with idle watchers", "", "![memory](benchmarks/memory.svg)", "",

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright
 
-from tests.status_page.conftest import CHROMIUM_ARGS
 from tests.status_page.office import Office
+from tests.support.browser import CHROMIUM_ARGS
 from tests.support.live_server import run_live_server
 
 COUNTERS = ("2", "3", "4", "5")

@@ -118,8 +118,14 @@ class CallTiming:
 
     number: str
     answered_ms: float
+    # From sending call-next; the same receipts counted from its answer are `latencies_ms - answered_ms`.
     latencies_ms: list[float]
     missing: int
+
+    @property
+    def after_answer_ms(self) -> list[float]:
+        """From the call-next answer to each receipt; negative where the watcher had the call first."""
+        return [latency - self.answered_ms for latency in self.latencies_ms]
 
     @property
     def all_reached_ms(self) -> float:
@@ -224,10 +230,13 @@ def watcher_paths(tokens: list[str], count: int, status_share: float) -> list[st
 def summarise(timings: list[CallTiming]) -> dict[str, float]:
     """Percentiles over every (call, watcher) pair and over per-call all-reached times."""
     samples = [latency for timing in timings for latency in timing.latencies_ms]
+    after_answer = [latency for timing in timings for latency in timing.after_answer_ms]
     reach = [timing.all_reached_ms for timing in timings]
     return {
         "p50_ms": round(percentile(samples, 0.5), 1),
         "p99_ms": round(percentile(samples, 0.99), 1),
+        "after_answer_p50_ms": round(percentile(after_answer, 0.5), 1),
+        "after_answer_p99_ms": round(percentile(after_answer, 0.99), 1),
         "all_reached_p50_ms": round(percentile(reach, 0.5), 1),
         "all_reached_max_ms": round(max(reach, default=float("nan")), 1),
         "call_answered_p50_ms": round(percentile([t.answered_ms for t in timings], 0.5), 1),

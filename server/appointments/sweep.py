@@ -89,12 +89,12 @@ def purge_personal_data(*, session: Session, site_id: str, now: datetime) -> int
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def sweep(*, session: Session, site_id: str, now: datetime) -> SweepResult:
-    """Run the three steps for one site inside the caller's transaction."""
+def sweep(*, session: Session, site_id: str, now: datetime, purge: bool = True) -> SweepResult:
+    """Run the three steps for one site inside the caller's transaction; `purge=False` leaves deletion to the job."""
     result = SweepResult(
         promoted=promote_due(session=session, site_id=site_id, now=now),
         no_shows=mark_no_shows(session=session, site_id=site_id, now=now),
-        purged=purge_personal_data(session=session, site_id=site_id, now=now),
+        purged=purge_personal_data(session=session, site_id=site_id, now=now) if purge else 0,
     )
     if result.promoted:
         announce_queue(session=session, site_id=site_id, now=now, actor="system")

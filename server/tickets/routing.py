@@ -98,8 +98,9 @@ def claim(*, session: Session, ticket: Ticket, counter: Counter, now: datetime) 
 
 def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket | None:
     """Claim the most urgent waiting ticket for a counter, or None if nobody waits."""
-    # Due appointments gain priority and lapsed ones become no-shows before anyone is chosen.
-    sweep(session=session, site_id=counter.site_id, now=now)
+    # Due appointments gain priority and lapsed ones become no-shows before anyone is chosen; deleting
+    # personal data past retention is the periodic job's, not worth a write on every call.
+    sweep(session=session, site_id=counter.site_id, now=now, purge=False)
     for _ in range(MAX_CLAIM_ATTEMPTS):
         ranked = candidates(session=session, counter=counter, now=now)
         if not ranked:
