@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-import aiohttp
 import httpx
+import uvloop
 
 from bench.harness import Server, percentile, raise_fd_limit
+from bench.wire_watcher import WireWatcher, open_watcher
 
 CONNECT_AT_ONCE = 64
-CALLED = '"type":"ticket.called"'
+CALLED = b'"type":"ticket.called"'
 
 
 class _Watchers:
@@ -34,34 +35,36 @@ class _Watchers:
         self.receipts: dict[str, list[float]] = defaultdict(list)
         self.changed = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
+        self.open: list[WireWatcher] = []
 
-    async def watch(self, session: aiohttp.ClientSession, url: str, ready: asyncio.Semaphore) -> None:
+    def _on_text(self, payload: bytes, now: float) -> None:
+        self.last_message = time.monotonic()
+        if CALLED in payload:
+            self.receipts[json.loads(payload)["data"]["number"]].append(now)
+            self.changed.set()
+
+    async def watch(self, url: str, ready: asyncio.Semaphore) -> None:
         """Hold one websocket open, noting when each ticket.called arrives."""
         try:
-            async with session.ws_connect(url, max_msg_size=0, heartbeat=None, autoping=True) as ws:
-                await ws.receive()  # the snapshot
-                self.live += 1
-                ready.release()
-                async for message in ws:
-                    now = time.time()
-                    self.last_message = time.monotonic()
-                    text = message.data
-                    if isinstance(text, str) and CALLED in text:
-                        self.receipts[json.loads(text)["data"]["number"]].append(now)
-                        self.changed.set()
-                self.live -= 1
-        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            watcher = await open_watcher(url, self._on_text)
+        except (TimeoutError, ConnectionError, OSError) as error:
             self.failed += 1
             self.errors[type(error).__name__ + ": " + str(error)[:120]] += 1
             ready.release()
+            return
+        self.open.append(watcher)
+        self.live += 1
+        ready.release()
+        await watcher.closed
+        self.live -= 1
 
-    async def connect(self, session: aiohttp.ClientSession, count: int) -> float:
+    async def connect(self, count: int) -> float:
         """Open websockets until `count` are open here; returns the seconds it took."""
         started = time.perf_counter()
         gate = asyncio.Semaphore(CONNECT_AT_ONCE)
         while len(self.tasks) < min(count, len(self.paths)):
             await gate.acquire()
-            self.tasks.append(asyncio.create_task(self.watch(session, self.paths[len(self.tasks)], gate)))
+            self.tasks.append(asyncio.create_task(self.watch(self.paths[len(self.tasks)], gate)))
         for _ in range(CONNECT_AT_ONCE):
             await gate.acquire()  # the last batch has answered
         return time.perf_counter() - started
@@ -87,29 +90,29 @@ async def _serve(pipe: Connection, paths: list[str]) -> None:
     loop = asyncio.get_running_loop()
     commands: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
     loop.add_reader(pipe.fileno(), lambda: commands.put_nowait(pipe.recv()))
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None)) as session:
-        while True:
-            command, *args = await commands.get()
-            if command == "connect":
-                seconds = await watchers.connect(session, args[0])
-                pipe.send((watchers.live, watchers.failed, seconds, dict(watchers.errors)))
-            elif command == "expect":
-                pipe.send((await watchers.expect(args[0], args[1]), watchers.live))
-            elif command == "quiet":
-                await watchers.quiet(args[0], args[1])
-                pipe.send(None)
-            else:
-                for task in watchers.tasks:
-                    task.cancel()
-                await asyncio.gather(*watchers.tasks, return_exceptions=True)
-                pipe.send(None)
-                return
+    while True:
+        command, *args = await commands.get()
+        if command == "connect":
+            seconds = await watchers.connect(args[0])
+            pipe.send((watchers.live, watchers.failed, seconds, dict(watchers.errors)))
+        elif command == "expect":
+            pipe.send((await watchers.expect(args[0], args[1]), watchers.live))
+        elif command == "quiet":
+            await watchers.quiet(args[0], args[1])
+            pipe.send(None)
+        else:
+            for watcher in watchers.open:
+                watcher.close()
+            for task in watchers.tasks:
+                task.cancel()
+            await asyncio.gather(*watchers.tasks, return_exceptions=True)
+            pipe.send(None)
+            return
 
 
 def _client_main(pipe: Connection, paths: list[str]) -> None:
     raise_fd_limit()
-    asyncio.run(_serve(pipe, paths))
+    uvloop.run(_serve(pipe, paths))
 
 
 @dataclass
