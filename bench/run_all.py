@@ -189,7 +189,7 @@ def report(data: dict[str, Any]) -> str:
         "## Machine and noise",
         "",
         f"- {m['cpu']}, {m['memory']} RAM, Linux {m['kernel']}, Python {m['python']}.",
-        "- The machine is shared: other work ran while these figures were taken. Load averages (1/5/15 min) "
+        "- The machine may be shared, and the benchmark's own client processes load it too. Load averages (1/5/15 min) "
         "before → after each benchmark:",
     ]
     out += [f"  - {name}: {run['load_before']} → {run['load_after']} ({run['minutes']} min)"
