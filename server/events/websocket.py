@@ -32,11 +32,21 @@ def _asks_for_snapshot(text: str) -> bool:
     return False
 
 
+async def _client_text(websocket: WebSocket) -> str:
+    """The client's next text message (binary ones mean nothing here); WebSocketDisconnect once it leaves."""
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        if message.get("text") is not None:
+            return str(message["text"])
+
+
 async def _read_client(websocket: WebSocket, subscriber: Subscriber) -> None:
     """Listen for resync requests; tell the sender when the client leaves."""
     try:
         while True:
-            if _asks_for_snapshot(await websocket.receive_text()):
+            if _asks_for_snapshot(await _client_text(websocket)):
                 subscriber.offer(RESYNC)
     finally:
         subscriber.leave()
@@ -107,7 +117,7 @@ async def _stream_direct(
             # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
             if not subscriber.dropped and socket.push(text_frame(text)):
                 subscriber.go_live(seq)
-            while not _asks_for_snapshot(await websocket.receive_text()):
+            while not _asks_for_snapshot(await _client_text(websocket)):
                 pass
             subscriber.hold()
     except WebSocketDisconnect:

@@ -123,6 +123,8 @@ def test_both_delivery_paths_keep_order_and_resync(tmp_path: Path, direct: bool)
             await asyncio.gather(*(_draw(live_server, service) for service in ["kfz", "ausweis"] * 5))
             seqs = [(await _receive(display))["seq"] for _ in range(20)]
             assert seqs == list(range(start + 1, start + 21))
+            await display.send(b"\x00 not text")  # ignored, like any text that is not a resync request
+            await display.send("not json")
             await display.send(json.dumps({"type": "resync"}))
             fresh = await _receive(display)
             assert (fresh["type"], fresh["seq"]) == ("snapshot", start + 20)
