@@ -73,6 +73,30 @@ def issue(database: Database, request: IssueRequest) -> Issued:
     return group.submit(request)
 
 
+def issue_ticket(
+    *,
+    session: Session,
+    site_id: str,
+    service_key: str,
+    language: str,
+    now: datetime,
+    actor: str,
+    public_url: str,
+    idempotency_key: str | None = None,
+) -> tuple[Ticket, bool]:
+    """Hand out the next number inside the caller's transaction, as a batch of one; the ticket and whether it is new."""
+    request = IssueRequest(
+        site_id=site_id, service_key=service_key, language=language, clock=lambda: now, actor=actor,
+        public_url=public_url, idempotency_key=idempotency_key,
+    )
+    (outcome,) = issue_batch(session, [request])
+    if isinstance(outcome, BaseException):
+        raise outcome
+    ticket = session.get(Ticket, outcome.view.id)
+    assert ticket is not None
+    return ticket, outcome.created
+
+
 def issue_batch(session: Session, requests: list[IssueRequest]) -> list[Outcome[Issued]]:
     """Handle a batch in one transaction, site by site; each request gets its view or its error."""
     outcomes: list[Outcome[Issued] | None] = [None] * len(requests)

@@ -13,7 +13,7 @@ from server.events.envelope import EventType
 from server.events.log import record_event
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
-from server.sites.queue import ensure_open, get_service, get_site, queue_state
+from server.sites.queue import queue_state
 from server.tickets.lifecycle import TicketAction, next_status
 from server.tickets.models import Ticket
 from server.tickets.numbering import format_number, next_serial
@@ -22,43 +22,6 @@ from server.tickets.views import public_data, ticket_out
 
 # 24 random bytes: 192 bits, well above the 128 the contract asks for.
 TOKEN_BYTES = 24
-
-
-def issue_ticket(
-    *,
-    session: Session,
-    site_id: str,
-    service_key: str,
-    language: str,
-    now: datetime,
-    actor: str,
-    public_url: str,
-    idempotency_key: str | None = None,
-) -> tuple[Ticket, bool]:
-    """Hand out the next number of a service; returns the ticket and whether it is new."""
-    site = get_site(session=session, site_id=site_id)
-    service = get_service(session=session, site_id=site_id, key=service_key)
-    if idempotency_key is not None:
-        existing = session.exec(
-            select(Ticket).where(Ticket.site_id == site_id, Ticket.idempotency_key == idempotency_key)
-        ).first()
-        if existing is not None:
-            return existing, False
-    ensure_open(session=session, site=site, service=service, now=now)
-    assert service.pk is not None
-    ticket = mint_ticket(
-        session=session, site=site, service=service, now=now, language=language, idempotency_key=idempotency_key
-    )
-    announce_ticket(
-        session=session,
-        ticket=ticket,
-        type=EventType.ticket_created,
-        now=now,
-        actor=actor,
-        public_url=public_url,
-    )
-    announce_queue(session=session, site_id=site_id, now=now, actor=actor)
-    return ticket, True
 
 
 def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime, **fields: Any) -> Ticket:

@@ -14,7 +14,7 @@ from server.errors import Conflict
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
 from server.sites.queue import queue_state
-from server.tickets.service import issue_ticket
+from server.tickets.issuance import issue_ticket
 from tests.support.service_calls import PUBLIC_URL
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from server.clock import Clock
 from server.db import Database
-from server.tickets.service import issue_ticket
+from server.tickets.issuance import issue_ticket
 
 
 def draw(url: str, count: int, service: str) -> Iterator[str]:

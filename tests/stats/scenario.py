@@ -10,7 +10,8 @@ from sqlmodel import select
 from server.auth.models import Clerk
 from server.counters import service as counters
 from server.db import Database
-from server.tickets.service import cancel_by_holder, issue_ticket
+from server.tickets.issuance import issue_ticket
+from server.tickets.service import cancel_by_holder
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PUBLIC_URL = "http://aufruf.test"

@@ -6,7 +6,7 @@ from server.auth.models import Clerk
 from server.clock import ManualClock
 from server.counters import service as counters
 from server.db import Database
-from server.tickets.service import issue_ticket
+from server.tickets.issuance import issue_ticket
 
 PUBLIC_URL = "http://aufruf.test"
 
