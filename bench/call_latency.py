@@ -10,14 +10,20 @@ the request itself) to the receipt in the client process; p50/p99 are over every
 
 from __future__ import annotations
 
-import argparse
-import json
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import httpx
 
-from bench.harness import REDIS_URL, draw, raise_fd_limit, redis_available, run_server, stop_on_sigterm
+from bench.harness import (
+    REDIS_URL,
+    draw,
+    raise_fd_limit,
+    redis_available,
+    run_server,
+    stop_on_sigterm,
+    watcher_arguments,
+    write_results,
+)
 from bench.watchers import fleet, summarise, watcher_paths
 
 STATUS_SHARE = 0.25
@@ -64,21 +70,11 @@ def run(sizes: list[int], calls: int, workers: int = 1, redis: bool = False) -> 
 def main() -> None:
     """Command line."""
     stop_on_sigterm()
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--watchers", type=int, nargs="+", default=[100, 1000, 2000, 5000])
-    parser.add_argument("--calls", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--redis", action="store_true", help="broadcast over Redis (needed for several workers)")
-    parser.add_argument("--json", help="also write the results here")
-    args = parser.parse_args()
+    args = watcher_arguments(__doc__, sizes="watchers", default_sizes=[100, 1000, 2000, 5000], calls=20)
     if args.redis and (reason := redis_available()):
         print(f"skipped: {reason}")
         return
-    results = run(sorted(args.watchers), args.calls, args.workers, args.redis)
-    if args.json:
-        payload: dict[str, Any] = {"results": [asdict(r) for r in results]}
-        with open(args.json, "w") as sink:
-            json.dump(payload, sink, indent=1)
+    write_results(args.json, run(sorted(args.watchers), args.calls, args.workers, args.redis))
 
 
 if __name__ == "__main__":

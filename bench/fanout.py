@@ -9,14 +9,22 @@ and the server is idle, the bench reads VmRSS of the server process(es) from /pr
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import httpx
 
-from bench.harness import REDIS_URL, draw, percentile, raise_fd_limit, redis_available, run_server, stop_on_sigterm
+from bench.harness import (
+    REDIS_URL,
+    draw,
+    percentile,
+    raise_fd_limit,
+    redis_available,
+    run_server,
+    stop_on_sigterm,
+    watcher_arguments,
+    write_results,
+)
 from bench.watchers import fleet
 
 SETTLE_SECONDS = 2.0
@@ -80,21 +88,13 @@ def per_connection_kib(steps: list[FanoutStep]) -> float:
 def main() -> None:
     """Command line."""
     stop_on_sigterm()
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, nargs="+", default=[0, 1000, 2500, 5000, 10000])
-    parser.add_argument("--calls", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--redis", action="store_true", help="broadcast over Redis (needed for several workers)")
-    parser.add_argument("--json", help="also write the results here")
-    args = parser.parse_args()
+    args = watcher_arguments(__doc__, sizes="steps", default_sizes=[0, 1000, 2500, 5000, 10000], calls=3)
     if args.redis and (reason := redis_available()):
         print(f"skipped: {reason}")
         return
     results = run(sorted(args.steps), args.calls, args.workers, args.redis)
     print(f"server memory per idle websocket: {per_connection_kib(results):.1f} KiB")
-    if args.json:
-        with open(args.json, "w") as sink:
-            json.dump({"results": [asdict(r) for r in results]}, sink, indent=1)
+    write_results(args.json, results)
 
 
 if __name__ == "__main__":

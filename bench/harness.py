@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import os
 import resource
 import secrets
@@ -13,8 +15,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -247,3 +250,23 @@ def services(server: Server) -> list[str]:
     response = httpx.get(server.api("/sites/demo/services"), timeout=30)
     response.raise_for_status()
     return [str(service["id"]) for service in response.json()]
+
+
+def watcher_arguments(
+    description: str | None, *, sizes: str, default_sizes: list[int], calls: int
+) -> argparse.Namespace:
+    """The command line shared by the websocket benchmarks: sizes, calls, workers, Redis, a JSON file."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(f"--{sizes}", type=int, nargs="+", default=default_sizes)
+    parser.add_argument("--calls", type=int, default=calls)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--redis", action="store_true", help="broadcast over Redis (needed for several workers)")
+    parser.add_argument("--json", help="also write the results here")
+    return parser.parse_args()
+
+
+def write_results(path: str | None, results: list[Any]) -> None:
+    """Save a benchmark's results (dataclasses) as JSON, if asked to."""
+    if path:
+        with open(path, "w") as sink:
+            json.dump({"results": [asdict(r) for r in results]}, sink, indent=1)
