@@ -56,3 +56,5 @@ class TicketOut(BaseModel):
     appointment: bool = False
     # The waiting room is full: the citizen may wait outside and follow the ticket on the phone.
     wait_outside: bool = False
+    # Staff only: the note a clerk left when transferring the citizen here.
+    note: str | None = None
