@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from server.api.errors import install_error_handlers
+from server.api.http_limits import HttpLimits
+from server.api.input_guard import InputGuard
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
 from server.clock import Clock
@@ -112,5 +114,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_supervisor_page(app, prefix=API_PREFIX)
     install_appointments(app, prefix=API_PREFIX)
     app.include_router(display_page_router)
+    # Inside the security layer, so refused bodies still get its headers and count against its budgets.
+    app.add_middleware(InputGuard, limits=HttpLimits())
     install_security(app, api_prefix=API_PREFIX)
     return app

@@ -13,6 +13,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 
+from server.api.http_protocol import uvicorn_http_options
 from server.auth.models import DeviceKind, Role
 from server.auth.passwords import hash_password
 from server.auth.service import add_clerk, set_password
@@ -74,6 +75,7 @@ def run_server(*, host: str, port: int, workers: int, environment: dict[str, str
         log_level="info",
         proxy_headers=True,
         **uvicorn_websocket_options(),
+        **uvicorn_http_options(),
     )
 
 

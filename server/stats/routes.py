@@ -7,6 +7,7 @@ from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
+from server.api.bounds import CalendarDay
 from server.api.deps import ContextDep, CurrentSupervisor
 from server.stats.export import filename, kpi_header, kpi_rows, staffing_header, staffing_rows, to_csv, to_xlsx
 from server.stats.kpis import DailyKpis, WeeklyKpis
@@ -15,7 +16,10 @@ from server.stats.staffing import DEFAULT_GOAL
 
 router = APIRouter(tags=["statistics"])
 
-DayQuery = Query(default=None, alias="date", description="YYYY-MM-DD (local day at the site), default today")
+DayQuery = Query(
+    default=None, alias="date",
+    description="YYYY-MM-DD (local day at the site), default today",
+)
 GoalQuery = Query(default=DEFAULT_GOAL, gt=0, lt=1, description="share to serve within the target wait")
 Language = Literal["de", "en"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +46,7 @@ def day_stats(
     site: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     goal: float = GoalQuery,
     lang: Language = "de",
 ) -> DailyKpis | WeeklyKpis:
@@ -52,7 +56,7 @@ def day_stats(
 
 @router.get("/sites/{site}/stats/week", response_model=WeeklyKpis)
 def week_stats(
-    site: str, context: ContextDep, supervisor: CurrentSupervisor, day: date | None = DayQuery, lang: Language = "de"
+    site: str, context: ContextDep, supervisor: CurrentSupervisor, day: CalendarDay = DayQuery, lang: Language = "de"
 ) -> DailyKpis | WeeklyKpis:
     """The KPIs of the ISO week (Monday to Sunday) containing the date, per day, service and counter."""
     return _load(context, site, day, Period.week, lang)
@@ -63,7 +67,7 @@ def export_csv(
     site: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     period: Period = Period.day,
     table: Literal["kpis", "staffing"] = "kpis",
     goal: float = GoalQuery,
@@ -89,7 +93,7 @@ def export_xlsx(
     site: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     period: Period = Period.day,
     goal: float = GoalQuery,
     lang: Language = "de",
@@ -105,7 +109,7 @@ def chart(
     name: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     period: Period = Period.day,
     goal: float = GoalQuery,
     lang: Language = "de",

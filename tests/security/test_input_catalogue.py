@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -167,3 +169,48 @@ def test_a_chunked_body_over_the_limit_gets_413(catalogue_server: LiveServer) ->
 def test_a_body_under_the_limit_still_works(catalogue_server: LiveServer) -> None:
     response = httpx.post(catalogue_server.api("/auth/login"), json={"username": "clerk1", "password": "demo"})
     assert response.status_code == 200
+
+
+@pytest.fixture
+def impatient_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    """A server that gives clients one second for headers and for each piece of a body."""
+    monkeypatch.setenv("AUFRUF_HTTP_HEADER_SECONDS", "1")
+    monkeypatch.setenv("AUFRUF_HTTP_BODY_SECONDS", "1")
+    with run_live_server(tmp_path) as server:
+        yield server
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bytes:
+    """What the server sent before closing the connection; fails if it is still open after `seconds`."""
+    sock.settimeout(seconds)
+    received = b""
+    while chunk := sock.recv(4096):
+        received += chunk
+    return received
+
+
+def test_a_client_trickling_headers_is_cut_off(impatient_server: LiveServer) -> None:
+    with socket.create_connection(("127.0.0.1", impatient_server.port)) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        assert _closed_within(sock, 5) == b""
+
+
+def test_a_silent_connection_is_cut_off(impatient_server: LiveServer) -> None:
+    with socket.create_connection(("127.0.0.1", impatient_server.port)) as sock:
+        assert _closed_within(sock, 5) == b""
+
+
+def test_a_slow_body_gets_408(impatient_server: LiveServer) -> None:
+    with socket.create_connection(("127.0.0.1", impatient_server.port)) as sock:
+        sock.sendall(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{\"username\": "
+        )
+        answer = _closed_within(sock, 5)
+    assert answer.startswith(b"HTTP/1.1 408") and b"body_timeout" in answer
+
+
+def test_a_prompt_client_is_unaffected(impatient_server: LiveServer) -> None:
+    with httpx.Client() as client:
+        for _ in range(3):  # one kept-alive connection, several requests
+            assert client.get(impatient_server.api("/health")).status_code == 200
