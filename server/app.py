@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 def build_context(settings: Settings, clock: Clock) -> AppContext:
     """Wire the database, bus and hub together."""
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, write_wait=settings.database_write_wait_seconds)
 
     def load_gap(site: str, after: int, before: int) -> list[Envelope]:
         with database.read() as session:
@@ -95,7 +95,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_event_streams(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["health"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         """Liveness and what the server runs on."""
         return {
             "status": "ok",

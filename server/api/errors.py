@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
-from server.errors import DomainError
+from server.errors import DatabaseBusy, DomainError
+
+log = logging.getLogger(__name__)
 
 
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
@@ -25,11 +28,40 @@ async def _integrity_error(_request: Request, _error: Exception) -> JSONResponse
     )
 
 
-async def _database_busy(_request: Request, _error: Exception) -> JSONResponse:
+# What SQLite (and PostgreSQL) say, mapped to the cause an operator needs to act on.
+CAUSES = (
+    ("disk full", ("disk is full", "no space left", "disk full")),
+    ("read-only", ("readonly", "read-only", "read only")),
+    ("locked", ("locked", "busy", "lock timeout", "could not obtain lock")),
+)
+RETRY_SECONDS = {"locked": 2, "disk full": 30, "read-only": 30, "unavailable": 5}
+
+
+def busy_cause(error: BaseException) -> str:
+    """Why the database refused: locked, disk full, read-only, or unavailable."""
+    if isinstance(error, DatabaseBusy):
+        return error.cause
+    text = str(getattr(error, "orig", None) or error).lower()
+    for cause, phrases in CAUSES:
+        if any(phrase in text for phrase in phrases):
+            return cause
+    return "unavailable"
+
+
+async def _database_busy(request: Request, error: Exception) -> JSONResponse:
+    cause = busy_cause(error)
+    detail = error.message if isinstance(error, DatabaseBusy) else str(getattr(error, "orig", None) or error)
+    # One line an operator can act on: what, why, where; never the request's data.
+    log.warning("database busy (%s) on %s %s: %s", cause, request.method, request.url.path, detail[:200])
+    seconds = RETRY_SECONDS[cause]
     return JSONResponse(
-        {"detail": "The server is busy; please try again in a moment.", "code": "busy"},
+        {
+            "detail": f"The database cannot take this change right now ({cause}); please try again shortly.",
+            "code": "database_busy",
+            "cause": cause,
+        },
         status_code=503,
-        headers={"Retry-After": "1"},
+        headers={"Retry-After": str(seconds)},
     )
 
 
@@ -70,3 +102,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _database_busy)
+    app.add_exception_handler(DatabaseBusy, _database_busy)
