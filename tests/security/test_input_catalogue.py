@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.sync.client import connect as ws_connect
 
 from tests.security.conftest import ADMIN_PASSWORD, add_admin
 from tests.support.live_server import LiveServer, run_live_server
@@ -113,7 +114,7 @@ CATALOGUE = (
 def catalogue_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The demo server with budgets high enough for the whole catalogue."""
     patch = pytest.MonkeyPatch()
-    for name in ("AUFRUF_SECURITY_PUBLIC_LIMIT", "AUFRUF_SECURITY_LOGIN_LIMIT", "AUFRUF_STATUS_RATE_LIMIT"):
+    for name in ("AUFRUF_SECURITY_PUBLIC_LIMIT", "AUFRUF_SECURITY_LOGIN_LIMIT", "AUFRUF_STATUS_RATE_LIMIT", "AUFRUF_STATUS_TOKEN_LIMIT"):
         patch.setenv(name, "100000/minute")
     patch.setenv("AUFRUF_STATUS_MISS_LIMIT", "100000/minute")
     try:
@@ -214,3 +215,16 @@ def test_a_prompt_client_is_unaffected(impatient_server: LiveServer) -> None:
     with httpx.Client() as client:
         for _ in range(3):  # one kept-alive connection, several requests
             assert client.get(impatient_server.api("/health")).status_code == 200
+
+
+def test_a_websocket_outlives_the_header_deadline(impatient_server: LiveServer) -> None:
+    with ws_connect(f"{impatient_server.ws_url}/ws/sites/demo/display", open_timeout=10) as socket:
+        assert '"snapshot"' in str(socket.recv(timeout=10))
+        # Well past the header deadline, the stream still delivers.
+        with pytest.raises(TimeoutError):
+            socket.recv(timeout=2.5)
+        httpx.post(
+            impatient_server.api("/sites/demo/tickets"), json={"service": "anmeldung"},
+            headers=impatient_server.kiosk_headers,
+        ).raise_for_status()
+        assert '"ticket.created"' in str(socket.recv(timeout=10))

@@ -69,14 +69,17 @@ def test_reads_answer_and_writers_get_503_while_another_process_holds_the_lock(
         "ticket": server.api(f"/tickets/{token}"),
         "status page": f"{server.url}/t/{token}",
     }
-    with caplog.at_level(logging.WARNING), exclusive_lock(server.data_dir / "aufruf.db"):
-        with ThreadPoolExecutor(WRITERS) as pool:
-            writers = [pool.submit(_draw, server) for _ in range(WRITERS)]
-            # While every writer waits: each read answers at once, not after the writers' wait.
-            for name, url in reads.items():
-                answer = httpx.get(url, timeout=WRITE_WAIT / 2)
-                assert answer.status_code == 200, f"{name}: {answer.status_code}"
-            answers = [writer.result() for writer in writers]
+    with (
+        caplog.at_level(logging.WARNING),
+        exclusive_lock(server.data_dir / "aufruf.db"),
+        ThreadPoolExecutor(WRITERS) as pool,
+    ):
+        writers = [pool.submit(_draw, server) for _ in range(WRITERS)]
+        # While every writer waits: each read answers at once, not after the writers' wait.
+        for name, url in reads.items():
+            answer = httpx.get(url, timeout=WRITE_WAIT / 2)
+            assert answer.status_code == 200, f"{name}: {answer.status_code}"
+        answers = [writer.result() for writer in writers]
     assert {answer.status_code for answer in answers} == {503}
     refused = answers[0]
     assert refused.json()["code"] == "database_busy" and int(refused.headers["retry-after"]) >= 1
