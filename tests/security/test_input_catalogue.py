@@ -114,7 +114,10 @@ CATALOGUE = (
 def catalogue_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The demo server with budgets high enough for the whole catalogue."""
     patch = pytest.MonkeyPatch()
-    for name in ("AUFRUF_SECURITY_PUBLIC_LIMIT", "AUFRUF_SECURITY_LOGIN_LIMIT", "AUFRUF_STATUS_RATE_LIMIT", "AUFRUF_STATUS_TOKEN_LIMIT"):
+    for name in (
+        "AUFRUF_SECURITY_PUBLIC_LIMIT", "AUFRUF_SECURITY_LOGIN_LIMIT",
+        "AUFRUF_STATUS_RATE_LIMIT", "AUFRUF_STATUS_TOKEN_LIMIT",
+    ):
         patch.setenv(name, "100000/minute")
     patch.setenv("AUFRUF_STATUS_MISS_LIMIT", "100000/minute")
     try:

@@ -25,7 +25,10 @@ KNOWN = {"site": "demo", "counter": "1", "device_id": "demo-display", "username"
 @pytest.fixture
 def fuzz_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
     """The demo server with budgets high enough that fuzzing reaches the handlers."""
-    for name in ("AUFRUF_SECURITY_PUBLIC_LIMIT", "AUFRUF_SECURITY_LOGIN_LIMIT", "AUFRUF_STATUS_RATE_LIMIT", "AUFRUF_STATUS_TOKEN_LIMIT"):
+    for name in (
+        "AUFRUF_SECURITY_PUBLIC_LIMIT", "AUFRUF_SECURITY_LOGIN_LIMIT",
+        "AUFRUF_STATUS_RATE_LIMIT", "AUFRUF_STATUS_TOKEN_LIMIT",
+    ):
         monkeypatch.setenv(name, "100000/minute")
     monkeypatch.setenv("AUFRUF_STATUS_MISS_LIMIT", "100000/minute")
     with run_live_server(tmp_path) as server:
