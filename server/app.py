@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from server.api.error_docs import install_error_docs
 from server.api.errors import install_error_handlers
 from server.api.http_limits import HttpLimits
 from server.api.input_guard import InputGuard
@@ -117,4 +118,5 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     # Inside the security layer, so refused bodies still get its headers and count against its budgets.
     app.add_middleware(InputGuard, limits=HttpLimits())
     install_security(app, api_prefix=API_PREFIX)
+    install_error_docs(app)
     return app

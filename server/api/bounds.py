@@ -6,9 +6,13 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator
+from pydantic.json_schema import JsonDict
 
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2199, 12, 31)
+# The same range as the published schema says it, for clients and schema-driven tests.
+YEARS_PATTERN = r"^2[01][0-9]{2}-"
+IN_CALENDAR: JsonDict = {"pattern": YEARS_PATTERN, "description": f"between {FIRST_DAY.year} and {LAST_DAY.year}"}
 
 
 def within_calendar(moment: datetime) -> datetime:

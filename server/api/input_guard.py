@@ -34,6 +34,13 @@ def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is out of range")
+    return value
+
+
 def _int64(text: str) -> int:
     value = int(text)
     if not -INT64 <= value < INT64:
@@ -62,7 +69,7 @@ def check_json(body: bytes) -> None:
     except UnicodeDecodeError:
         raise BadBody(400, "invalid_encoding", "The request body is not valid UTF-8.") from None
     try:
-        parsed = json.loads(text, parse_constant=_no_constant, parse_int=_int64)
+        parsed = json.loads(text, parse_constant=_no_constant, parse_int=_int64, parse_float=_finite)
         _check_text(parsed)
     except UnicodeEncodeError:
         raise BadBody(400, "invalid_text", "The request contains text that is not valid Unicode.") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
-from server.api.bounds import CalendarDay
+from server.api.bounds import YEARS_PATTERN, CalendarDay
 from server.api.deps import ContextDep, CurrentClerk, CurrentSupervisor
 from server.appointments.bulk import import_bookings
 from server.appointments.importing import ImportRefused, parse_file
@@ -42,7 +42,7 @@ def list_day(
     site: str,
     clerk: CurrentClerk,
     context: ContextDep,
-    day: CalendarDay = Query(default=None, alias="date"),
+    day: CalendarDay = Query(default=None, alias="date", json_schema_extra={"pattern": YEARS_PATTERN}),
 ) -> list[AppointmentOut]:
     """A day's appointments (today by default) in time order."""
     with context.database.transaction() as session:

@@ -43,6 +43,7 @@ CATALOGUE = (
     Bad("login lone surrogate escape", "POST", "/auth/login", b'{"username": "\\ud800", "password": "x"}'),
     Bad("login lone surrogate bytes", "POST", "/auth/login", _json('{"username": "\ud800", "password": "x"}')),
     Bad("login invalid UTF-8", "POST", "/auth/login", b'{"username": "\xff\xfe", "password": "x"}'),
+    Bad("login 1e400", "POST", "/auth/login", b'{"username": "clerk1", "password": 1e400}'),
     Bad("login not JSON", "POST", "/auth/login", b"{username"),
     Bad("login huge int", "POST", "/auth/login", b'{"username": 123456789012345678901234567890, "password": "x"}'),
     Bad("login deep nesting", "POST", "/auth/login", b"[" * 5000 + b"]" * 5000),
