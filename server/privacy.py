@@ -40,6 +40,8 @@ TICKET: Shape = {
 TICKET_EVENT: Shape = {
     **TICKET,
     "from_service": PUBLIC, "from_counter": PUBLIC, "reason": PUBLIC,
+    # How the ticket came: from a kiosk's offline lease, or checking in an appointment (early, on time, late).
+    "offline": PUBLIC, "arrival": PUBLIC,
     "undone_by": STAFF,
 }
 SERVICE: Shape = {

@@ -23,7 +23,10 @@ class CheckInIn(BaseModel):
 class CallNumberIn(BaseModel):
     """A clerk calling a particular ticket."""
 
-    number: str = Field(min_length=2, max_length=12, pattern=r"^\s*[A-Za-z]{1,3}\s*-?\s*0*[0-9]{1,6}\s*$")
+    # The format is published for clients; the service checks it itself, to answer 400 with an example.
+    number: str = Field(
+        min_length=2, max_length=12, json_schema_extra={"pattern": r"^\s*[A-Za-z]{1,3}\s*-?\s*0*[0-9]{1,6}\s*$"}
+    )
 
 
 class TransferIn(BaseModel):
