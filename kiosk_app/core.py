@@ -220,6 +220,11 @@ class KioskCore(QObject):
         if self.screen in INTERACTIVE:
             self._return_timer.start(int(self.timing.idle_seconds * 1000))
 
+    def hold_result(self) -> None:
+        """The result is being heard again: give it its full time on screen once more."""
+        if self.screen in RESULT:
+            self._return_timer.start(int(self.timing.confirmation_seconds * 1000))
+
     def service(self, service_id: str) -> ServiceOut | None:
         """A service by id, with the latest figures."""
         return next((s for s in self.services if s.id == service_id), None)
