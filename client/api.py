@@ -94,12 +94,17 @@ class ApiClient:
         return dict(self.request("GET", f"/sites/{site}/display").json())
 
     # Kiosks
-    def draw_ticket(self, site: str, service: str, *, language: str, idempotency_key: str) -> TicketOut:
+    def draw_ticket(
+        self, site: str, service: str, *, language: str, idempotency_key: str, visual_call: bool = False
+    ) -> TicketOut:
         """Draw a ticket; repeating the key returns the same ticket instead of a second one."""
+        body: dict[str, Any] = {"service": service, "language": language}
+        if visual_call:
+            body["visual_call"] = True  # only sent when chosen, so older servers keep working
         response = self.request(
             "POST",
             f"/sites/{site}/tickets",
-            json={"service": service, "language": language},
+            json=body,
             headers={"Idempotency-Key": idempotency_key},
         )
         return TicketOut.model_validate(response.json())

@@ -20,6 +20,8 @@ class DisplayConfig:
     diagonal_inches: float | None = None
     recent: int = 6
     flash_seconds: float = 6.0
+    # How long a call for someone who cannot hear it stays highlighted.
+    visual_seconds: float = 30.0
     ticker: str = ""
     audio: str = "auto"
 

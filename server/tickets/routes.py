@@ -39,6 +39,7 @@ def draw_ticket(
             actor=f"device:{kiosk.id}",
             public_url=context.settings.public_url,
             idempotency_key=idempotency_key,
+            visual_call=body.visual_call,
         ),
     )
     if not issued.created:

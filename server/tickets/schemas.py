@@ -12,6 +12,8 @@ class IssueTicketIn(BaseModel):
 
     service: str = Field(min_length=1, max_length=40)
     language: str = Field(default="de", min_length=2, max_length=12, pattern=r"^[A-Za-z-]+$")
+    # The citizen cannot hear calls: show the number longer and larger, and let the phone vibrate.
+    visual_call: bool = False
 
 
 class CheckInIn(BaseModel):
@@ -56,3 +58,5 @@ class TicketOut(BaseModel):
     appointment: bool = False
     # The waiting room is full: the citizen may wait outside and follow the ticket on the phone.
     wait_outside: bool = False
+    # Public-safe on call events: the display shows this call longer and larger (nothing more is said).
+    visual_call: bool = False
