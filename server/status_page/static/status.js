@@ -25,7 +25,7 @@
   // ---- rendering -------------------------------------------------------------------------
   function serviceName() {
     var names = (S.serviceNames || {})[ticket.service] || {};
-    return names[S.lang] || names.en || names.de || ticket.service_name;
+    return names[S.lang] || names[S.lang.split("-")[0]] || names.en || names.de || ticket.service_name;
   }
   function waitText() {
     var eta = ticket.eta_minutes;
