@@ -37,7 +37,9 @@ def choose(
     if rows == 0 and current is not None and current.number not in audible and unfinished:
         current = unfinished[0].call  # no recent rows: the big panel follows the audio
     if len(rest) > rows:
-        keep = [c for c in rest if c.number in audible][:rows]
+        # The call being heard first, then those still to be heard, then the rest by recency.
+        order = [a.call.number for a in unfinished]
+        keep = sorted((c for c in rest if c.number in audible), key=lambda c: order.index(c.number))[:rows]
         others = [c for c in rest if c.number not in audible][: rows - len(keep)]
         chosen = {c.number for c in (*keep, *others)}
         rest = [c for c in rest if c.number in chosen]

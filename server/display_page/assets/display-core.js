@@ -141,7 +141,12 @@ export function screenful(calls, unfinished, rows) {
   let [current, ...rest] = shown;
   if (rows === 0 && current && !audible.has(current.number) && unfinished.length) current = unfinished[0];
   if (rest.length > rows) {
-    const keep = rest.filter((c) => audible.has(c.number)).slice(0, rows);
+    // The call being heard first, then those still to be heard, then the rest by recency.
+    const order = unfinished.map((c) => c.number);
+    const keep = rest
+      .filter((c) => audible.has(c.number))
+      .sort((a, b) => order.indexOf(a.number) - order.indexOf(b.number))
+      .slice(0, rows);
     const others = rest.filter((c) => !audible.has(c.number)).slice(0, rows - keep.length);
     const chosen = new Set([...keep, ...others].map((c) => c.number));
     rest = rest.filter((c) => chosen.has(c.number));

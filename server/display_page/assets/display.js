@@ -114,6 +114,7 @@ function callRow(call) {
   number.textContent = call.number;
   const arrow = document.createElement("span");
   arrow.className = "arrow";
+  arrow.setAttribute("aria-hidden", "true"); // decoration: screen readers read number and counter
   arrow.textContent = "→";
   const counter = document.createElement("bdi");
   counter.className = "counter";
