@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from client.api import ApiClient
 from client.qt import StreamBridge, stream_url
 from hardware import Scanner, open_printer, open_scanner
+from kiosk_app import speech_mode
 from kiosk_app.core import KioskCore, ScanCallback, Timing
 from kiosk_app.offline import OfflineJournal
-from kiosk_app import speech_mode
 from kiosk_app.settings import KioskSettings
 from kiosk_app.ui.window import KioskWindow
 

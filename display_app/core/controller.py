@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
-
-import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 

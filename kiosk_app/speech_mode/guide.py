@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
@@ -126,8 +127,7 @@ class SpeechGuide(QObject):
         elif key in (Key.LOUDER, Key.QUIETER):
             self._change_volume(1 if key == Key.LOUDER else -1)
         elif key == Key.CURTAIN:
-            self._set_curtain(not self.curtain)
-            self._say([self._utter("screen.off" if self.curtain else "screen.on")])
+            self._toggle_curtain()
         else:
             return False
         return True
@@ -171,7 +171,7 @@ class SpeechGuide(QObject):
         for digit, language in zip(DIGITS, self.core.languages, strict=False):
             # Each language offers itself in its own words and voice.
             said = Utterance(spoken("language.option", language, key=digit), language)
-            self.options.append(Option(digit, said, lambda lang=language: self._choose_language(lang)))
+            self.options.append(Option(digit, said, partial(self.core.choose_language, language)))
             lines.append(said)
         return [*lines, self._utter("keys.help")]
 
@@ -189,7 +189,7 @@ class SpeechGuide(QObject):
             said = Utterance(
                 self._text("service.option", name=name, key=digit or "") + " " + self._figures(service), language
             )
-            self.options.append(Option(digit, said, lambda sid=service.id: self.core.choose_service(sid)))
+            self.options.append(Option(digit, said, partial(self.core.choose_service, service.id)))
             lines.append(said)
         digit = next(digits, None)
         said = self._utter("appointment.option", key=digit or "")
@@ -222,9 +222,6 @@ class SpeechGuide(QObject):
 
     # Acting
 
-    def _choose_language(self, language: str) -> None:
-        self.core.choose_language(language)
-
     def _repeat(self) -> None:
         if self.core.screen in (Screen.CONFIRMATION, Screen.MESSAGE):
             self.core.hold_result()  # hearing it again takes time: keep the result on screen
@@ -254,7 +251,7 @@ class SpeechGuide(QObject):
             Option(None, self._utter("extra.repeat"), self._repeat),
             Option(None, self._utter("extra.louder"), lambda: self._change_volume(1)),
             Option(None, self._utter("extra.quieter"), lambda: self._change_volume(-1)),
-            Option(None, self._utter("extra.curtain"), lambda: self.handle(Key.CURTAIN)),
+            Option(None, self._utter("extra.curtain"), self._toggle_curtain),
         ]
         if self.core.screen is not Screen.WELCOME:
             extras.append(Option(None, self._utter("extra.back"), self._back))
@@ -272,6 +269,10 @@ class SpeechGuide(QObject):
         self.volume = max(1, min(STEPS, self.volume + step))
         self.volume_changed.emit(self.volume)
         self.engine.say([self._utter("volume", step=self.volume, steps=STEPS)], volume=level(self.volume))
+
+    def _toggle_curtain(self) -> None:
+        self._set_curtain(not self.curtain)
+        self.engine.say([self._utter("screen.off" if self.curtain else "screen.on")], volume=level(self.volume))
 
     def _set_curtain(self, on: bool) -> None:
         if on != self.curtain:
