@@ -51,6 +51,10 @@ function fillMultilingual(element, texts) {
     .slice(1)
     .filter(({ text }, i) => text && text !== texts[0] && texts.indexOf(text) === i + 1);
   if (!rest.length) return;
+  if (rest.length === 1) {
+    element.append(languageSpan(rest[0].language, rest[0].text, "secondary"));
+    return;
+  }
   const secondary = document.createElement("span");
   secondary.className = "secondary";
   rest.forEach(({ text, language }, index) => {
