@@ -37,6 +37,8 @@ class DisplayConfig:
             raise ValueError("the screen diagonal must be between 10 and 200 inches")
         if not 0 <= self.recent <= 12:
             raise ValueError("recent must be between 0 and 12")
+        if not 0 <= self.visual_seconds <= 300:
+            raise ValueError("visual seconds must be between 0 and 300")
 
     @property
     def primary(self) -> str:

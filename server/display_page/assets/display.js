@@ -17,7 +17,7 @@ const queue = new AnnouncementQueue(playAnnouncement);
 queue.onDone = () => renderCalls();
 // Calls for people who cannot hear them: number → time (ms) their highlight ends.
 const visualUntil = new Map();
-const VISUAL_SECONDS = 30;
+const VISUAL_SECONDS = options.visual;
 let soundAllowed = options.sound;
 let socket = null;
 let attempt = 0;
