@@ -1,4 +1,5 @@
-"""Whether headphones are plugged in, where the operating system tells: ALSA jack controls.
+"""Whether headphones are plugged in, where the operating system tells: ALSA jack controls or
+PulseAudio/PipeWire port availability.
 
 Optional: a kiosk without a readable jack starts the guide by key only. The reading runs off the
 GUI thread; the watcher reports changes only.
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # `amixer cget` prints the control's current value as e.g. ": values=on".
 _VALUES = re.compile(r":\s*values=(\w+)")
+# `pactl list sinks` lists ports as e.g. "analog-output-headphones: Headphones (type: Headphones, …, available)".
+_PORT = re.compile(r"^\s*(\S*headphone\S*):.*\((?P<details>[^()]*)\)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 class JackSource(Protocol):
@@ -39,6 +42,39 @@ def parse_amixer(output: str) -> bool | None:
     return match.group(1).lower() in ("on", "1", "true")
 
 
+def _read(command: list[str]) -> str | None:
+    """A sound tool's output, or None when it fails."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.info("Cannot read the headphone jack: %s", error)
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def parse_pactl(output: str) -> bool | None:
+    """Whether any headphone port of `pactl list sinks` output is available; None without one."""
+    states = [match.group("details").rsplit(",", 1)[-1].strip().lower() for match in _PORT.finditer(output)]
+    known = [state for state in states if state in ("available", "not available")]
+    if not known:
+        return None
+    return "available" in known
+
+
+class PulseJack:
+    """The headphone ports PulseAudio or PipeWire report, read with pactl."""
+
+    def __init__(self) -> None:
+        self.binary = shutil.which("pactl")
+
+    def plugged(self) -> bool | None:
+        """Ask pactl; None without pactl or a headphone port that reports availability."""
+        if self.binary is None:
+            return None
+        output = _read([self.binary, "list", "sinks"])
+        return parse_pactl(output) if output is not None else None
+
+
 class AlsaJack:
     """The ALSA card's "Headphone Jack" control, read with amixer (alsa-utils)."""
 
@@ -51,13 +87,8 @@ class AlsaJack:
         """Ask amixer; None without amixer or such a control."""
         if self.binary is None:
             return None
-        command = [self.binary, "-c", self.card, "cget", f"iface=CARD,name={self.control}"]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=5, check=False)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            log.info("Cannot read the headphone jack: %s", error)
-            return None
-        return parse_amixer(result.stdout) if result.returncode == 0 else None
+        output = _read([self.binary, "-c", self.card, "cget", f"iface=CARD,name={self.control}"])
+        return parse_amixer(output) if output is not None else None
 
 
 class FileJack:
@@ -75,13 +106,15 @@ class FileJack:
 
 
 def jack_for(spec: str) -> JackSource:
-    """`alsa://0` (card 0) or `sim:///path/to/file` → a jack source."""
+    """`alsa://0` (card 0), `pulse://` or `sim:///path/to/file` → a jack source."""
     url = urlparse(spec)
     if url.scheme == "alsa":
         return AlsaJack(card=url.netloc or "0")
+    if url.scheme == "pulse":
+        return PulseJack()
     if url.scheme == "sim":
         return FileJack(Path(url.path))
-    raise ValueError(f"unknown headphone jack '{spec}'; use alsa://CARD or sim:///file")
+    raise ValueError(f"unknown headphone jack '{spec}'; use alsa://CARD, pulse:// or sim:///file")
 
 
 class HeadphoneWatcher(QObject):

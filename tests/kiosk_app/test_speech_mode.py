@@ -17,7 +17,7 @@ from hardware.audio import EspeakSpeech, duration, rms
 from kiosk_app import speech_mode
 from kiosk_app.core import Timing
 from kiosk_app.speech_mode.engine import CapturingEngine, EspeakEngine
-from kiosk_app.speech_mode.headphones import HeadphoneWatcher, jack_for, parse_amixer
+from kiosk_app.speech_mode.headphones import HeadphoneWatcher, jack_for, parse_amixer, parse_pactl
 from kiosk_app.speech_mode.output import WavFileOutput
 from kiosk_app.states import Screen
 from kiosk_app.ui.window import KioskWindow
@@ -273,6 +273,15 @@ def test_headphone_jack_readings() -> None:
     assert parse_amixer(amixer) is True
     assert parse_amixer(amixer.replace(": values=on", ": values=off")) is False
     assert parse_amixer("amixer: Cannot find the given element from control hw:0") is None
+    pactl = (
+        "Sink #0\n\tName: alsa_output.pci-0000_00_1f.3.analog-stereo\n\tPorts:\n"
+        "\t\tanalog-output-speaker: Speakers (type: Speaker, priority: 10000, availability unknown)\n"
+        "\t\tanalog-output-headphones: Headphones (type: Headphones, priority: 9900, availability group: "
+        "Legacy 2, not available)\n\tActive Port: analog-output-speaker\n"
+    )
+    assert parse_pactl(pactl) is False
+    assert parse_pactl(pactl.replace("Legacy 2, not available", "Legacy 2, available")) is True
+    assert parse_pactl("Sink #0\n\tPorts:\n\t\thdmi-output-0: HDMI (type: HDMI, priority: 5900, available)\n") is None
 
 
 def test_the_headphone_watcher_reports_plugging_in(qtbot: QtBot, tmp_path: Path) -> None:
