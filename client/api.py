@@ -109,9 +109,12 @@ class ApiClient:
         )
         return TicketOut.model_validate(response.json())
 
-    def check_in(self, site: str, code: str) -> TicketOut:
+    def check_in(self, site: str, code: str, *, visual_call: bool = False) -> TicketOut:
         """Turn a booking code into an appointment ticket."""
-        return TicketOut.model_validate(self.request("POST", f"/sites/{site}/check-in", json={"code": code}).json())
+        body: dict[str, Any] = {"code": code}
+        if visual_call:
+            body["visual_call"] = True
+        return TicketOut.model_validate(self.request("POST", f"/sites/{site}/check-in", json=body).json())
 
     def report_status(self, site: str, *, component: str, state: str, detail: str | None = None) -> None:
         """Tell the server about a device part's state (e.g. printer out of paper)."""

@@ -268,7 +268,7 @@ class KioskCore(QObject):
             return
         self.pending = PendingRequest(
             kind="check_in", language=self.language, key=uuid.uuid4().hex,
-            touched_at=time.perf_counter(), code=code,
+            touched_at=time.perf_counter(), code=code, visual_call=self.visual_call,
         )
         self._set_code("")
         self._set_screen(Screen.ISSUING)
@@ -290,7 +290,7 @@ class KioskCore(QObject):
                     visual_call=pending.visual_call,
                 )
             assert pending.code is not None
-            return api.check_in(site, pending.code)
+            return api.check_in(site, pending.code, visual_call=pending.visual_call)
 
         self.calls.submit(work, self._on_ticket, self._on_request_failed)
 

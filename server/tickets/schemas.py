@@ -20,6 +20,7 @@ class CheckInIn(BaseModel):
     """A kiosk checking in a booked appointment by its code."""
 
     code: str = Field(min_length=3, max_length=64)
+    visual_call: bool = False  # as for a drawn ticket: the citizen cannot hear calls
 
 
 class CallNumberIn(BaseModel):
