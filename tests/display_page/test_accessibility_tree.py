@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.display_page.calls import Office
+from tests.display_page.test_browser_display import open_display
 from tests.support.ax_tree import ax_tree
 from tests.support.live_server import LiveServer
 
@@ -32,8 +33,7 @@ def catalog_texts() -> dict[str, set[str]]:
 
 def test_every_text_carries_its_own_language(live_server: LiveServer, page: Page) -> None:
     office = Office(live_server)
-    page.goto(f"{live_server.url}/display/demo?languages={','.join(LANGUAGES)}&sound=off")
-    expect(page.locator("body")).to_have_attribute("data-online", "true", timeout=5000)
+    open_display(page, live_server, f"?languages={','.join(LANGUAGES)}&sound=off")
     number = office.draw()
     office.call_next("3")
     expect(page.locator("#current-number")).to_have_text(number, timeout=2000)
@@ -61,8 +61,7 @@ def test_calls_are_announced_through_a_live_region_without_stray_symbols(
     live_server: LiveServer, page: Page
 ) -> None:
     office = Office(live_server)
-    page.goto(f"{live_server.url}/display/demo?languages=de,en&sound=off")
-    expect(page.locator("body")).to_have_attribute("data-online", "true", timeout=5000)
+    open_display(page, live_server, "?languages=de,en&sound=off")
     first = office.draw()
     second = office.draw()
     office.call_next("2")

@@ -6,6 +6,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.display_page.calls import Office
+from tests.display_page.test_browser_display import open_display
 from tests.support.live_server import LiveServer
 
 
@@ -13,8 +14,7 @@ def test_a_visual_call_is_framed_flashes_longer_and_keeps_a_highlighted_row(
     live_server: LiveServer, page: Page
 ) -> None:
     office = Office(live_server)
-    page.goto(f"{live_server.url}/display/demo?sound=off&flash=1&visual=20")
-    expect(page.locator("body")).to_have_attribute("data-online", "true", timeout=5000)
+    open_display(page, live_server, "?sound=off&flash=1&visual=20")
     response = httpx.post(
         live_server.api("/sites/demo/tickets"), json={"service": "anmeldung", "visual_call": True},
         headers=live_server.kiosk_headers,
