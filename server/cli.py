@@ -167,6 +167,12 @@ def demo(
         run_server(host=host, port=port, workers=1, environment=environment)
 
 
+def migrate(database_url: DatabaseOption = None) -> None:
+    """Bring the database to the newest schema (the server does this too when it starts)."""
+    _database(database_url).dispose()
+    typer.echo("Database schema is up to date.")
+
+
 @config_app.command("check")
 def config_check(path: Path) -> None:
     """Report every error in an office file with its place and a hint."""
