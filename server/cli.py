@@ -29,6 +29,7 @@ config_app = typer.Typer(help="Check office configuration files.", no_args_is_he
 user_app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
 device_app = typer.Typer(help="Create device tokens for kiosks and displays.", no_args_is_help=True)
 
+WORKER_HEALTHCHECK_SECONDS = 60
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Office configuration (TOML)")]
 DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: AUFRUF_DATABASE_URL)")]
 
@@ -79,6 +80,9 @@ def run_server(*, host: str, port: int, workers: int, environment: dict[str, str
         workers=workers,
         log_level="info",
         proxy_headers=True,
+        # A worker still starting (schema check, office file) on a busy machine is not hung: uvicorn's
+        # 5 s default kills and restarts such workers over and over.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **uvicorn_websocket_options(),
     )
 
