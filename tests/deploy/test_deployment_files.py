@@ -21,7 +21,10 @@ from tests.support.redis_server import private_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-UNITS = ["aufruf.service", "aufruf-workers.service", "aufruf-backup.service", "aufruf-backup.timer"]
+UNITS = [
+    "systemd/aufruf.service", "systemd/aufruf-workers.service", "systemd/aufruf-backup.service",
+    "systemd/aufruf-backup.timer", "kiosk/aufruf-kiosk.service",
+]
 
 
 def installed(text: str, tmp_path: Path) -> str:
@@ -63,10 +66,11 @@ def installation(tmp_path: Path) -> Path:
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd is installed by scripts/setup")
 def test_systemd_accepts_the_units(tmp_path: Path) -> None:
-    for name in UNITS:
-        (tmp_path / name).write_text(installed((DEPLOY / "systemd" / name).read_text(), tmp_path))
+    units = [tmp_path / Path(name).name for name in UNITS]
+    for name, unit in zip(UNITS, units, strict=True):
+        unit.write_text(installed((DEPLOY / name).read_text(), tmp_path))
     result = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", *[str(tmp_path / name) for name in UNITS]],
+        ["systemd-analyze", "verify", "--man=no", *map(str, units)],
         capture_output=True, text=True, timeout=120, env={**os.environ, "SYSTEMD_LOG_LEVEL": "notice"},
     )
     assert result.returncode == 0, result.stderr
