@@ -40,13 +40,18 @@ class DemoApp:
     process: subprocess.Popen[bytes]
     output: deque[str] = field(default_factory=lambda: deque(maxlen=60))
 
+    stopping: threading.Event = field(default_factory=threading.Event)
+
     def forward_output(self) -> None:
-        """Copy the app's output to the demo's stderr, prefixed with its name, and remember the tail."""
+        """Copy the app's output to the demo's stderr, prefixed with its name; say when the app ends."""
         assert self.process.stdout is not None
         for raw in self.process.stdout:
             line = raw.decode(errors="replace").rstrip()
             self.output.append(line)
             print(f"[{self.name}] {line}", file=sys.stderr, flush=True)
+        code = self.process.wait()  # reaped here, so no defunct child is left behind
+        if not self.stopping.is_set():
+            typer.secho(f"the {self.name} app ended with code {code}", fg=typer.colors.YELLOW, err=True)
 
 
 def app_commands(*, server_url: str, data_dir: Path) -> dict[str, list[str]]:
@@ -134,6 +139,7 @@ class DemoApps:
     def stop(self) -> None:
         """Stop every app: TERM, then KILL what is still there after a grace time."""
         for app in self.apps:
+            app.stopping.set()
             if app.process.poll() is None:
                 app.process.terminate()
         deadline = time.monotonic() + STOP_SECONDS
