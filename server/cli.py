@@ -14,6 +14,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 
+from server.api.http_protocol import uvicorn_http_options
 from server.auth.models import DeviceKind, Role
 from server.auth.passwords import hash_password
 from server.auth.service import add_clerk, set_password
@@ -84,6 +85,7 @@ def run_server(*, host: str, port: int, workers: int, environment: dict[str, str
         # 5 s default kills and restarts such workers over and over.
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **uvicorn_websocket_options(),
+        **uvicorn_http_options(),
     )
 
 

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         default=3, ge=0, le=20, description="Recalls before the next one marks a no-show; 0 never does"
     )
     undo_call_seconds: int = Field(default=10, ge=0, le=120, description="How long a call can be undone")
+    database_write_wait_seconds: float = Field(
+        default=5.0, gt=0, le=60,
+        description="How long a write waits for a locked database before answering 503 database_busy",
+    )
 
     @field_validator("public_url")
     @classmethod
