@@ -26,7 +26,7 @@ class CheckInIn(BaseModel):
 class CallNumberIn(BaseModel):
     """A clerk calling a particular ticket."""
 
-    number: str = Field(min_length=2, max_length=12)
+    number: str = Field(min_length=2, max_length=12, pattern=r"^\s*[A-Za-z]{1,3}\s*-?\s*0*[0-9]{1,6}\s*$")
 
 
 class TransferIn(BaseModel):
@@ -61,3 +61,5 @@ class TicketOut(BaseModel):
     wait_outside: bool = False
     # Public-safe on call events: the display shows this call longer and larger (nothing more is said).
     visual_call: bool = False
+    # Staff only: the note a clerk left when transferring the citizen here.
+    note: str | None = None
