@@ -31,6 +31,8 @@ TICKET: Shape = {
     "position": PUBLIC, "people_ahead": PUBLIC, "eta_minutes": PUBLIC, "issued_at": PUBLIC, "called_at": PUBLIC,
     "counter": PUBLIC, "counter_name": PUBLIC, "language": PUBLIC, "recalls": PUBLIC, "site": PUBLIC,
     "appointment": PUBLIC, "wait_outside": PUBLIC,
+    # A boolean only: the display shows this call longer and more prominently, the phone vibrates longer.
+    "visual_call": PUBLIC,
     # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
     "token": PERSONAL, "status_url": PERSONAL,
     # A clerk's note for the next counter, often a citizen's name or matter.

@@ -50,6 +50,7 @@ class IssueRequest:
     actor: str
     public_url: str
     idempotency_key: str | None = None
+    visual_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ class _SiteBatch:
                     recalls=0,
                     priority=0,
                     idempotency_key=item.request.idempotency_key,
+                    visual_call=item.request.visual_call,
                 )
         for item in accepted:
             assert item.ticket is not None
@@ -278,6 +280,7 @@ class _SiteBatch:
                     item.ticket = mint_ticket(
                         session=self.session, site=self.site, service=item.service, now=item.now,
                         language=item.request.language, idempotency_key=item.request.idempotency_key,
+                        visual_call=item.request.visual_call,
                     )
             except Exception as error:  # only this request fails
                 outcomes[item.index] = error
@@ -336,6 +339,7 @@ class _SiteBatch:
                 site=ticket.site_id,
                 appointment=False,
                 wait_outside=room_full,
+                visual_call=ticket.visual_call,
             )
             actor = item.request.actor
             events.append(

@@ -81,6 +81,7 @@ def ticket_out(
         site=ticket.site_id,
         appointment=ticket.appointment_id is not None,
         wait_outside=wait_outside,
+        visual_call=ticket.visual_call,
         note=ticket.note if staff else None,
     )
 
