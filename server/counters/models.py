@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String
+from sqlalchemy import Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from server.db_types import UTCDateTime
 
 
 class CounterStatus(StrEnum):
@@ -17,10 +20,14 @@ class CounterStatus(StrEnum):
 
 
 class Counter(SQLModel, table=True):
-    """A place where a clerk serves citizens; its id is unique across the installation."""
+    """A place where a clerk serves citizens: `key` is its id within the site, `id` across the installation."""
 
-    id: str = Field(primary_key=True, max_length=40)
+    __table_args__ = (UniqueConstraint("site_id", "key", name="uq_counter_site_key"),)
+
+    # The key itself while no other site uses it, else "site:key" (see server/counters/addressing.py).
+    id: str = Field(primary_key=True, max_length=82)
     site_id: str = Field(foreign_key="site.id", index=True, max_length=40)
+    key: str = Field(default="", max_length=40)
     name: str
     room: str | None = None
     status: str = Field(default=CounterStatus.closed, sa_column=Column(String(16), nullable=False))
@@ -28,11 +35,15 @@ class Counter(SQLModel, table=True):
     current_ticket_id: int | None = Field(default=None)
     # Services chosen for today, a subset of what the counter may serve; empty means all.
     active_services: str = ""
+    # An express counter takes other matters only once they grow urgent (server/tickets/express.py).
+    express: bool = False
+    # A pause with a known end, so kiosks and phones can say when the counter's services resume.
+    paused_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class CounterService(SQLModel, table=True):
     """A service a counter may serve, with its rank in the counter's order of preference."""
 
-    counter_id: str = Field(foreign_key="counter.id", primary_key=True, max_length=40)
+    counter_id: str = Field(foreign_key="counter.id", primary_key=True, max_length=82)
     service_pk: int = Field(foreign_key="service.pk", primary_key=True)
     rank: int = 0

@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 
 from server.appointments.sweep import sweep
 from server.counters.models import Counter, CounterService
-from server.sites.models import Service
+from server.sites.models import Service, Site
 from server.sites.queue import queue_order
+from server.tickets.express import express_choice
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 
@@ -29,6 +30,7 @@ class Candidate:
 
     ticket: Ticket
     score: float
+    service: Service
 
 
 def counter_services(*, session: Session, counter: Counter) -> list[tuple[Service, int]]:
@@ -79,8 +81,13 @@ def candidates(*, session: Session, counter: Counter, now: datetime) -> list[Can
                 .limit(1)
             ).first()
             if head is not None:
-                heads.append(Candidate(head, urgency(ticket=head, service=service, rank=rank, now=now)))
+                heads.append(Candidate(head, urgency(ticket=head, service=service, rank=rank, now=now), service))
     return sorted(heads, key=lambda c: c.score, reverse=True)
+
+
+def express_services(*, session: Session, counter: Counter) -> list[Service]:
+    """The express services an express counter serves today."""
+    return [service for service, _ in counter_services(session=session, counter=counter) if service.express]
 
 
 def claim(*, session: Session, ticket: Ticket, counter: Counter, now: datetime) -> bool:
@@ -101,8 +108,13 @@ def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket |
     # Due appointments gain priority and lapsed ones become no-shows before anyone is chosen; deleting
     # personal data past retention is the periodic job's, not worth a write on every call.
     sweep(session=session, site_id=counter.site_id, now=now, purge=False)
+    express = express_services(session=session, counter=counter) if counter.express else []
+    # An express counter serving no express matter today is an ordinary counter.
+    site = session.get(Site, counter.site_id) if express else None
     for _ in range(MAX_CLAIM_ATTEMPTS):
         ranked = candidates(session=session, counter=counter, now=now)
+        if site is not None:
+            ranked = express_choice(session=session, site=site, ranked=ranked, express=express, now=now)
         if not ranked:
             return None
         if claim(session=session, ticket=ranked[0].ticket, counter=counter, now=now):

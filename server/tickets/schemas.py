@@ -56,3 +56,7 @@ class TicketOut(BaseModel):
     appointment: bool = False
     # The waiting room is full: the citizen may wait outside and follow the ticket on the phone.
     wait_outside: bool = False
+    # While waiting: no counter serves this service now (then eta_minutes is null), and from when again.
+    served_now: bool = True
+    served_from: datetime | None = None
+    served_from_time: str | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, func, or_, select
 
 from server.counters.models import Counter
+from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
 from server.sites.models import Service
 from server.sites.queue import get_site, site_services
@@ -50,6 +51,7 @@ def ticket_out(
     ahead = people_ahead(session=session, ticket=ticket)
     eta: tuple[int, int] | None = None
     wait_outside = False
+    available = Availability(served_now=True)
     if ticket.status == TicketStatus.waiting:
         # The same forecast as the services list, so kiosk, ticket, page and display agree.
         site = get_site(session=session, site_id=ticket.site_id)
@@ -58,6 +60,12 @@ def ticket_out(
             now=now or datetime.now(UTC),
         )
         eta = forecast.for_ticket(ticket.id)
+        if ticket.service_pk not in forecast.served:
+            moment = now or datetime.now(UTC)
+            available = availability(
+                site=site, service_pk=ticket.service_pk, served=forecast.served,
+                resumes=resume_times(session=session, site=site, now=moment),
+            )
         wait_outside = site.waiting_room_capacity is not None and forecast.waiting >= site.waiting_room_capacity
     return TicketOut(
         id=ticket.id or 0,
@@ -79,6 +87,9 @@ def ticket_out(
         site=ticket.site_id,
         appointment=ticket.appointment_id is not None,
         wait_outside=wait_outside,
+        served_now=available.served_now,
+        served_from=available.served_from,
+        served_from_time=available.served_from_time,
     )
 
 
