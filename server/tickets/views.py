@@ -80,7 +80,8 @@ def ticket_out(
         status_url=f"{public_url}/t/{ticket.token}" if holder else None,
         issued_at=ticket.issued_at,
         called_at=ticket.called_at,
-        counter=ticket.counter_id,
+        # The counter's id within its site, the name clerks and signs use (its installation-wide id when single-site).
+        counter=(counter.key or counter.id) if counter else ticket.counter_id,
         counter_name=counter.name if counter else None,
         language=ticket.language,
         recalls=ticket.recalls,
