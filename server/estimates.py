@@ -174,7 +174,11 @@ def replay(
     Expected walk-ins (`arrivals`) queue behind everyone already in their service's walk-in line, so
     each is created only when that line runs empty: most never are before the last wanted job is called.
     """
-    from server.tickets.routing import APPOINTMENT_HEAD_START, RANK_DISCOUNT  # the router imports this module
+    from server.tickets.routing import (  # the router imports this module
+        APPOINTMENT_HEAD_START,
+        PREFERENCE_YIELDS_AT,
+        RANK_DISCOUNT,
+    )
 
     # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
     lines = _lines(jobs)
@@ -213,7 +217,8 @@ def replay(
             priority_from = head.priority_from
             bonus = APPOINTMENT_HEAD_START if priority_from is not None and priority_from <= now else 0.0
             waited = (now - head.joined) * 60
-            score = (1 + (waited if waited > 0.0 else 0.0) / target + bonus) / (1 + RANK_DISCOUNT * rank)
+            share = (waited if waited > 0.0 else 0.0) / target
+            score = (1 + share + bonus) / (1 + RANK_DISCOUNT * (rank if share < PREFERENCE_YIELDS_AT else 0))
             if score > best_score:
                 best, best_score = line, score
         if best is None:

@@ -21,6 +21,9 @@ from server.tickets.models import Ticket
 RANK_DISCOUNT = 0.5
 # An appointment ranks as if it had already waited this many target waits of its service.
 APPOINTMENT_HEAD_START = 2.0
+# A ticket that has waited this share of its target is no longer held back by a counter's preferences:
+# an ordinary counter steps in for an express line before it misses its short target.
+PREFERENCE_YIELDS_AT = 0.8
 MAX_CLAIM_ATTEMPTS = 20
 
 
@@ -51,7 +54,8 @@ def urgency_score(*, waited_seconds: float, target_minutes: int, rank: int, appo
     # Appointments get a head start of a few target waits rather than absolute priority, so a
     # walk-in who has waited that long is called before the next appointment: no line starves.
     bonus = APPOINTMENT_HEAD_START if appointment else 0.0
-    return (1 + max(waited_seconds, 0.0) / target + bonus) / (1 + RANK_DISCOUNT * rank)
+    share = max(waited_seconds, 0.0) / target
+    return (1 + share + bonus) / (1 + RANK_DISCOUNT * (rank if share < PREFERENCE_YIELDS_AT else 0))
 
 
 def urgency(*, ticket: Ticket, service: Service, rank: int, now: datetime) -> float:

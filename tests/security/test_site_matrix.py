@@ -79,7 +79,7 @@ CASES = [
     Case("GET", "/sites/{site}/appointments/{code}", "clerk"),
     Case("DELETE", "/sites/{site}/appointments/{code}", "clerk"),
     Case("POST", "/sites/{site}/appointments/import", "supervisor",
-         content="start;service;name\n2030-01-07 10:00;anmeldung;Erika\n".encode()),
+         content=b"start;service;name\n2030-01-07 10:00;anmeldung;Erika\n"),
     Case("GET", "/sites/{site}/stats", "supervisor"),
     Case("GET", "/sites/{site}/stats/week", "supervisor"),
     Case("GET", "/sites/{site}/stats/export.csv", "supervisor"),
