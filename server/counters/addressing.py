@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlmodel import Session, col, select
 
 from server.counters.models import Counter
 from server.errors import Conflict, NotFound
 
 SEPARATOR = ":"  # never part of a configured id (a slug), so "site:key" cannot clash with a real key
+ID_LENGTH = 40  # the column's width, which tickets and events share
 
 
 def counter_by_key(*, session: Session, site_id: str, key: str) -> Counter | None:
@@ -16,9 +19,14 @@ def counter_by_key(*, session: Session, site_id: str, key: str) -> Counter | Non
 
 
 def new_counter_id(*, session: Session, site_id: str, key: str) -> str:
-    """The installation-wide id of a new counter: its key while that is free, else "site:key"."""
+    """The installation-wide id of a new counter: its key while that is free, else "site:key" (≤ 40 characters)."""
     # Existing single-site installations keep ids equal to their keys, so their paths never change.
-    return key if session.get(Counter, key) is None else f"{site_id}{SEPARATOR}{key}"
+    if session.get(Counter, key) is None:
+        return key
+    combined = f"{site_id}{SEPARATOR}{key}"
+    if len(combined) <= ID_LENGTH:
+        return combined
+    return f"{site_id[:20]}{SEPARATOR}{hashlib.sha256(combined.encode()).hexdigest()[:ID_LENGTH - 21]}"
 
 
 def site_counter(*, session: Session, site_id: str, key: str) -> Counter:

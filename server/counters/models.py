@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import Column, Index, String
 from sqlmodel import Field, SQLModel
 
 from server.db_types import UTCDateTime
@@ -22,10 +22,11 @@ class CounterStatus(StrEnum):
 class Counter(SQLModel, table=True):
     """A place where a clerk serves citizens: `key` is its id within the site, `id` across the installation."""
 
-    __table_args__ = (UniqueConstraint("site_id", "key", name="uq_counter_site_key"),)
+    # A unique index rather than a constraint: SQLite adds it without rebuilding a referenced table.
+    __table_args__ = (Index("uq_counter_site_key", "site_id", "key", unique=True),)
 
     # The key itself while no other site uses it, else "site:key" (see server/counters/addressing.py).
-    id: str = Field(primary_key=True, max_length=82)
+    id: str = Field(primary_key=True, max_length=40)
     site_id: str = Field(foreign_key="site.id", index=True, max_length=40)
     key: str = Field(default="", max_length=40)
     name: str
@@ -44,6 +45,6 @@ class Counter(SQLModel, table=True):
 class CounterService(SQLModel, table=True):
     """A service a counter may serve, with its rank in the counter's order of preference."""
 
-    counter_id: str = Field(foreign_key="counter.id", primary_key=True, max_length=82)
+    counter_id: str = Field(foreign_key="counter.id", primary_key=True, max_length=40)
     service_pk: int = Field(foreign_key="service.pk", primary_key=True)
     rank: int = 0

@@ -30,6 +30,6 @@ class EventRecord(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     actor: str = Field(max_length=80)
     ticket_id: int | None = Field(default=None, index=True)
-    counter_id: str | None = Field(default=None, max_length=82)
+    counter_id: str | None = Field(default=None, max_length=40)
     service_key: str | None = Field(default=None, max_length=40)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

@@ -38,7 +38,7 @@ class Ticket(SQLModel, table=True):
     called_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    counter_id: str | None = Field(default=None, max_length=82)
+    counter_id: str | None = Field(default=None, max_length=40)
     recalls: int = 0
     priority: int = 0
     appointment_id: int | None = None

@@ -48,23 +48,27 @@ def counter_services(*, session: Session, counter: Counter) -> list[tuple[Servic
     return [(service, rank) for service, rank in rows if not chosen or service.key in chosen]
 
 
-def urgency_score(*, waited_seconds: float, target_minutes: int, rank: int, appointment: bool) -> float:
+def urgency_score(
+    *, waited_seconds: float, target_minutes: int, rank: int, appointment: bool, yields: bool = True
+) -> float:
     """Waited time as a share of the target, plus a head start for appointments, discounted by preference."""
     target = max(target_minutes, 1) * 60
     # Appointments get a head start of a few target waits rather than absolute priority, so a
     # walk-in who has waited that long is called before the next appointment: no line starves.
     bonus = APPOINTMENT_HEAD_START if appointment else 0.0
     share = max(waited_seconds, 0.0) / target
-    return (1 + share + bonus) / (1 + RANK_DISCOUNT * (rank if share < PREFERENCE_YIELDS_AT else 0))
+    held = rank if share < PREFERENCE_YIELDS_AT or not yields else 0
+    return (1 + share + bonus) / (1 + RANK_DISCOUNT * held)
 
 
-def urgency(*, ticket: Ticket, service: Service, rank: int, now: datetime) -> float:
+def urgency(*, ticket: Ticket, service: Service, rank: int, now: datetime, yields: bool = True) -> float:
     """How urgently a waiting ticket should be called by a counter with this preference rank."""
     return urgency_score(
         waited_seconds=(now - ticket.queued_at).total_seconds(),
         target_minutes=service.target_wait_minutes,
         rank=rank,
         appointment=ticket.priority > 0,
+        yields=yields,
     )
 
 
@@ -85,7 +89,9 @@ def candidates(*, session: Session, counter: Counter, now: datetime) -> list[Can
                 .limit(1)
             ).first()
             if head is not None:
-                heads.append(Candidate(head, urgency(ticket=head, service=service, rank=rank, now=now), service))
+                # The express counter keeps its own order among quick matters: ordinary counters step in instead.
+                score = urgency(ticket=head, service=service, rank=rank, now=now, yields=not counter.express)
+                heads.append(Candidate(head, score, service))
     return sorted(heads, key=lambda c: c.score, reverse=True)
 
 
