@@ -57,6 +57,9 @@ def one_morning(seed: int, load: float) -> dict[str, Any]:
             "needed": hour.counters_needed,
             "open": hour.counters_open,
             "gap": hour.gap,
+            # The hour planned on its own, as the planner did before it carried the queue.
+            "needed_alone": getattr(hour, "counters_needed_steady", hour.counters_needed),
+            "gap_alone": round(hour.counters_open - getattr(hour, "counters_needed_steady", hour.counters_needed), 2),
             "median_wait": waits.get(hour.hour),
             "within_target": within.get(hour.hour),
         }
@@ -100,8 +103,10 @@ def main() -> None:
             print(f"  {mark} {key:<20} {figures['tickets']:>4} tickets  within target {figures['within_target']}")
         for hour in run["hours"]:
             print(
-                f"  {hour['hour']}  arrivals {hour['arrivals']:>3}  needed {hour['needed']:>2}  open {hour['open']:>5}"
-                f"  gap {hour['gap']:>+6}  median wait {hour['median_wait']}  within target {hour['within_target']}"
+                f"  {hour['hour']}  arrivals {hour['arrivals']:>3}  open {hour['open']:>5}"
+                f"  hour alone: needed {hour['needed_alone']:>2} gap {hour['gap_alone']:>+6}"
+                f"  with the queue: needed {hour['needed']:>2} gap {hour['gap']:>+6}"
+                f"  median wait {hour['median_wait']}  within target {hour['within_target']}"
             )
 
 

@@ -37,10 +37,10 @@ def service_lines(service: ServiceOut, language: str) -> tuple[str, str]:
     name = service.names.get(language) or service.name
     if not service.open:
         return name, tr(closed_key(service.closed_reason), language)
-    if not service.served_now or service.eta_minutes is None:
-        return name, not_served(language, service.served_from_time, "services")
-    low, high = service.eta_minutes
     waiting = tr("services.waiting", language, count=service.waiting)
+    if not service.served_now or service.eta_minutes is None:
+        return name, f"{waiting} · {not_served(language, service.served_from_time, 'services')}"
+    low, high = service.eta_minutes
     return name, f"{waiting} · {tr('services.wait_range', language, low=low, high=high)}"
 
 

@@ -61,8 +61,8 @@ def test_a_paused_only_counter_says_when_it_resumes(database: Database, clock: M
         ticket = session.exec(select(Ticket)).one()
         view = ticket_out(session=session, ticket=ticket, public_url=PUBLIC_URL, holder=False, now=clock.now())
     assert (view.served_now, view.eta_minutes, view.served_from_time) == (False, None, "09:15")
-    assert service_lines(standesamt, "de")[1] == "Zurzeit nicht besetzt · voraussichtlich ab 09:15 Uhr"
-    assert service_lines(standesamt, "en")[1] == "Not served at the moment · expected from 09:15"
+    assert service_lines(standesamt, "de")[1] == "Wartend: 1 · Zurzeit nicht besetzt · voraussichtlich ab 09:15 Uhr"
+    assert service_lines(standesamt, "en")[1] == "Waiting: 1 · Not served at the moment · expected from 09:15"
     _set(database, clock, clerk, "8", paused=False)
     assert _services(database, clock)["standesamt"].eta_minutes is not None
 
