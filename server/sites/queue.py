@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from server.counters.models import Counter, CounterService, CounterStatus
+from server.counters.models import Counter, CounterService
+from server.counters.serving import serving_clause
 from server.errors import Conflict, NotFound
 from server.estimates import Forecast
 from server.sites.availability import Availability, availability, resume_times
@@ -71,7 +72,7 @@ def serving_counters(*, session: Session, site_id: str) -> dict[int, int]:
         select(CounterService.service_pk, Counter.active_services, Service.key)
         .join(Counter, col(Counter.id) == CounterService.counter_id)
         .join(Service, col(Service.pk) == CounterService.service_pk)
-        .where(Counter.site_id == site_id, Counter.status == CounterStatus.open)
+        .where(Counter.site_id == site_id, serving_clause())
     ).all()
     counts: dict[int, int] = defaultdict(int)
     for service_pk, active, key in rows:
