@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from server.counters.models import Counter, CounterService, CounterStatus
 from server.counters.serving import chosen_services
-from server.sites.hours import local_time, periods_on
+from server.sites.hours import closing_time, local_time, periods_on
 from server.sites.models import Service, Site
 
 
@@ -24,8 +24,8 @@ class Availability:
 
 def _next_opening(site: Site, now: datetime) -> datetime | None:
     """The start of today's next opening period, if the office is closed now and opens later today."""
-    if site.always_open:
-        return None
+    if site.always_open or closing_time(site, now) is not None:
+        return None  # open now: a closed counter's clerk may come any moment, nobody knows when
     local = local_time(site, now)
     for start, _end in periods_on(site, local.date()):
         if start > local.time():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -14,6 +14,7 @@ from server.clock import ManualClock
 from server.counters import service as counters
 from server.db import Database
 from server.demo import demo_office
+from server.office.apply import apply_office
 from server.sites.queue import queue_state
 from server.sites.schemas import ServiceOut
 from server.tickets.models import Ticket
@@ -95,3 +96,18 @@ def test_an_office_may_refuse_tickets_nobody_serves(tmp_path: Path) -> None:
         )
         httpx.post(server.api("/counters/6/resume"), headers=server.clerk_headers()).raise_for_status()
         assert httpx.post(server.api("/sites/demo/tickets"), **draw_ticket).status_code == 201  # type: ignore[arg-type]
+
+
+def test_before_opening_the_opening_time_is_given(tmp_path: Path) -> None:
+    """At 07:30 on a Tuesday the kiosk says when the office opens; once open, no guess about absent clerks."""
+    office = demo_office()
+    site = office.sites[0].model_copy(update={"always_open": False, "opening_hours": {"tue": [("08:00", "12:30")]}})
+    clock = ManualClock(datetime(2026, 11, 24, 6, 30, tzinfo=UTC))  # 07:30 in Berlin
+    database = Database(f"sqlite:///{tmp_path / 'hours.db'}")
+    database.create_schema()
+    with database.transaction() as session:
+        apply_office(session=session, office=office.model_copy(update={"sites": [site]}))
+    assert {s.served_from_time for s in _services(database, clock).values()} == {"08:00"}
+    clock.advance(timedelta(hours=1))  # 08:30, open, nobody at a counter yet
+    assert {(s.served_now, s.served_from_time) for s in _services(database, clock).values()} == {(False, None)}
+    database.dispose()
