@@ -46,7 +46,7 @@ def _run(context: AppContext, at: AtCounter, action: TicketAction, **arguments: 
             session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
             public_url=public_url, **arguments,
         )
-        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False)
+        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @router.get("/sites/{site}/counters", response_model=list[CounterOut])
@@ -78,7 +78,7 @@ def call_next(at: CounterDep, context: ContextDep) -> TicketOut | Response:
         )
         if ticket is None:
             return Response(status_code=status.HTTP_204_NO_CONTENT)
-        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False)
+        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @both("POST", "/call", response_model=TicketOut)

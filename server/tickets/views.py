@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, func, or_, select
 
 from server.counters.models import Counter
+from server.privacy import EVERYONE, TICKET, allowed
 from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
 from server.sites.models import Service
@@ -42,9 +43,10 @@ def people_ahead(*, session: Session, ticket: Ticket) -> int:
 
 
 def ticket_out(
-    *, session: Session, ticket: Ticket, public_url: str, holder: bool, now: datetime | None = None
+    *, session: Session, ticket: Ticket, public_url: str, holder: bool, now: datetime | None = None,
+    staff: bool = False,
 ) -> TicketOut:
-    """The full public view; `holder` adds the token and status URL; `now` is the clock the range is read at."""
+    """The full view; `holder` adds the token and status URL, `staff` the note; `now` is when the range is read."""
     service = session.get(Service, ticket.service_pk)
     assert service is not None
     counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
@@ -91,9 +93,10 @@ def ticket_out(
         served_now=available.served_now,
         served_from=available.served_from,
         served_from_time=available.served_from_time,
+        note=ticket.note if staff else None,
     )
 
 
 def public_data(view: TicketOut) -> dict[str, Any]:
-    """A ticket view fit for public events: without its secret token."""
-    return view.model_dump(mode="json", exclude={"token", "status_url"})
+    """A ticket view fit for public events and pages: its public fields only."""
+    return allowed(TICKET, view.model_dump(mode="json"), EVERYONE)
