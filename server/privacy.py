@@ -33,6 +33,8 @@ TICKET: Shape = {
     "appointment": PUBLIC, "wait_outside": PUBLIC,
     # Whether a counter serves the ticket's service now, and from when again (a pause's end, the opening).
     "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
+    # A boolean only: the display shows this call longer and more prominently, the phone vibrates longer.
+    "visual_call": PUBLIC,
     # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
     "token": PERSONAL, "status_url": PERSONAL,
     # A clerk's note for the next counter, often a citizen's name or matter.

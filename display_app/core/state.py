@@ -19,6 +19,8 @@ class Call:
     service: str
     recall: bool = False
     seq: int | None = None
+    # The citizen cannot hear calls: shown longer and more prominently.
+    visual: bool = False
 
     @classmethod
     def from_ticket(cls, data: dict[str, Any], *, recall: bool = False, seq: int | None = None) -> Call:
@@ -30,6 +32,7 @@ class Call:
             service=str(data.get("service") or ""),
             recall=recall or int(data.get("recalls") or 0) > 0,
             seq=seq,
+            visual=bool(data.get("visual_call")),
         )
 
 

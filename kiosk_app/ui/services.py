@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk_app.texts import closed_key, not_served, tr
+from kiosk_app.ui.visual_call import VisualCallSwitch
 from kiosk_app.ui.widgets import CardButton, TouchButton, text_label
 from server.sites.schemas import ServiceOut
 
@@ -68,12 +69,14 @@ class ServicesScreen(QWidget):
         self.appointment = TouchButton(touch_px)
         self.appointment.setObjectName("appointment")
         self.appointment.clicked.connect(self.check_in.emit)
+        self.visual_call = VisualCallSwitch(touch_px)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.printer_notice)
         layout.addWidget(self.wait_outside_notice)
         layout.addLayout(self.grid, 1)
         layout.addWidget(self.appointment)
+        layout.addWidget(self.visual_call)
 
     def set_services(self, services: list[ServiceOut]) -> None:
         """Rebuild the buttons when the list changes; otherwise only update their texts."""
@@ -99,6 +102,7 @@ class ServicesScreen(QWidget):
         self.language = language
         self.header.retranslate(language, "services.title")
         self.appointment.setText(tr("services.appointment", language))
+        self.visual_call.retranslate(language)
         self.printer_notice.setText(tr("services.printer_notice", language))
         self.wait_outside_notice.setText(tr("services.wait_outside", language))
         self._render()

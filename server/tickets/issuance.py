@@ -51,6 +51,7 @@ class IssueRequest:
     actor: str
     public_url: str
     idempotency_key: str | None = None
+    visual_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ class _SiteBatch:
                     recalls=0,
                     priority=0,
                     idempotency_key=item.request.idempotency_key,
+                    visual_call=item.request.visual_call,
                 )
         for item in accepted:
             assert item.ticket is not None
@@ -280,6 +282,7 @@ class _SiteBatch:
                     item.ticket = mint_ticket(
                         session=self.session, site=self.site, service=item.service, now=item.now,
                         language=item.request.language, idempotency_key=item.request.idempotency_key,
+                        visual_call=item.request.visual_call,
                     )
             except Exception as error:  # only this request fails
                 outcomes[item.index] = error
@@ -348,6 +351,7 @@ class _SiteBatch:
                 served_now=available.served_now,
                 served_from=available.served_from,
                 served_from_time=available.served_from_time,
+                visual_call=ticket.visual_call,
             )
             actor = item.request.actor
             events.append(

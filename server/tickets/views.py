@@ -93,6 +93,7 @@ def ticket_out(
         served_now=available.served_now,
         served_from=available.served_from,
         served_from_time=available.served_from_time,
+        visual_call=ticket.visual_call,
         note=ticket.note if staff else None,
     )
 

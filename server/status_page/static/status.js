@@ -25,7 +25,7 @@
   // ---- rendering -------------------------------------------------------------------------
   function serviceName() {
     var names = (S.serviceNames || {})[ticket.service] || {};
-    return names[S.lang] || names.en || names.de || ticket.service_name;
+    return names[S.lang] || names[S.lang.split("-")[0]] || names.en || names.de || ticket.service_name;
   }
   function waitText() {
     var eta = ticket.eta_minutes;
@@ -222,7 +222,11 @@
     var title = ticket.number + ": " + (called ? T.called_heading : T.near_title);
     var body = called ? fill(T.called_counter, { counter: ticket.counter }) : T.near_text;
     $("announce").textContent = title + " – " + body;
-    if (navigator.vibrate) { navigator.vibrate(called ? [400, 150, 400, 150, 400] : [300, 100, 300]); }
+    if (navigator.vibrate) {
+      // A citizen who cannot hear calls chose this at the kiosk: a long, unmistakable pattern.
+      var strong = called && ticket.visual_call;
+      navigator.vibrate(strong ? [800, 200, 800, 200, 800, 200, 800, 200, 800] : called ? [400, 150, 400, 150, 400] : [300, 100, 300]);
+    }
     beep(called ? 3 : 2);
     notify(title, body, kind);
     var root = document.documentElement;
