@@ -45,6 +45,8 @@ class Line:
     waiting: int
     eta_minutes: tuple[int, int] | None
     open: bool
+    served_now: bool = True
+    served_from_time: str | None = None
 
     def name(self, language: str) -> str:
         """The service's name in a language, German when it has none."""
@@ -120,6 +122,8 @@ class DisplayState:
                 waiting=int(s.get("waiting") or 0),
                 eta_minutes=tuple(s["eta_minutes"]) if s.get("eta_minutes") else None,
                 open=bool(s.get("open", True)),
+                served_now=bool(s.get("served_now", True)),
+                served_from_time=s.get("served_from_time"),
             )
             for s in services
             if not self.services or s["id"] in self.services

@@ -238,6 +238,10 @@ class DisplayWindow(QWidget):
     def _wait_text(self, line: Line) -> str:
         if not line.open:
             return text("display.closed", self.config.primary)
+        if not line.served_now:
+            if line.served_from_time:
+                return text("display.not_served_from", self.config.primary, time=line.served_from_time)
+            return text("display.not_served", self.config.primary)
         if line.waiting and line.eta_minutes:
             low, high = line.eta_minutes
             return text("display.wait_range", self.config.primary, low=low, high=high)

@@ -20,7 +20,7 @@ from kiosk_app.speech_mode.engine import SpeechEngine, Utterance
 from kiosk_app.speech_mode.texts import counted, spoken
 from kiosk_app.speech_mode.volume import DEFAULT_STEP, STEPS, level
 from kiosk_app.states import Screen
-from kiosk_app.texts import closed_key, tr
+from kiosk_app.texts import closed_key, not_served, tr
 from server.sites.schemas import ServiceOut
 
 # Screens on which the guide may be switched on: everything but the start-up.
@@ -198,6 +198,11 @@ class SpeechGuide(QObject):
         return [*lines, self._utter("keys.help")]
 
     def _figures(self, service: ServiceOut) -> str:
+        if not service.served_now or service.eta_minutes is None:
+            # No range to read out: the same words the button shows.
+            language = self.core.language
+            waiting = tr("services.waiting", language, count=service.waiting)
+            return f"{waiting}. {not_served(language, service.served_from_time, 'services')}"
         low, high = service.eta_minutes
         return counted("figures", self.core.language, service.waiting, low=low, high=high)
 

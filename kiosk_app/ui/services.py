@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk_app.texts import closed_key, tr
+from kiosk_app.texts import closed_key, not_served, tr
 from kiosk_app.ui.visual_call import VisualCallSwitch
 from kiosk_app.ui.widgets import CardButton, TouchButton, text_label
 from server.sites.schemas import ServiceOut
@@ -38,8 +38,10 @@ def service_lines(service: ServiceOut, language: str) -> tuple[str, str]:
     name = service.names.get(language) or service.name
     if not service.open:
         return name, tr(closed_key(service.closed_reason), language)
-    low, high = service.eta_minutes
     waiting = tr("services.waiting", language, count=service.waiting)
+    if not service.served_now or service.eta_minutes is None:
+        return name, f"{waiting} · {not_served(language, service.served_from_time, 'services')}"
+    low, high = service.eta_minutes
     return name, f"{waiting} · {tr('services.wait_range', language, low=low, high=high)}"
 
 

@@ -85,6 +85,11 @@ class PageState:
     def wait(self) -> str:
         """The wait range as the page prints it."""
         eta = self.ticket.get("eta_minutes")
+        if self.ticket.get("served_now") is False:
+            at = self.ticket.get("served_from_time")
+            if at:
+                return self.messages["wait_not_served_from"].replace("{time}", at)
+            return self.messages["wait_not_served"]
         if not eta:
             return self.messages["wait_unknown"]
         return self.messages["wait_range"].replace("{lo}", str(eta[0])).replace("{hi}", str(eta[1]))

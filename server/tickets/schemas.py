@@ -59,6 +59,10 @@ class TicketOut(BaseModel):
     appointment: bool = False
     # The waiting room is full: the citizen may wait outside and follow the ticket on the phone.
     wait_outside: bool = False
+    # While waiting: no counter serves this service now (then eta_minutes is null), and from when again.
+    served_now: bool = True
+    served_from: datetime | None = None
+    served_from_time: str | None = None
     # Public-safe on call events: the display shows this call longer and larger (nothing more is said).
     visual_call: bool = False
     # Staff only: the note a clerk left when transferring the citizen here.

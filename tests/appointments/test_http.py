@@ -33,6 +33,7 @@ def _book(server: LiveServer, headers: dict[str, str], **body: object) -> dict[s
 
 def test_check_in_by_code_and_qr_content(server: LiveServer) -> None:
     staff = server.clerk_headers()
+    httpx.post(server.api("/counters/4/resume"), headers=staff).raise_for_status()
     booked = _book(server, staff, name="Erika Mustermann", phone="+49 30 1234")
     code = str(booked["code"])
     assert booked["qr_content"] == code and len(code) == 9 and code[4] == "-"

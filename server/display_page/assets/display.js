@@ -95,6 +95,11 @@ function renderLines() {
     if (!service.open) {
       item.classList.add("closed");
       range.textContent = message(languages[0], "display.closed");
+    } else if (service.served_now === false) {
+      item.classList.add("unserved");
+      range.textContent = service.served_from_time
+        ? message(languages[0], "display.not_served_from", { time: service.served_from_time })
+        : message(languages[0], "display.not_served");
     } else if (service.waiting > 0 && service.eta_minutes) {
       const [low, high] = service.eta_minutes;
       range.textContent = message(languages[0], "display.wait_range", { low, high });

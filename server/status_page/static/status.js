@@ -29,6 +29,9 @@
   }
   function waitText() {
     var eta = ticket.eta_minutes;
+    if (ticket.served_now === false) {
+      return ticket.served_from_time ? fill(T.wait_not_served_from, { time: ticket.served_from_time }) : T.wait_not_served;
+    }
     return eta ? fill(T.wait_range, { lo: eta[0], hi: eta[1] }) : T.wait_unknown;
   }
   function render() {
@@ -71,6 +74,10 @@
     ticket.position = index + 1;
     for (var j = 0; services && j < services.length; j++) {
       var service = services[j];
+      if (service.id === ticket.service) {
+        ticket.served_now = service.served_now !== false;
+        ticket.served_from_time = service.served_from_time || null;
+      }
       if (service.id === ticket.service && service.eta_minutes) {
         // The line's range is for someone behind all `waiting`; scale it to this place.
         var share = (index + 0.5) / (service.waiting + 0.5);
