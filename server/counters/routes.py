@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from server.api.deps import ContextDep, CurrentClerk
 from server.auth.models import Clerk
@@ -14,6 +14,8 @@ from server.context import AppContext
 from server.counters import service as counters
 from server.counters.models import Counter
 from server.counters.schemas import CounterOut, CounterServicesIn
+from server.counters.session_routes import WorkstationDep
+from server.counters.sessions import hold_counter
 from server.tickets.models import Ticket
 from server.tickets.schemas import CallNumberIn, TicketOut, TransferIn
 from server.tickets.views import ticket_out
@@ -23,12 +25,22 @@ router = APIRouter(tags=["counters"])
 TicketAction = Callable[..., Ticket]
 
 
+def _hold(context: AppContext, session: Session, clerk: Clerk, counter_id: str, workstation: str) -> None:
+    """Refuse (409) unless the caller holds the counter's session; a free counter opens for them."""
+    counter = counters.get_counter(session=session, counter_id=counter_id)
+    hold_counter(
+        session=session, counter=counter, clerk=clerk, workstation=workstation, now=context.clock.now(),
+        public_url=context.settings.public_url,
+    )
+
+
 def _run(
-    context: AppContext, clerk: Clerk, counter_id: str, action: TicketAction, **arguments: Any
+    context: AppContext, clerk: Clerk, workstation: str, counter_id: str, action: TicketAction, **arguments: Any
 ) -> TicketOut:
     """Run one ticket action in one transaction and return the ticket's view."""
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, clerk, counter_id, workstation)
         ticket = action(
             session=session, counter_id=counter_id, clerk=clerk, now=context.clock.now(),
             public_url=public_url, **arguments,
@@ -57,12 +69,16 @@ def show_counter(counter: str, context: ContextDep, clerk: CurrentClerk) -> Coun
     response_model=TicketOut,
     responses={204: {"description": "Nobody is waiting for this counter's services"}},
 )
-def call_next(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut | Response:
+def call_next(
+    counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep
+) -> TicketOut | Response:
     """Call the most urgent waiting citizen this counter serves."""
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, clerk, counter, workstation)
         ticket = counters.call_next(
-            session=session, counter_id=counter, clerk=clerk, now=context.clock.now(), public_url=public_url
+            session=session, counter_id=counter, clerk=clerk, now=context.clock.now(), public_url=public_url,
+            grace_minutes=context.settings.closing_grace_minutes,
         )
         if ticket is None:
             return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -70,56 +86,62 @@ def call_next(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketO
 
 
 @router.post("/counters/{counter}/call", response_model=TicketOut)
-def call_number(counter: str, body: CallNumberIn, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def call_number(
+    counter: str, body: CallNumberIn, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep
+) -> TicketOut:
     """Call a given ticket, e.g. a parked citizen who came back."""
-    return _run(context, clerk, counter, counters.call_number, number=body.number)
+    return _run(context, clerk, workstation, counter, counters.call_number, number=body.number)
 
 
 @router.post("/counters/{counter}/recall", response_model=TicketOut)
-def recall(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def recall(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> TicketOut:
     """Call the current citizen again; past the recall limit this marks a no-show instead."""
-    return _run(context, clerk, counter, counters.recall, max_recalls=context.settings.max_recalls)
+    return _run(context, clerk, workstation, counter, counters.recall, max_recalls=context.settings.max_recalls)
 
 
 @router.post("/counters/{counter}/undo-call", response_model=TicketOut)
-def undo_call(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def undo_call(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> TicketOut:
     """Take back a call made by mistake; the citizen keeps their place in line."""
-    return _run(context, clerk, counter, counters.undo_call, window_seconds=context.settings.undo_call_seconds)
+    seconds = context.settings.undo_call_seconds
+    return _run(context, clerk, workstation, counter, counters.undo_call, window_seconds=seconds)
 
 
 @router.post("/counters/{counter}/start", response_model=TicketOut)
-def start(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def start(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> TicketOut:
     """The called citizen has arrived; service begins."""
-    return _run(context, clerk, counter, counters.start)
+    return _run(context, clerk, workstation, counter, counters.start)
 
 
 @router.post("/counters/{counter}/finish", response_model=TicketOut)
-def finish(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def finish(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> TicketOut:
     """The citizen has been served."""
-    return _run(context, clerk, counter, counters.finish)
+    return _run(context, clerk, workstation, counter, counters.finish)
 
 
 @router.post("/counters/{counter}/no-show", response_model=TicketOut)
-def no_show(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def no_show(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> TicketOut:
     """The called citizen did not come."""
-    return _run(context, clerk, counter, counters.no_show)
+    return _run(context, clerk, workstation, counter, counters.no_show)
 
 
 @router.post("/counters/{counter}/park", response_model=TicketOut)
-def park(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def park(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> TicketOut:
     """The citizen steps away and will be called back by number."""
-    return _run(context, clerk, counter, counters.park)
+    return _run(context, clerk, workstation, counter, counters.park)
 
 
 @router.post("/counters/{counter}/transfer", response_model=TicketOut)
-def transfer(counter: str, body: TransferIn, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+def transfer(
+    counter: str, body: TransferIn, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep
+) -> TicketOut:
     """Send the current citizen to another service's line, keeping their place in time."""
-    return _run(context, clerk, counter, counters.transfer, service_key=body.service, note=body.note)
+    return _run(context, clerk, workstation, counter, counters.transfer, service_key=body.service, note=body.note)
 
 
-def _set_paused(counter: str, paused: bool, context: AppContext, clerk: Clerk) -> CounterOut:
+def _set_paused(counter: str, paused: bool, context: AppContext, clerk: Clerk, workstation: str) -> CounterOut:
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, clerk, counter, workstation)
         found = counters.set_paused(
             session=session, counter_id=counter, paused=paused, clerk=clerk, now=context.clock.now(),
             public_url=public_url,
@@ -128,22 +150,25 @@ def _set_paused(counter: str, paused: bool, context: AppContext, clerk: Clerk) -
 
 
 @router.post("/counters/{counter}/pause", response_model=CounterOut)
-def pause(counter: str, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
+def pause(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> CounterOut:
     """Stop calling at this counter for now."""
-    return _set_paused(counter, True, context, clerk)
+    return _set_paused(counter, True, context, clerk, workstation)
 
 
 @router.post("/counters/{counter}/resume", response_model=CounterOut)
-def resume(counter: str, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
+def resume(counter: str, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> CounterOut:
     """Take calls again."""
-    return _set_paused(counter, False, context, clerk)
+    return _set_paused(counter, False, context, clerk, workstation)
 
 
 @router.put("/counters/{counter}/services", response_model=CounterOut)
-def set_services(counter: str, body: CounterServicesIn, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
+def set_services(
+    counter: str, body: CounterServicesIn, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep
+) -> CounterOut:
     """Choose the services served at this counter today, within what it may serve."""
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, clerk, counter, workstation)
         found = counters.set_services(
             session=session, counter_id=counter, services=body.services, clerk=clerk, now=context.clock.now(),
             public_url=public_url,
