@@ -25,7 +25,9 @@ WorkstationDep = Annotated[
 ]
 
 
-def session_out(*, session: Session, counter: Counter, held: CounterSession | None, clerk: Clerk) -> CounterSessionOut:
+def session_out(
+    *, session: Session, counter: Counter, held: CounterSession | None, clerk: Clerk, max_recalls: int = 0
+) -> CounterSessionOut:
     """A session's staff view."""
     holder = session.get(Clerk, held.clerk_id) if held else None
     return CounterSessionOut(
@@ -41,6 +43,7 @@ def session_out(*, session: Session, counter: Counter, held: CounterSession | No
         close_reason=held.close_reason if held else None,
         closed_by=held.closed_by if held else None,
         yours=held is not None and held.clerk_id == clerk.id,
+        max_recalls=max_recalls,
     )
 
 
@@ -67,7 +70,9 @@ def open_counter(
             public_url=context.settings.public_url,
             address=address,
         )
-        return session_out(session=session, counter=found, held=held, clerk=clerk)
+        return session_out(
+            session=session, counter=found, held=held, clerk=clerk, max_recalls=context.settings.max_recalls
+        )
 
 
 @router.post("/counters/{counter}/close", response_model=CounterSessionOut)
@@ -85,7 +90,9 @@ def close_counter(
             now=context.clock.now(),
             public_url=context.settings.public_url,
         )
-        return session_out(session=session, counter=found, held=held, clerk=clerk)
+        return session_out(
+            session=session, counter=found, held=held, clerk=clerk, max_recalls=context.settings.max_recalls
+        )
 
 
 @router.get("/counters/{counter}/session", response_model=CounterSessionOut)
@@ -94,7 +101,9 @@ def show_session(counter: str, context: ContextDep, clerk: CurrentClerk) -> Coun
     with context.database.read() as session:
         found = get_counter(session=session, counter_id=counter)
         held = sessions.last_session_of(session=session, counter=found)
-        return session_out(session=session, counter=found, held=held, clerk=clerk)
+        return session_out(
+            session=session, counter=found, held=held, clerk=clerk, max_recalls=context.settings.max_recalls
+        )
 
 
 @router.post("/auth/logout", response_model=LogoutOut)

@@ -29,6 +29,8 @@ class CounterSessionOut(BaseModel):
     close_reason: str | None
     closed_by: str | None
     yours: bool
+    # Recalls before the next one marks a no-show (0: never), so the app can warn before that press.
+    max_recalls: int = 0
 
 
 class LogoutOut(BaseModel):
