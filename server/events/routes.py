@@ -67,7 +67,7 @@ async def counter_stream(websocket: WebSocket, counter: str) -> None:
 
     def check() -> str:
         with context.database.read() as session:
-            clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
+            clerk_from_token(session=session, token=token, secret=context.settings.secret_key, now=context.clock.now())
             return get_counter(session=session, counter_id=counter).site_id
 
     try:
