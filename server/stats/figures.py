@@ -21,6 +21,8 @@ class Figures(BaseModel):
     no_show: int
     cancelled: int
     still_open: int
+    # Ended unserved because the day closed (status expired).
+    not_served_today: int = 0
     appointments: int
     walk_ins: int
     no_show_rate: float | None
@@ -70,6 +72,7 @@ def figures(lines: Iterable[TicketTimeline], targets: Mapping[str, int]) -> Figu
         no_show=no_show,
         cancelled=outcomes.count("cancelled"),
         still_open=outcomes.count(None),
+        not_served_today=outcomes.count("expired"),
         appointments=appointments,
         walk_ins=len(group) - appointments,
         no_show_rate=_share(no_show, served + no_show),

@@ -48,7 +48,10 @@ def test_the_main_path_and_terminal_states() -> None:
     assert len(ILLEGAL) > 30
 
 
-@pytest.mark.parametrize("status", [TicketStatus.waiting, TicketStatus.called, TicketStatus.serving, TicketStatus.parked])
+OPEN = [TicketStatus.waiting, TicketStatus.called, TicketStatus.serving, TicketStatus.parked]
+
+
+@pytest.mark.parametrize("status", OPEN)
 def test_every_open_ticket_can_expire_and_then_nothing_more(status: TicketStatus) -> None:
     expired = next_status("A001", status, TicketAction.expire)
     assert expired is TicketStatus.expired
