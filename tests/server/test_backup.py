@@ -9,7 +9,7 @@ import httpx
 from typer.testing import CliRunner
 
 from aufruf.cli import app
-from tests.support.live_server import LiveServer, run_live_server
+from tests.support.live_server import LiveServer
 
 runner = CliRunner()
 
