@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index
+from sqlalchemy import Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from server.db_types import UTCDateTime
@@ -13,7 +13,13 @@ from server.db_types import UTCDateTime
 class CounterSession(SQLModel, table=True):
     """One clerk holding one counter from opening to closing; at most one open per counter."""
 
-    __table_args__ = (Index("ix_countersession_open", "site_id", "counter_id", "closed_at"),)
+    # The database itself refuses a second open session of a counter, even from two servers at once.
+    __table_args__ = (
+        Index(
+            "uq_countersession_open", "site_id", "counter_id", unique=True,
+            sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # No foreign key: counter ids are scoped by site, and the pair identifies the counter.

@@ -62,7 +62,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("countersession", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_countersession_clerk_id"), ["clerk_id"], unique=False)
-        batch_op.create_index("ix_countersession_open", ["site_id", "counter_id", "closed_at"], unique=False)
+        batch_op.create_index(
+            "uq_countersession_open", ["site_id", "counter_id"], unique=True,
+            sqlite_where=sa.text("closed_at IS NULL"), postgresql_where=sa.text("closed_at IS NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_countersession_site_id"), ["site_id"], unique=False)
 
     with op.batch_alter_table("ticket", schema=None) as batch_op:
@@ -79,7 +82,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("countersession", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_countersession_site_id"))
-        batch_op.drop_index("ix_countersession_open")
+        batch_op.drop_index("uq_countersession_open")
         batch_op.drop_index(batch_op.f("ix_countersession_clerk_id"))
 
     op.drop_table("countersession")
