@@ -85,6 +85,7 @@ class CounterCore(QObject):
         self.session_id: int | None = None
         self.max_recalls = 0
         self._takeover: tuple[str, list[str]] | None = None
+        self._closing: int | None = None
         api.headers[WORKSTATION_HEADER] = memory.ensure_id()
 
     # Session -----------------------------------------------------------------------------
@@ -146,20 +147,29 @@ class CounterCore(QObject):
     def close_counter(self) -> None:
         """Close the counter (its citizen finished or handed back first) and return to the counter choice."""
         counter = self.counter_id
+        # Our own close comes back on the stream too; only the HTTP answer ends the counter here.
+        self._closing = self.session_id
 
         def done(_held: Any) -> None:
             self._leave_counter(self.t("counter_closed"))
 
         self._submit("close_counter", lambda: self.api.request("POST", f"/counters/{counter}/close").json(), done,
-                     needs_stream=False)
+                     needs_stream=False, failed=self._keep_session)
 
     def logout(self) -> None:
         """Close the counters held here and log out; the workstation keeps its counter choice."""
 
+        self._closing = self.session_id
+
         def done(_closed: Any) -> None:
             self._drop_login(self.t("logged_out"))
 
-        self._submit("logout", lambda: self.api.request("POST", "/auth/logout").json(), done, needs_stream=False)
+        self._submit("logout", lambda: self.api.request("POST", "/auth/logout").json(), done, needs_stream=False,
+                     failed=self._keep_session)
+
+    def _keep_session(self, _error: Exception) -> None:
+        """Closing was refused (e.g. a citizen is still here): the session goes on."""
+        self._closing = None
 
     def _leave_counter(self, reason: str) -> None:
         """Stop following the counter and go back to the counter choice."""
@@ -232,6 +242,7 @@ class CounterCore(QObject):
         if (
             message.get("type") == "counter.session" and data.get("state") == "closed"
             and self.session_id is not None and data.get("session") == self.session_id
+            and self._closing != self.session_id
         ):
             self._session_ended(data)
             return

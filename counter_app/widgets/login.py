@@ -125,6 +125,8 @@ class LoginPanel(QWidget):
         """Back to the credentials, keeping the remembered user and counter choice."""
         self.choice.setEnabled(False)
         self.takeover_button.hide()
+        if not self.username.text():
+            self.username.setText(self.memory.username)
         self.password.clear()
         self.login_button.setDefault(True)
         self.password.setFocus()
