@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from server.auth.models import Clerk, Role
+from server.auth.password_policy import check_password
 from server.auth.passwords import hash_password
 from server.auth.service import add_clerk
 from server.errors import Conflict, NotFound
@@ -52,6 +53,7 @@ def update_user(
         record_audit(session=session, at=now, actor=actor, action=action, target=username, address=address)
         clerk.active = active
     if password is not None:
+        check_password(password, username=username, display_name=clerk.display_name)
         clerk.password_hash = hash_password(password)
         record_audit(session=session, at=now, actor=actor, action="user.password_set", target=username, address=address)
     if display_name is not None:
