@@ -35,7 +35,8 @@ def test_user_add_and_passwd(tmp_path: Path) -> None:
     again = runner.invoke(app, ["user", "add", "meier", "--password", "x", "--database-url", url])
     assert again.exit_code == 2
     assert "already exists" in again.output
-    assert runner.invoke(app, ["user", "passwd", "meier", "--password", "neues Passwort am Schalter 3", "--database-url", url]).exit_code == 0
+    changed = ["user", "passwd", "meier", "--password", "neues Passwort am Schalter 3", "--database-url", url]
+    assert runner.invoke(app, changed).exit_code == 0
     assert runner.invoke(app, ["user", "passwd", "ghost", "--password", "x", "--database-url", url]).exit_code == 2
     from sqlmodel import select
 
