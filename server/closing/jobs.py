@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from typing import Any
 
 from fastapi import FastAPI
 from sqlmodel import select
@@ -15,6 +12,7 @@ from server.closing.routes import router
 from server.closing.service import close_due
 from server.context import AppContext
 from server.counters.sessions import close_idle_sessions
+from server.lifespan import run_during_lifespan
 from server.sites.models import Site
 
 log = logging.getLogger(__name__)
@@ -56,24 +54,14 @@ async def check_forever(context: AppContext) -> None:
             log.exception("closing the day failed")
 
 
+async def check_at_start(context: AppContext) -> None:
+    """Close what a stopped server missed, before the first request is answered."""
+    expired = await asyncio.to_thread(check_all, context)
+    if expired:
+        log.info("closed past days at start-up: %d tickets expired", expired)
+
+
 def install_closing(app: FastAPI, *, prefix: str) -> None:
     """Add the close-the-day route; close what a stopped server missed before serving, then keep checking."""
     app.include_router(router, prefix=prefix)
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
-        async with inner(application) as state:
-            context: AppContext = application.state.context
-            expired = await asyncio.to_thread(check_all, context)
-            if expired:
-                log.info("closed past days at start-up: %d tickets expired", expired)
-            task = asyncio.create_task(check_forever(context))
-            try:
-                yield state
-            finally:
-                task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await task
-
-    app.router.lifespan_context = lifespan
+    run_during_lifespan(app, check_forever, before=check_at_start)
