@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 
 from server.closing.days import CLOSED_MEMO, is_day_closed
 from server.closing.models import DayClosure
-from server.closing.rules import closing_moment
+from server.closing.rules import closing_moment, day_end
 from server.events.envelope import EventType
-from server.events.log import record_event
+from server.events.log import lock_sequence, record_event
 from server.sites.hours import business_day
 from server.sites.models import Site
 from server.sites.queue import get_site
@@ -77,18 +77,28 @@ def _open_tickets(*, session: Session, site_id: str, until: date, statuses: tupl
     )
 
 
-def _close(*, session: Session, site: Site, day: date, now: datetime, actor: str, reason: str, public_url: str) -> int:
-    """Expire what is open of `day` (and anything older), record the day as closed; returns tickets expired."""
+def _close(
+    *, session: Session, site: Site, day: date, now: datetime, actor: str, reason: str, public_url: str,
+    past: bool = False,
+) -> int:
+    """Expire what is open of `day` (and anything older), record the day as closed; returns tickets expired.
+
+    On the day itself a citizen being served stays with the clerk; a `past` day leaves nothing open.
+    """
     from server.counters.sessions import close_sessions_for_day
 
     earlier = [
         t
         for t in _open_tickets(session=session, site_id=site.id, until=day, statuses=OPEN_AFTER_THE_DAY)
-        if t.business_day < day or t.status != TicketStatus.serving
+        if past or t.business_day < day or t.status != TicketStatus.serving
     ]
     expired = _expire(session=session, tickets=earlier, reason=reason, now=now, actor=actor, public_url=public_url)
     _record_closure(session=session, site=site, day=day, now=now, actor=actor, reason=reason, expired=expired)
-    close_sessions_for_day(session=session, site_id=site.id, now=now, actor=actor, public_url=public_url)
+    # Sessions of that day only: a leftover of yesterday found this morning must not end today's sessions.
+    opened_before = min(now, day_end(site, day))
+    close_sessions_for_day(
+        session=session, site_id=site.id, now=now, actor=actor, public_url=public_url, opened_before=opened_before
+    )
     announce_queue(session=session, site_id=site.id, now=now, actor=actor)
     return expired
 
@@ -105,39 +115,42 @@ def close_day_now(*, session: Session, site_id: str, now: datetime, actor: str, 
     return closure
 
 
-def close_due(*, session: Session, site_id: str, now: datetime, grace_minutes: int, public_url: str) -> int:
-    """Close every day of the site whose closing has passed and end yesterday's leftovers; returns tickets expired.
+def _days_with_leftovers(*, session: Session, site_id: str, before: date) -> list[date]:
+    """The earlier business days that still have open tickets, oldest first (one indexed query, no rows loaded)."""
+    days = session.exec(
+        select(col(Ticket.business_day))
+        .where(
+            Ticket.site_id == site_id, col(Ticket.status).in_(OPEN_AFTER_THE_DAY), col(Ticket.business_day) < before
+        )
+        .distinct()
+    ).all()
+    return sorted(days)
 
-    Cheap when there is nothing to do (one lookup and one indexed query), so calls run it before choosing.
+
+def close_due(*, session: Session, site_id: str, now: datetime, grace_minutes: int, public_url: str) -> int:
+    """Close every day of the site whose closing has passed and end earlier days' leftovers; returns tickets expired.
+
+    Cheap when there is nothing to do (a lookup and one indexed query), so call-next runs it before choosing.
     """
     site = get_site(session=session, site_id=site_id)
     today = business_day(site, now)
-    leftovers = [
-        t
-        for t in _open_tickets(session=session, site_id=site.id, until=today, statuses=OPEN_AFTER_THE_DAY)
-        if t.business_day < today
-    ]
+    closing_due = now >= closing_moment(site, today, grace_minutes=grace_minutes)
+    if not _days_with_leftovers(session=session, site_id=site.id, before=today) and (
+        not closing_due or is_day_closed(session=session, site=site, now=now)
+    ):
+        return 0
+    # Two processes may get here at once (PostgreSQL): the site's sequence lock lets one close, the other re-reads.
+    lock_sequence(session=session, site_id=site.id)
+    session.info.pop(CLOSED_MEMO, None)
     expired = 0
-    for day in sorted({t.business_day for t in leftovers}):
+    for day in _days_with_leftovers(session=session, site_id=site.id, before=today):
         # A server that was down at closing ends those days now, with the reason the closing would have given.
         expired += _close(
-            session=session, site=site, day=day, now=now, actor="system", reason="day_ended", public_url=public_url
+            session=session, site=site, day=day, now=now, actor="system", reason="day_ended", public_url=public_url,
+            past=True,
         )
-    if now >= closing_moment(site, today, grace_minutes=grace_minutes) and not is_day_closed(
-        session=session, site=site, now=now
-    ):
+    if closing_due and not is_day_closed(session=session, site=site, now=now):
         expired += _close(
             session=session, site=site, day=today, now=now, actor="system", reason="closing", public_url=public_url
         )
     return expired
-
-
-def not_served_today(*, session: Session, site_id: str, day: date) -> int:
-    """How many tickets of a day ended unserved because the day closed."""
-    return len(
-        session.exec(
-            select(Ticket.id).where(
-                Ticket.site_id == site_id, Ticket.business_day == day, Ticket.status == TicketStatus.expired
-            )
-        ).all()
-    )

@@ -316,21 +316,16 @@ def close_idle_sessions(*, session: Session, site_id: str, now: datetime, idle_m
     return closed
 
 
-def close_sessions_for_day(*, session: Session, site_id: str, now: datetime, actor: str, public_url: str) -> int:
-    """At the day's close, end every session whose counter has no citizen left; returns how many."""
+def close_sessions_for_day(
+    *, session: Session, site_id: str, now: datetime, actor: str, public_url: str, opened_before: datetime
+) -> int:
+    """At a day's close, end its sessions (opened before `opened_before`) whose counter has no citizen left."""
     closed = 0
     for held in _open_sessions(session=session, site_id=site_id):
         counter = _counter(session=session, held=held)
-        if not _has_citizen(session=session, counter=counter):
-            _end(
-                session=session,
-                counter=counter,
-                held=held,
-                reason="day_closed",
-                now=now,
-                actor=actor,
-                public_url=public_url,
-            )
+        if held.opened_at < opened_before and not _has_citizen(session=session, counter=counter):
+            _end(session=session, counter=counter, held=held, reason="day_closed", now=now, actor=actor,
+                 public_url=public_url)
             closed += 1
     return closed
 

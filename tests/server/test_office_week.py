@@ -210,3 +210,27 @@ def test_a_week_of_two_offices(tmp_path: Path) -> None:
         assert after_dst[0]["number"] == "P001"
         _closes_at(week, datetime(2026, 3, 30, 11, 0, tzinfo=UTC), after_dst)
         _check(week)
+
+
+def test_a_citizen_served_past_closing_ends_next_morning_without_ending_todays_sessions(tmp_path: Path) -> None:
+    # Only start-up and call-next close days here, so the morning's order of events is the test's.
+    week = Week(tmp_path, ManualClock(local(2026, 3, 23, 8, 5)), day_check_seconds=3600)
+    with week.serving() as live:
+        late, waiting = week.draw("mitte", "ausweis"), week.draw("mitte", "anmeldung")
+        one = Desk(live, "clerk1", "ws-a")
+        assert one.post("/counters/m3/call", {"number": late["number"]}).json()["status"] == "called"
+        assert one.post("/counters/m3/start").json()["status"] == "serving"
+        week.advance_to(local(2026, 3, 23, 13, 1))
+        check_all(live.context)
+        assert (week.status(late), week.status(waiting)) == ("serving", "expired")
+        assert one.get("/counters/m3/session").json()["open"], "the clerk is still with the citizen"
+        week.advance_to(local(2026, 3, 24, 8, 5))
+        two = Desk(live, "clerk2", "ws-b")
+        today = two.open("m2").json()["session"]
+        assert two.post("/counters/m2/call-next").status_code == 204
+        assert week.status(late) == "expired"
+        assert week.expired_reasons("mitte")[f"{late['number']}@2026-03-23"] == "day_ended"
+        assert two.get("/counters/m2/session").json()["session"] == today
+        assert two.get("/counters/m2/session").json()["open"], "today's session goes on"
+        one.login()
+        assert one.get("/counters/m3/session").json()["close_reason"] == "day_closed"
