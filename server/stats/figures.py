@@ -21,8 +21,6 @@ class Figures(BaseModel):
     no_show: int
     cancelled: int
     still_open: int
-    # Ended unserved because the day closed (status expired).
-    not_served_today: int = 0
     appointments: int
     walk_ins: int
     no_show_rate: float | None
@@ -31,6 +29,8 @@ class Figures(BaseModel):
     service_minutes_median: float | None
     service_minutes_mean: float | None
     within_target_share: float | None
+    # Ended unserved because the day closed (status expired); last, so existing columns keep their places.
+    not_served_today: int = 0
 
 
 class FigureRow(Figures):

@@ -317,8 +317,8 @@ setInterval(() => { if (!$("app").hidden) { renderCounters(); renderQueues(); } 
 
 // ---- figures --------------------------------------------------------------------------------------
 
-const KPIS = ["issued", "served", "no_show", "cancelled", "still_open", "not_served_today", "appointments", "walk_ins", "no_show_rate",
-  "wait_minutes_median", "wait_minutes_p90", "service_minutes_median", "within_target_share"];
+const KPIS = ["issued", "served", "no_show", "cancelled", "still_open", "appointments", "walk_ins", "no_show_rate",
+  "wait_minutes_median", "wait_minutes_p90", "service_minutes_median", "within_target_share", "not_served_today"];
 const SHARES = new Set(["no_show_rate", "within_target_share"]);
 const MINUTES = new Set(["wait_minutes_median", "wait_minutes_p90", "service_minutes_median"]);
 
