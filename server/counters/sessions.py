@@ -105,16 +105,12 @@ def _end(
     now: datetime,
     actor: str,
     public_url: str,
-    announce: bool = True,
 ) -> None:
     held.closed_at, held.close_reason, held.closed_by = now, reason, actor
     session.add(held)
     counter.status, counter.clerk_id = CounterStatus.closed, None
     session.add(counter)
-    if announce:
-        _announce(
-            session=session, counter=counter, held=held, state="closed", now=now, actor=actor, public_url=public_url
-        )
+    _announce(session=session, counter=counter, held=held, state="closed", now=now, actor=actor, public_url=public_url)
 
 
 def _mine(held: CounterSession, clerk: Clerk, workstation: str) -> bool:
@@ -154,6 +150,8 @@ def open_counter(
     """Open the counter for this clerk; `takeover` ends the clerk's session elsewhere, or anyone's for a supervisor."""
     held = open_session_of(session=session, counter=counter)
     if held is not None and _mine(held, clerk, workstation):
+        # A session its first action opened without a workstation belongs to the one opening it now.
+        held.workstation = held.workstation or workstation
         held.last_seen_at = now
         session.add(held)
         return held
