@@ -48,6 +48,8 @@ class ApiClient:
     def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 5.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
+        # Sent with every request, e.g. the counter app's workstation id.
+        self.headers: dict[str, str] = {}
         self._http = httpx.Client(base_url=self.base_url + API_PREFIX, timeout=timeout, trust_env=False)
 
     def close(self) -> None:
@@ -58,7 +60,7 @@ class ApiClient:
         self, method: str, path: str, *, json: Any = None, headers: dict[str, str] | None = None
     ) -> httpx.Response:
         """Send a request and raise ApiError or ServerUnreachable unless it succeeded."""
-        all_headers = dict(headers or {})
+        all_headers = {**self.headers, **(headers or {})}
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
         try:

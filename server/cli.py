@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from server.api.http_protocol import uvicorn_http_options
 from server.auth.models import DeviceKind, Role
+from server.auth.password_policy import check_password
 from server.auth.passwords import hash_password
 from server.auth.service import add_clerk, set_password
 from server.auth.tokens import hash_device_token, new_device_token
@@ -250,7 +251,12 @@ def user_passwd(
 @user_app.command("hash")
 def user_hash(password: Annotated[str | None, typer.Option(help="Omit to be asked")] = None) -> None:
     """Print an Argon2 hash for a [\\[clerks]] entry of the configuration file."""
-    typer.echo(hash_password(_new_password(password)))
+    chosen = _new_password(password)
+    try:
+        check_password(chosen, username="")
+    except DomainError as error:
+        raise _fail(error.message) from None
+    typer.echo(hash_password(chosen))
 
 
 @device_app.command("add")

@@ -46,6 +46,8 @@ TICKET_EVENT: Shape = {
     "from_service": PUBLIC, "from_counter": PUBLIC, "reason": PUBLIC,
     # How the ticket came: from a kiosk's offline lease, or checking in an appointment (early, on time, late).
     "offline": PUBLIC, "arrival": PUBLIC,
+    # ticket.expired: the business day the ticket belonged to when its day closed.
+    "business_day": PUBLIC,
     "undone_by": STAFF,
 }
 SERVICE: Shape = {
@@ -70,6 +72,10 @@ DEVICE_STATUS: Shape = {
 APPOINTMENT_EVENT: Shape = {
     "appointment": PUBLIC, "service": PUBLIC, "starts_at": PUBLIC, "status": PUBLIC, "late": PUBLIC,
 }
+# A day closed: which one, why, and how many tickets it ended.
+DAY_CLOSED: Shape = {"business_day": PUBLIC, "reason": PUBLIC, "expired": PUBLIC}
+# A clerk's session at a counter began or ended; who holds it is staff-only (GET /counters/{id}/session).
+COUNTER_SESSION: Shape = {"counter": PUBLIC, "session": PUBLIC, "state": PUBLIC, "reason": PUBLIC}
 DISPLAY_SNAPSHOT: Shape = {"site": SITE, **QUEUE, "counters": [COUNTER], "calls": [TICKET]}
 TICKET_SNAPSHOT: Shape = {"ticket": TICKET, "site": SITE, **QUEUE}
 
@@ -80,8 +86,11 @@ EVENT_SHAPES: dict[str, Shape] = {
         for kind in (
             "ticket.created", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.finished",
             "ticket.no_show", "ticket.cancelled", "ticket.parked", "ticket.transferred", "ticket.requeued",
+            "ticket.expired",
         )
     },
+    "day.closed": DAY_CLOSED,
+    "counter.session": COUNTER_SESSION,
     "counter.changed": COUNTER,
     "queue.changed": QUEUE,
     "device.status": DEVICE_STATUS,

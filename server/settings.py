@@ -40,6 +40,15 @@ class Settings(BaseSettings):
         default=3, ge=0, le=20, description="Recalls before the next one marks a no-show; 0 never does"
     )
     undo_call_seconds: int = Field(default=10, ge=0, le=120, description="How long a call can be undone")
+    closing_grace_minutes: int = Field(
+        default=30, ge=0, le=6 * 60, description="Minutes after a site's last opening period until its day closes"
+    )
+    counter_idle_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, description="A counter session without any action this long is closed"
+    )
+    day_check_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="How often the server looks for days to close and idle sessions"
+    )
     database_write_wait_seconds: float = Field(
         default=5.0, gt=0, le=60,
         description="How long a write waits for a locked database before answering 503 database_busy",

@@ -71,14 +71,14 @@ def cancel(site: str, code: str, clerk: SiteClerk, context: ContextDep) -> Appoi
 
 
 def _import(
-    context: AppContext, site: str, data: bytes, filename: str, service: str | None, actor: str
+    context: AppContext, site: str, data: bytes, filename: str, service: str | None, actor: str, overwrite: bool
 ) -> ImportResult:
     rows = parse_file(data, filename=filename, default_service=service)
     source = "ics" if rows and rows[0].place.startswith("event") else "csv"
     with context.database.transaction() as session:
         return import_bookings(
             session=session, site_id=site, rows=rows, source=source, filename=filename, now=context.clock.now(),
-            actor=actor,
+            actor=actor, overwrite=overwrite,
         )
 
 
@@ -90,9 +90,11 @@ async def import_file(
     context: ContextDep,
     service: str | None = Query(default=None, max_length=40, description="Service for bookings that name none"),
     filename: str = Query(default="upload", max_length=200),
+    overwrite: bool = Query(default=False, description="Replace existing bookings that share a booking code"),
 ) -> ImportResult:
     """Import an ICS calendar or a CSV export sent as the request body; all bookings or none."""
     data = await request.body()
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused(filename, [f"larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
-    return await run_in_threadpool(_import, context, site, data, filename, service, f"clerk:{supervisor.username}")
+    actor = f"clerk:{supervisor.username}"
+    return await run_in_threadpool(_import, context, site, data, filename, service, actor, overwrite)

@@ -66,7 +66,9 @@ async def counter_stream(websocket: WebSocket, counter: str, site: str | None = 
 
     def check() -> tuple[str, str]:
         with context.database.read() as session:
-            clerk = clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
+            clerk = clerk_from_token(
+                session=session, token=token, secret=context.settings.secret_key, now=context.clock.now()
+            )
             found = find_counter(session=session, clerk=clerk, ref=counter, site_id=site)
             return found.id, found.site_id
 

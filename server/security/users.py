@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from server.auth.access import grant_sites
 from server.auth.models import Clerk, Role, SiteGrant
+from server.auth.password_policy import check_password
 from server.auth.passwords import hash_password
 from server.auth.service import add_clerk
 from server.errors import Conflict, NotFound
@@ -70,6 +71,7 @@ def update_user(
         record_audit(session=session, at=now, actor=actor, action=action, target=username, address=address)
         clerk.active = active
     if password is not None:
+        check_password(password, username=username, display_name=clerk.display_name)
         clerk.password_hash = hash_password(password)
         record_audit(session=session, at=now, actor=actor, action="user.password_set", target=username, address=address)
     if display_name is not None:

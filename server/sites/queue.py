@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from server.closing.days import is_day_closed
 from server.counters.models import Counter, CounterService
 from server.counters.serving import serving_clause
 from server.errors import Conflict, NotFound
@@ -112,6 +113,8 @@ def closed_reason(
     """Why a service takes no new tickets now, or None; `issued` is today's count when the caller knows it."""
     if not service.active:
         return "inactive"
+    if is_day_closed(session=session, site=site, now=now):
+        return "day_closed"
     if not site.always_open:
         closes = closing_time(site, now)
         if closes is None:
@@ -144,6 +147,7 @@ def closed_reason(
 CLOSED_MESSAGES: dict[str, str] = {
     "inactive": "This service is not offered at the moment.",
     "closed": "The office is closed now.",
+    "day_closed": "Today's queue is closed; please come back on the next opening day.",
     "last_ticket_issued": "The last ticket for today has been issued.",
     "quota_reached": "Today's tickets for this service are all taken.",
     "cannot_be_served_today": "The waiting line is too long to be served before closing; please come back another day.",

@@ -14,7 +14,10 @@ from server.events.models import EventRecord
 from server.tickets.models import Ticket
 
 CALLS = (EventType.ticket_called.value, EventType.ticket_recalled.value)
-ENDINGS = (EventType.ticket_finished.value, EventType.ticket_no_show.value, EventType.ticket_cancelled.value)
+ENDINGS = (
+    EventType.ticket_finished.value, EventType.ticket_no_show.value, EventType.ticket_cancelled.value,
+    EventType.ticket_expired.value,
+)
 
 
 @dataclass

@@ -42,6 +42,8 @@ class Ticket(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     counter_id: str | None = Field(default=None, max_length=40)
     recalls: int = 0
+    # The status a call by number took the ticket from (parked, no_show), so undoing the call restores it.
+    called_from: str | None = Field(default=None, sa_column=Column(String(16)))
     priority: int = 0
     appointment_id: int | None = None
     idempotency_key: str | None = Field(default=None, max_length=80)

@@ -25,7 +25,7 @@ def report(office: Office, database: Database) -> DailyKpis:
 
 
 def test_day_totals(report: DailyKpis) -> None:
-    # Six tickets drawn on the 24th (A005 at 23:50 included, the next day's A001 not).
+    # Six tickets drawn on the 24th (A005 at 23:25 included, the next day's A001 not).
     assert (report.issued, report.served, report.no_show, report.cancelled, report.still_open) == (6, 4, 1, 1, 0)
     assert report.no_show_rate == 0.2  # 1 no-show / (4 served + 1 no-show)
     # Waits of called tickets: 10, 15, 20, 30, 35 → median 20; p90 at rank 0.9·4 = 3.6 → 30 + 0.6·5 = 33.

@@ -9,6 +9,8 @@
   var token = S.token;
   var apiUrl = "/api/v1/tickets/" + encodeURIComponent(token);
   var CANCELLABLE = { waiting: 1, called: 1, parked: 1 };
+  // Statuses after which the ticket never changes again: the page stops listening.
+  var FINAL = { done: 1, cancelled: 1, expired: 1 };
   var POLL_MS = Math.max(500, (S.pollSeconds || 15) * 1000);
   var socket = null, lastSeq = -1, resyncing = false, retries = 0;
   var pollTimer = null, reconnectTimer = null, audio = null, stopped = false;
@@ -59,7 +61,7 @@
     var copy = {};
     for (var key in data) { if (Object.prototype.hasOwnProperty.call(data, key)) { copy[key] = data[key]; } }
     ticket = copy;
-    if (ticket.status === "done" || ticket.status === "cancelled") { stop(); }
+    if (FINAL[ticket.status]) { stop(); }
     render();
     checkAlerts();
   }
@@ -320,6 +322,6 @@
   });
   render();
   checkAlerts();
-  if (ticket.status === "done" || ticket.status === "cancelled") { stop(); } else { connect(); }
+  if (FINAL[ticket.status]) { stop(); } else { connect(); }
   window.aufrufStatus = { state: function () { return ticket; } };
 }());

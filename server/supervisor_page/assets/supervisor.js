@@ -201,6 +201,22 @@ async function acknowledge(id) {
   }
 }
 
+// "Close the day now": a second, explicit press, because every waiting ticket ends.
+function askCloseDay(asking) {
+  $("close-day").hidden = asking;
+  $("close-day-confirm").hidden = !asking;
+}
+
+$("close-day").addEventListener("click", () => askCloseDay(true));
+$("close-day-no").addEventListener("click", () => askCloseDay(false));
+$("close-day-yes").addEventListener("click", async () => {
+  askCloseDay(false);
+  const response = await api(`/sites/${encodeURIComponent(config.site)}/close-day`, { method: "POST" });
+  $("close-day-result").textContent = response.ok
+    ? t("close_day.done", { n: (await response.json()).expired })
+    : t("close_day.failed");
+});
+
 // ---- live streams ---------------------------------------------------------------------------------
 
 function applySnapshot(data) {
@@ -318,7 +334,7 @@ setInterval(() => { if (!$("app").hidden) { renderCounters(); renderQueues(); } 
 // ---- figures --------------------------------------------------------------------------------------
 
 const KPIS = ["issued", "served", "no_show", "cancelled", "still_open", "appointments", "walk_ins", "no_show_rate",
-  "wait_minutes_median", "wait_minutes_p90", "service_minutes_median", "within_target_share"];
+  "wait_minutes_median", "wait_minutes_p90", "service_minutes_median", "within_target_share", "not_served_today"];
 const SHARES = new Set(["no_show_rate", "within_target_share", "no_show_share"]);
 const BOOKINGS = ["booked", "came", "no_show", "cancelled", "late_walk_in", "pending", "no_show_share"];
 const MINUTES = new Set(["wait_minutes_median", "wait_minutes_p90", "service_minutes_median"]);
