@@ -54,7 +54,12 @@ def two_sites() -> OfficeConfig:
             ],
         }
     )
-    return office.model_copy(update={"sites": [demo, mitte]})
+    # Staff are granted sites by name: the demo's clerks and supervisor work at both.
+    clerks = [
+        clerk if clerk.role == "admin" else clerk.model_copy(update={"sites": ["demo", "mitte"]})
+        for clerk in office.clerks
+    ]
+    return office.model_copy(update={"sites": [demo, mitte], "clerks": clerks})
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
