@@ -79,15 +79,34 @@ def _h11_protocol(seconds: float) -> type[Any]:
     return DeadlineH11Protocol
 
 
-def uvicorn_http_options(limits: HttpLimits | None = None) -> dict[str, Any]:
-    """The HTTP settings every way of serving Aufruf passes to uvicorn."""
-    limits = limits or HttpLimits()
+def _protocol(seconds: float) -> type[Any]:
+    """The protocol class for this installation, published as a module attribute so it pickles by name."""
     try:
         import httptools  # noqa: F401  # uvicorn's faster parser, when installed
 
-        protocol = _httptools_protocol(limits.header_seconds)
+        protocol = _httptools_protocol(seconds)
     except ImportError:
-        protocol = _h11_protocol(limits.header_seconds)
+        protocol = _h11_protocol(seconds)
+    # `--workers` sends the config to spawned processes by pickle, which finds classes by module and name.
+    protocol.__qualname__ = protocol.__name__
+    protocol.__module__ = __name__
+    globals()[protocol.__name__] = protocol
+    return protocol
+
+
+def __getattr__(name: str) -> type[Any]:
+    """In a spawned worker, rebuild the protocol class its pickled config names (same settings, same env)."""
+    if name in {"DeadlineHttpToolsProtocol", "DeadlineH11Protocol"}:
+        protocol = _protocol(HttpLimits().header_seconds)
+        if protocol.__name__ == name:
+            return protocol
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def uvicorn_http_options(limits: HttpLimits | None = None) -> dict[str, Any]:
+    """The HTTP settings every way of serving Aufruf passes to uvicorn."""
+    limits = limits or HttpLimits()
+    protocol = _protocol(limits.header_seconds)
     return {
         "http": protocol,
         "timeout_keep_alive": limits.keep_alive_seconds,
