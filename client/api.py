@@ -94,19 +94,27 @@ class ApiClient:
         return dict(self.request("GET", f"/sites/{site}/display").json())
 
     # Kiosks
-    def draw_ticket(self, site: str, service: str, *, language: str, idempotency_key: str) -> TicketOut:
+    def draw_ticket(
+        self, site: str, service: str, *, language: str, idempotency_key: str, visual_call: bool = False
+    ) -> TicketOut:
         """Draw a ticket; repeating the key returns the same ticket instead of a second one."""
+        body: dict[str, Any] = {"service": service, "language": language}
+        if visual_call:
+            body["visual_call"] = True  # only sent when chosen, so older servers keep working
         response = self.request(
             "POST",
             f"/sites/{site}/tickets",
-            json={"service": service, "language": language},
+            json=body,
             headers={"Idempotency-Key": idempotency_key},
         )
         return TicketOut.model_validate(response.json())
 
-    def check_in(self, site: str, code: str) -> TicketOut:
+    def check_in(self, site: str, code: str, *, visual_call: bool = False) -> TicketOut:
         """Turn a booking code into an appointment ticket."""
-        return TicketOut.model_validate(self.request("POST", f"/sites/{site}/check-in", json={"code": code}).json())
+        body: dict[str, Any] = {"code": code}
+        if visual_call:
+            body["visual_call"] = True
+        return TicketOut.model_validate(self.request("POST", f"/sites/{site}/check-in", json=body).json())
 
     def report_status(self, site: str, *, component: str, state: str, detail: str | None = None) -> None:
         """Tell the server about a device part's state (e.g. printer out of paper)."""

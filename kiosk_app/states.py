@@ -42,6 +42,7 @@ class PendingRequest:
     service: str | None = None
     code: str | None = None
     attempts: int = 0
+    visual_call: bool = False  # the citizen cannot hear calls
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from server.errors import DomainError
 from server.events.direct import uvicorn_websocket_options
 from server.office.loading import ConfigError, load_office
 from server.security.cli import register_device_commands
+from server.security.users import set_sites
 from server.settings import Settings
 
 config_app = typer.Typer(help="Check office configuration files.", no_args_is_help=True)
@@ -211,15 +212,20 @@ def user_add(
     role: Annotated[Role, typer.Option(help="clerk, supervisor or admin")] = Role.clerk,
     name: Annotated[str, typer.Option(help="Name shown on displays and reports")] = "",
     password: Annotated[str | None, typer.Option(help="Omit to be asked (recommended)")] = None,
+    site: Annotated[
+        list[str] | None, typer.Option(help="A site where the role applies (repeat for several; not for admins)")
+    ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Create a staff account in the database."""
+    """Create a staff account in the database, granted its role at the given sites."""
     database = _database(database_url)
     try:
         with database.transaction() as session:
-            add_clerk(
+            clerk = add_clerk(
                 session=session, username=username, password=_new_password(password), role=role, display_name=name
             )
+            session.flush()
+            set_sites(session=session, clerk=clerk, sites=site or [])
     except DomainError as error:
         raise _fail(error.message) from None
     typer.echo(f"Added {role.value} '{username}'.")

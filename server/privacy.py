@@ -31,6 +31,10 @@ TICKET: Shape = {
     "position": PUBLIC, "people_ahead": PUBLIC, "eta_minutes": PUBLIC, "issued_at": PUBLIC, "called_at": PUBLIC,
     "counter": PUBLIC, "counter_name": PUBLIC, "language": PUBLIC, "recalls": PUBLIC, "site": PUBLIC,
     "appointment": PUBLIC, "wait_outside": PUBLIC,
+    # Whether a counter serves the ticket's service now, and from when again (a pause's end, the opening).
+    "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
+    # A boolean only: the display shows this call longer and more prominently, the phone vibrates longer.
+    "visual_call": PUBLIC,
     # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
     "token": PERSONAL, "status_url": PERSONAL,
     # A clerk's note for the next counter, often a citizen's name or matter.
@@ -40,17 +44,20 @@ TICKET: Shape = {
 TICKET_EVENT: Shape = {
     **TICKET,
     "from_service": PUBLIC, "from_counter": PUBLIC, "reason": PUBLIC,
+    # How the ticket came: from a kiosk's offline lease, or checking in an appointment (early, on time, late).
+    "offline": PUBLIC, "arrival": PUBLIC,
     "undone_by": STAFF,
 }
 SERVICE: Shape = {
     "id": PUBLIC, "prefix": PUBLIC, "name": PUBLIC, "names": PUBLIC, "waiting": PUBLIC, "eta_minutes": PUBLIC,
     "open": PUBLIC, "closed_reason": PUBLIC, "target_wait_minutes": PUBLIC, "express": PUBLIC,
     "longest_wait_minutes": PUBLIC, "wait_outside": PUBLIC,
+    "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
 }
 SITE: Shape = {"id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC}
 COUNTER: Shape = {
-    "id": PUBLIC, "site": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC, "services": PUBLIC,
-    "active_services": PUBLIC, "current": TICKET,
+    "id": PUBLIC, "site": PUBLIC, "key": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC,
+    "services": PUBLIC, "active_services": PUBLIC, "current": TICKET, "express": PUBLIC, "paused_until": PUBLIC,
     "clerk": STAFF,
 }
 # Lines are lists of ticket numbers per service.

@@ -20,6 +20,8 @@ class DisplayConfig:
     diagonal_inches: float | None = None
     recent: int = 6
     flash_seconds: float = 6.0
+    # How long a call for someone who cannot hear it stays highlighted.
+    visual_seconds: float = 30.0
     ticker: str = ""
     audio: str = "auto"
 
@@ -35,6 +37,8 @@ class DisplayConfig:
             raise ValueError("the screen diagonal must be between 10 and 200 inches")
         if not 0 <= self.recent <= 12:
             raise ValueError("recent must be between 0 and 12")
+        if not 0 <= self.visual_seconds <= 300:
+            raise ValueError("visual seconds must be between 0 and 300")
 
     @property
     def primary(self) -> str:

@@ -19,6 +19,8 @@ class Call:
     service: str
     recall: bool = False
     seq: int | None = None
+    # The citizen cannot hear calls: shown longer and more prominently.
+    visual: bool = False
 
     @classmethod
     def from_ticket(cls, data: dict[str, Any], *, recall: bool = False, seq: int | None = None) -> Call:
@@ -30,6 +32,7 @@ class Call:
             service=str(data.get("service") or ""),
             recall=recall or int(data.get("recalls") or 0) > 0,
             seq=seq,
+            visual=bool(data.get("visual_call")),
         )
 
 
@@ -42,6 +45,8 @@ class Line:
     waiting: int
     eta_minutes: tuple[int, int] | None
     open: bool
+    served_now: bool = True
+    served_from_time: str | None = None
 
     def name(self, language: str) -> str:
         """The service's name in a language, German when it has none."""
@@ -117,6 +122,8 @@ class DisplayState:
                 waiting=int(s.get("waiting") or 0),
                 eta_minutes=tuple(s["eta_minutes"]) if s.get("eta_minutes") else None,
                 open=bool(s.get("open", True)),
+                served_now=bool(s.get("served_now", True)),
+                served_from_time=s.get("served_from_time"),
             )
             for s in services
             if not self.services or s["id"] in self.services

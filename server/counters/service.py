@@ -41,6 +41,7 @@ def counter_out(*, session: Session, counter: Counter, public_url: str) -> Count
     return CounterOut(
         id=counter.id,
         site=counter.site_id,
+        key=counter.key or counter.id,
         name=counter.name,
         room=counter.room,
         status=counter.status,
@@ -50,12 +51,14 @@ def counter_out(*, session: Session, counter: Counter, public_url: str) -> Count
         current=ticket_out(session=session, ticket=current, public_url=public_url, holder=False, staff=True)
         if current
         else None,
+        express=counter.express,
+        paused_until=counter.paused_until if counter.status == CounterStatus.paused else None,
     )
 
 
 def _all(counter: Counter) -> Counter:
     """A copy of the counter that serves everything it may, for listing its services."""
-    return Counter(id=counter.id, site_id=counter.site_id, name=counter.name)
+    return Counter(id=counter.id, site_id=counter.site_id, key=counter.key, name=counter.name)
 
 
 def current_ticket(*, session: Session, counter: Counter) -> Ticket:
@@ -347,15 +350,24 @@ def set_services(
 
 
 def set_paused(
-    *, session: Session, counter_id: str, paused: bool, clerk: Clerk, now: datetime, public_url: str
+    *,
+    session: Session,
+    counter_id: str,
+    paused: bool,
+    clerk: Clerk,
+    now: datetime,
+    public_url: str,
+    minutes: int | None = None,
 ) -> Counter:
-    """Pause a counter (no calls) or resume it."""
+    """Pause a counter (no calls), for `minutes` if known, or resume it."""
     counter = get_counter(session=session, counter_id=counter_id)
     if paused:
         _ensure_free(session=session, counter=counter)
         counter.status = CounterStatus.paused
+        counter.paused_until = now + timedelta(minutes=minutes) if minutes else None
     else:
         counter.status = CounterStatus.open
+        counter.paused_until = None
     counter.clerk_id = clerk.id
     session.add(counter)
     actor = f"clerk:{clerk.username}"

@@ -123,7 +123,7 @@ def test_figures_charts_and_xlsx_download(page: Page, live_server: LiveServer) -
     assert download.suggested_filename.startswith("aufruf-demo-") and download.suggested_filename.endswith(".xlsx")
     path = download.path()
     book = load_workbook(io.BytesIO(path.read_bytes()))
-    assert book.sheetnames == ["Kennzahlen", "Personalbedarf"]
+    assert book.sheetnames == ["Kennzahlen", "Personalbedarf", "Termine"]
     assert [c.value for c in book["Kennzahlen"][2]][3:5] == [2, 1]
 
     # The week view swaps the hours for days and has no staffing plan.
