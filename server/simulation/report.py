@@ -1,118 +1,261 @@
-"""How good the shown ranges were, and whether every citizen is accounted for."""
+"""How good the shown ranges were beside the baselines, per day, service and hour, and whether everyone is accounted for."""
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter as Tally
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from server.estimates import RANGE_LEVEL
+from server.simulation.baselines import BASELINES
 from server.simulation.driver import DayLog, Drawn
+
+ALPHA = 1 - RANGE_LEVEL  # the interval score is taken at the range's nominal level
+ACCOUNTED = ("served", "no_show", "left", "ended_at_close")
+# The bars of docs/estimates.md.
+INSIDE_BAR, SERVICE_BAR, WIDTH_BAR, WIDTH_FROM_WAIT = 0.85, 0.75, 0.5, 10.0
+MIN_SERVICE_TICKETS = 20  # fewer called tickets say little about a service's share inside
+
+
+def winkler(low: float, high: float, actual: float, alpha: float = ALPHA) -> float:
+    """The interval score: width plus 2/alpha times how far outside the range the actual value fell."""
+    score = high - low
+    if actual < low:
+        score += 2 / alpha * (low - actual)
+    elif actual > high:
+        score += 2 / alpha * (actual - high)
+    return score
+
+
+def _quantile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    position = share * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 @dataclass(frozen=True)
-class Accuracy:
-    """Actual waits against the range each ticket showed when it was drawn."""
+class Figures:
+    """Actual waits against one predictor's ranges."""
 
     tickets: int
     inside_share: float
-    median_abs_error: float  # minutes, against the middle of the shown range
+    median_abs_error: float  # minutes, against the range's middle (Aufruf) or the point prediction (baselines)
     p90_abs_error: float
-    median_wait: float
     median_range_width: float
+    interval_score: float  # mean Winkler score at the nominal level; lower is better
 
 
-def accuracy(tickets: list[Drawn]) -> Accuracy:
-    """Figures over every ticket that was called."""
-    called = [t for t in tickets if t.wait_minutes is not None]
-    if not called:
-        return Accuracy(0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    errors = [abs(t.wait_minutes - (t.shown[0] + t.shown[1]) / 2) for t in called if t.wait_minutes is not None]
-    inside = [t.shown[0] <= (t.wait_minutes or 0.0) <= t.shown[1] for t in called]
-    return Accuracy(
-        tickets=len(called),
-        inside_share=round(sum(inside) / len(called), 4),
+@dataclass(frozen=True)
+class Group:
+    """One slice of the run (a day, a service, an hour): Aufruf beside each baseline."""
+
+    tickets: int
+    median_wait: float
+    within_target: float
+    aufruf: Figures
+    baselines: dict[str, Figures]
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One called ticket with every predictor's range and point."""
+
+    ticket: Drawn
+    wait: float
+    ranges: dict[str, tuple[float, float, float]]  # predictor -> (low, high, point)
+
+
+def _figures(items: list[Judged], name: str) -> Figures:
+    errors = [abs(j.wait - j.ranges[name][2]) for j in items]
+    return Figures(
+        tickets=len(items),
+        inside_share=round(sum(j.ranges[name][0] <= j.wait <= j.ranges[name][1] for j in items) / len(items), 4),
         median_abs_error=round(statistics.median(errors), 2),
-        p90_abs_error=round(statistics.quantiles(errors, n=10)[-1], 2) if len(errors) > 1 else round(errors[0], 2),
-        median_wait=round(statistics.median(t.wait_minutes or 0.0 for t in called), 2),
-        median_range_width=statistics.median(t.shown[1] - t.shown[0] for t in called),
+        p90_abs_error=round(_quantile(errors, 0.9), 2),
+        median_range_width=round(statistics.median(j.ranges[name][1] - j.ranges[name][0] for j in items), 2),
+        interval_score=round(statistics.fmean(winkler(*j.ranges[name][:2], j.wait) for j in items), 2),
     )
 
 
-@dataclass
-class Report:
-    """The day's outcome."""
+def group(items: list[Judged]) -> Group | None:
+    """Figures of a slice, or None if nobody in it was called."""
+    if not items:
+        return None
+    return Group(
+        tickets=len(items),
+        median_wait=round(statistics.median(j.wait for j in items), 2),
+        within_target=round(sum(j.wait <= j.ticket.target_minutes for j in items) / len(items), 4),
+        aufruf=_figures(items, "aufruf"),
+        baselines={name: _figures(items, name) for name in BASELINES},
+    )
 
-    seed: int
+
+def judge(tickets: list[Drawn]) -> list[Judged]:
+    """Every called ticket with Aufruf's range and each baseline's, the latter from its own error quantiles per service."""
+    called = [(t, t.wait_minutes) for t in tickets if t.wait_minutes is not None]
+    errors: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for ticket, wait in called:
+        for name in BASELINES:
+            errors[(name, ticket.service)].append(wait - ticket.baselines[name])
+    margins = {key: (_quantile(e, ALPHA / 2), _quantile(e, 1 - ALPHA / 2)) for key, e in errors.items()}
+    judged = []
+    for ticket, wait in called:
+        low, high = ticket.shown
+        ranges = {"aufruf": (float(low), float(high), (low + high) / 2)}
+        for name in BASELINES:
+            point = ticket.baselines[name]
+            below, above = margins[(name, ticket.service)]
+            ranges[name] = (max(point + below, 0.0), max(point + above, 0.0), point)
+        judged.append(Judged(ticket, wait, ranges))
+    return judged
+
+
+def _by(items: list[Judged], key: Callable[[Judged], str]) -> dict[str, Group]:
+    slices: dict[str, list[Judged]] = defaultdict(list)
+    for item in items:
+        slices[key(item)].append(item)
+    return {name: g for name, part in sorted(slices.items()) if (g := group(part)) is not None}
+
+
+@dataclass
+class DayCheck:
+    """The day's invariants: how every citizen's visit ended."""
+
     day: str
-    overall: Accuracy
-    walk_ins: Accuracy
-    appointments: Accuracy
-    by_service: dict[str, Accuracy]
+    label: str
+    site: str
     arrivals: int
+    outcomes: dict[str, int]
     refused: dict[str, int]
     check_ins_refused: dict[str, int]
-    outcomes: dict[str, int]
     appointments_booked: int
     appointment_statuses: dict[str, int]
-    requests: int
-    seconds: float = 0.0
+    express_mix: dict[str, dict[str, int]]
     unaccounted: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
 
-    def text(self) -> str:
-        """A short human-readable summary."""
-        o = self.overall
-        lines = [
-            f"Simulated {self.day} (seed {self.seed}) in {self.seconds:.1f} s, {self.requests} API requests",
-            f"Walk-ins arriving: {self.arrivals}, refused: {dict(self.refused) or 'none'}",
-            f"Tickets: {dict(self.outcomes)}",
-            f"Appointments booked: {self.appointments_booked}, by status: {self.appointment_statuses}, "
-            f"check-ins refused: {self.check_ins_refused or 'none'}",
-            f"Estimate accuracy over {o.tickets} called tickets: {o.inside_share:.1%} inside the shown range, "
-            f"median absolute error {o.median_abs_error} min (90th percentile {o.p90_abs_error} min), "
-            f"median wait {o.median_wait} min, median range width {o.median_range_width} min",
-            f"  walk-ins {self.walk_ins.inside_share:.1%} inside ({self.walk_ins.tickets}), "
-            f"appointments {self.appointments.inside_share:.1%} inside ({self.appointments.tickets})",
-        ]
-        for service, figures in sorted(self.by_service.items()):
-            lines.append(
-                f"  {service:<20} {figures.tickets:>4} tickets  {figures.inside_share:6.1%} inside  "
-                f"MAE {figures.median_abs_error:5.1f} min  median wait {figures.median_wait:5.1f} min"
-            )
-        lines.append("Everyone accounted for." if not self.unaccounted else f"UNACCOUNTED: {self.unaccounted}")
-        return "\n".join(lines)
-
-
-def build_report(*, log: DayLog, seed: int, day: str) -> Report:
-    """Summarize a day's log and check that nobody went missing."""
-    tickets = list(log.tickets.values())
-    services = sorted({t.service for t in tickets})
-    walk_in_tickets = sum(1 for t in tickets if not t.appointment)
-    unaccounted = [f"{t.number} ({t.outcome})" for t in tickets if t.outcome not in ("served", "no_show")]
-    if walk_in_tickets + sum(log.refused.values()) != log.arrivals:
+def check_day(log: DayLog) -> DayCheck:
+    """Everyone served, a no-show, gone, refused with a reason or ended at day close; nothing lost."""
+    tickets = log.tickets
+    unaccounted = [f"{t.number} ({t.outcome})" for t in tickets if t.outcome not in ACCOUNTED]
+    walk_ins = sum(1 for t in tickets if not t.appointment)
+    if walk_ins + sum(log.refused.values()) != log.arrivals:
         unaccounted.append("walk-ins without a ticket or a refusal")
     statuses = log.appointment_statuses
     if statuses.get("booked", 0):
         unaccounted.append(f"{statuses['booked']} appointments still booked after the day")
     if sum(statuses.values()) != log.appointments_booked:
         unaccounted.append("appointments missing from the day's list")
+    mix = {c: dict(Tally(t.service for t in tickets if t.called_by == c)) for c in log.express_counters}
+    return DayCheck(
+        day=log.day, label=log.label, site=log.site, arrivals=log.arrivals,
+        outcomes=dict(Tally(t.outcome for t in tickets)), refused=dict(log.refused),
+        check_ins_refused=dict(log.check_ins_refused), appointments_booked=log.appointments_booked,
+        appointment_statuses=statuses, express_mix=mix, unaccounted=unaccounted,
+    )
+
+
+@dataclass
+class Report:
+    """One seed of a scenario: every slice, every day's invariants, and which targets hold."""
+
+    scenario: str
+    seed: int
+    overall: Group | None
+    walk_ins: Group | None
+    appointments: Group | None
+    by_day: dict[str, Group]
+    by_service: dict[str, Group]
+    by_hour: dict[str, Group]
+    days: list[DayCheck]
+    targets: dict[str, bool]
+    requests: int
+    seconds: float = 0.0
+
+    @property
+    def unaccounted(self) -> list[str]:
+        """Everything any day could not account for."""
+        return [f"{d.day}: {item}" for d in self.days for item in d.unaccounted]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {**asdict(self), "unaccounted": self.unaccounted}
+
+    def text(self) -> str:
+        """The human-readable report."""
+        lines = [f"{self.scenario} — seed {self.seed}: {self.requests} API requests in {self.seconds:.0f} s"]
+        for check in self.days:
+            lines.append(
+                f"  {check.day} {check.label} at {check.site}: {check.arrivals} walk-ins, outcomes {check.outcomes}, "
+                f"refused {check.refused or 'none'}, appointments {check.appointment_statuses}"
+            )
+            for counter, mix in check.express_mix.items():
+                lines.append(f"    express counter {counter} called: {mix}")
+            if check.unaccounted:
+                lines.append(f"    UNACCOUNTED: {check.unaccounted}")
+        lines.append(_table("overall", {"all": self.overall, "walk-ins": self.walk_ins,
+                                        "appointments": self.appointments}))
+        lines.append(_table("day", self.by_day))
+        lines.append(_table("service", self.by_service))
+        lines.append(_table("hour drawn", self.by_hour))
+        lines.append("Targets: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in self.targets.items()))
+        lines.append("Everyone accounted for." if not self.unaccounted else f"UNACCOUNTED: {self.unaccounted}")
+        return "\n".join(lines)
+
+
+def _table(title: str, groups: dict[str, Group | None]) -> str:
+    head = (f"{title:<20} {'n':>4} {'wait':>5} {'target':>6} | {'in':>5} {'MAE':>5} {'p90':>5} {'width':>5} "
+            f"{'score':>6} | " + " | ".join(f"{n:>12} in/score" for n in BASELINES))
+    rows = [head]
+    for name, g in groups.items():
+        if g is None:
+            continue
+        a = g.aufruf
+        base = " | ".join(f"{b.inside_share:>12.0%} {b.interval_score:>6.1f}" for b in g.baselines.values())
+        rows.append(
+            f"{name[:20]:<20} {g.tickets:>4} {g.median_wait:>5.1f} {g.within_target:>6.0%} | {a.inside_share:>5.0%} "
+            f"{a.median_abs_error:>5.1f} {a.p90_abs_error:>5.1f} {a.median_range_width:>5.1f} {a.interval_score:>6.1f} | "
+            + base
+        )
+    return "\n".join(rows)
+
+
+def targets(overall: Group | None, by_service: dict[str, Group]) -> dict[str, bool]:
+    """The bars of docs/estimates.md for one run."""
+    if overall is None:
+        return {}
+    narrow = overall.median_wait <= WIDTH_FROM_WAIT or (
+        overall.aufruf.median_range_width <= WIDTH_BAR * overall.median_wait
+    )
+    return {
+        "inside >= 85 %": overall.aufruf.inside_share >= INSIDE_BAR,
+        "every service >= 75 %": all(
+            g.aufruf.inside_share >= SERVICE_BAR for g in by_service.values() if g.tickets >= MIN_SERVICE_TICKETS
+        ),
+        "width <= 0.5 x wait": narrow,
+        **{f"score < {name}": overall.aufruf.interval_score < b.interval_score for name, b in overall.baselines.items()},
+    }
+
+
+def build_report(*, scenario: str, seed: int, logs: Iterable[DayLog]) -> Report:
+    """Summarize a run's days."""
+    logs = list(logs)
+    items = judge([t for log in logs for t in log.tickets])
+    overall = group(items)
+    by_service = _by(items, lambda j: j.ticket.service)
     return Report(
-        seed=seed,
-        day=day,
-        overall=accuracy(tickets),
-        walk_ins=accuracy([t for t in tickets if not t.appointment]),
-        appointments=accuracy([t for t in tickets if t.appointment]),
-        by_service={s: accuracy([t for t in tickets if t.service == s]) for s in services},
-        arrivals=log.arrivals,
-        refused=dict(log.refused),
-        check_ins_refused=dict(log.check_ins_refused),
-        outcomes=dict(Tally(t.outcome for t in tickets)),
-        appointments_booked=log.appointments_booked,
-        appointment_statuses=statuses,
-        requests=log.requests,
-        unaccounted=unaccounted,
+        scenario=scenario, seed=seed, overall=overall,
+        walk_ins=group([j for j in items if not j.ticket.appointment]),
+        appointments=group([j for j in items if j.ticket.appointment]),
+        by_day=_by(items, lambda j: j.ticket.day),
+        by_service=by_service,
+        by_hour=_by(items, lambda j: f"{j.ticket.drawn_at.hour:02d}:00-{j.ticket.drawn_at.hour + 1:02d}:00"),
+        days=[check_day(log) for log in logs],
+        targets=targets(overall, by_service),
+        requests=sum(log.requests for log in logs),
     )
