@@ -2,6 +2,7 @@
 
 from server.appointments.models import Appointment, AppointmentPolicy  # noqa: F401
 from server.auth.models import Clerk, Device
+from server.calibration.models import WaitForecast  # noqa: F401
 from server.counters.models import Counter, CounterService
 from server.events.models import EventRecord, SiteSequence
 from server.security.models import AuditRecord, DeviceKeyChange  # noqa: F401

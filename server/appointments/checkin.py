@@ -14,7 +14,9 @@ from server.errors import Conflict
 from server.events.envelope import EventType
 from server.sites.hours import business_day, closing_time, local_time
 from server.sites.models import Service, Site
-from server.sites.queue import CLOSED_MESSAGES, ensure_open, get_site
+from server.estimates import remember_forecasts
+from server.sites.forecast_memo import shared_forecast
+from server.sites.queue import CLOSED_MESSAGES, ensure_open, get_site, site_services
 from server.tickets.models import Ticket
 from server.tickets.service import announce_queue, announce_ticket, mint_ticket
 
@@ -118,4 +120,7 @@ def check_in(*, session: Session, site_id: str, code: str, now: datetime, actor:
         session=session, appointment=appointment, type=EventType.appointment_checked_in, now=now, actor=actor
     )
     announce_queue(session=session, site_id=site_id, now=now, actor=actor)
+    forecast = shared_forecast(session=session, site=site, services=site_services(session=session, site_id=site_id),
+                               now=now)
+    remember_forecasts(session=session, site_id=site_id, forecast=forecast, tickets=[ticket])
     return ticket

@@ -12,7 +12,7 @@ import typer
 from server.office.loading import ConfigError
 from server.simulation.loading import Loaded, load_scenario, plain_scenario
 from server.simulation.plots import write_plots
-from server.simulation.report import Report, judge
+from server.simulation.report import Report, reported
 from server.simulation.run import run_scenario, simulated_minutes
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "scenarios" / "normal-tuesday.toml"
@@ -55,7 +55,7 @@ def simulate(
             report, logs = run_scenario(loaded, seed=chosen, progress=advance)
             reports.append(report)
             if plots is not None:
-                items = judge([t for log in logs for t in log.tickets])
+                items = reported(logs)
                 write_plots(items, directory=plots, stem=f"{loaded.path.stem}-seed{chosen}")
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in reports], indent=2, default=str))

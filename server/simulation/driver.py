@@ -57,6 +57,7 @@ class DayLog:
     day: str
     label: str
     site: str
+    history: bool = False  # run for the forecast's history only, not reported
     tickets: list[Drawn] = field(default_factory=list)
     refused: Tally[str] = field(default_factory=Tally)
     check_ins_refused: Tally[str] = field(default_factory=Tally)
@@ -155,7 +156,7 @@ class Day:
         self.current_service: dict[str, str] = {}  # ticket token -> the line it waits in now
         express = {s.id for s in site.services if s.express}
         self.log = DayLog(
-            day=plan.date.isoformat(), label=plan.label, site=site.id,
+            day=plan.date.isoformat(), label=plan.label, site=site.id, history=plan.history,
             express_counters=[c.id for c in site.counters if c.services and c.services[0] in express],
         )
 

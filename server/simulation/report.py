@@ -58,7 +58,8 @@ class Group:
     median_wait: float
     within_target: float
     aufruf: Figures
-    baselines: dict[str, Figures]
+    baselines: dict[str, Figures]  # ranges from errors known at drawing (online)
+    in_sample_scores: dict[str, float]  # interval scores with ranges from the whole run's errors
 
 
 @dataclass(frozen=True)
@@ -92,25 +93,67 @@ def group(items: list[Judged]) -> Group | None:
         within_target=round(sum(j.wait <= j.ticket.target_minutes for j in items) / len(items), 4),
         aufruf=_figures(items, "aufruf"),
         baselines={name: _figures(items, name) for name in BASELINES},
+        in_sample_scores={name: _figures(items, f"{name}_in_sample").interval_score for name in BASELINES},
     )
 
 
+def _margins(errors: list[float]) -> tuple[float, float]:
+    return _quantile(errors, ALPHA / 2), _quantile(errors, 1 - ALPHA / 2)
+
+
+class OnlineMargins:
+    """A baseline's error quantiles as a live system would know them: from tickets called before, per service."""
+
+    def __init__(self, fallback: dict[str, tuple[float, float]]) -> None:
+        self.lines: dict[str, list[float]] = defaultdict(list)
+        self.pool: list[float] = []
+        self.fallback = fallback  # the service's whole-run quantiles, only while nothing has been learnt yet
+
+    def add(self, service: str, error: float) -> None:
+        """A ticket's call made its error known."""
+        self.lines[service].append(error)
+        self.pool.append(error)
+
+    def margins(self, service: str) -> tuple[float, float]:
+        """Quantiles of the line's last 40 errors, the site's latest filling up to 20; the same rule as Aufruf's."""
+        sample = self.lines[service][-40:]
+        if len(sample) < 20:
+            sample = sample + self.pool[-(20 - len(sample)):]
+        return _margins(sample) if len(sample) >= 12 else self.fallback[service]
+
+
 def judge(tickets: list[Drawn]) -> list[Judged]:
-    """Every called ticket with Aufruf's range and each baseline's, the latter from its own error quantiles per service."""
-    called = [(t, t.wait_minutes) for t in tickets if t.wait_minutes is not None]
+    """Every called ticket with Aufruf's range and each baseline's from its own error quantiles.
+
+    A baseline's range is its point plus the quantiles (at the nominal level) of its errors on the same
+    service's tickets called before this one was drawn ("online", what it could show live); the
+    quantiles over the whole run ("in sample", knowing the future) are kept as a second, kinder figure.
+    """
+    called = sorted(((t, t.wait_minutes) for t in tickets if t.wait_minutes is not None), key=lambda c: c[0].drawn_at)
     errors: dict[tuple[str, str], list[float]] = defaultdict(list)
     for ticket, wait in called:
         for name in BASELINES:
             errors[(name, ticket.service)].append(wait - ticket.baselines[name])
-    margins = {key: (_quantile(e, ALPHA / 2), _quantile(e, 1 - ALPHA / 2)) for key, e in errors.items()}
+    in_sample = {key: _margins(e) for key, e in errors.items()}
+    online = {
+        name: OnlineMargins({svc: m for (n, svc), m in in_sample.items() if n == name}) for name in BASELINES
+    }
+    by_call = sorted(called, key=lambda c: c[0].called_at or c[0].drawn_at)
+    known = 0
     judged = []
     for ticket, wait in called:
+        while known < len(by_call) and (by_call[known][0].called_at or ticket.drawn_at) <= ticket.drawn_at:
+            done, done_wait = by_call[known]
+            for name in BASELINES:
+                online[name].add(done.service, done_wait - done.baselines[name])
+            known += 1
         low, high = ticket.shown
         ranges = {"aufruf": (float(low), float(high), (low + high) / 2)}
         for name in BASELINES:
             point = ticket.baselines[name]
-            below, above = margins[(name, ticket.service)]
-            ranges[name] = (max(point + below, 0.0), max(point + above, 0.0), point)
+            for label, (below, above) in ((name, online[name].margins(ticket.service)),
+                                          (f"{name}_in_sample", in_sample[(name, ticket.service)])):
+                ranges[label] = (max(point + below, 0.0), max(point + above, 0.0), point)
         judged.append(Judged(ticket, wait, ranges))
     return judged
 
@@ -129,6 +172,7 @@ class DayCheck:
     day: str
     label: str
     site: str
+    history: bool
     arrivals: int
     outcomes: dict[str, int]
     refused: dict[str, int]
@@ -153,7 +197,7 @@ def check_day(log: DayLog) -> DayCheck:
         unaccounted.append("appointments missing from the day's list")
     mix = {c: dict(Tally(t.service for t in tickets if t.called_by == c)) for c in log.express_counters}
     return DayCheck(
-        day=log.day, label=log.label, site=log.site, arrivals=log.arrivals,
+        day=log.day, label=log.label, site=log.site, history=log.history, arrivals=log.arrivals,
         outcomes=dict(Tally(t.outcome for t in tickets)), refused=dict(log.refused),
         check_ins_refused=dict(log.check_ins_refused), appointments_booked=log.appointments_booked,
         appointment_statuses=statuses, express_mix=mix, unaccounted=unaccounted,
@@ -191,7 +235,8 @@ class Report:
         lines = [f"{self.scenario} — seed {self.seed}: {self.requests} API requests in {self.seconds:.0f} s"]
         for check in self.days:
             lines.append(
-                f"  {check.day} {check.label} at {check.site}: {check.arrivals} walk-ins, outcomes {check.outcomes}, "
+                f"  {check.day} {check.label}{' (history, not reported)' if check.history else ''} at {check.site}: "
+                f"{check.arrivals} walk-ins, outcomes {check.outcomes}, "
                 f"refused {check.refused or 'none'}, appointments {check.appointment_statuses}"
             )
             for counter, mix in check.express_mix.items():
@@ -210,13 +255,14 @@ class Report:
 
 def _table(title: str, groups: dict[str, Group | None]) -> str:
     head = (f"{title:<20} {'n':>4} {'wait':>5} {'target':>6} | {'in':>5} {'MAE':>5} {'p90':>5} {'width':>5} "
-            f"{'score':>6} | " + " | ".join(f"{n:>12} in/score" for n in BASELINES))
+            f"{'score':>6} | " + " | ".join(f"{n:>12} in/score/in-sample" for n in BASELINES))
     rows = [head]
     for name, g in groups.items():
         if g is None:
             continue
         a = g.aufruf
-        base = " | ".join(f"{b.inside_share:>12.0%} {b.interval_score:>6.1f}" for b in g.baselines.values())
+        base = " | ".join(f"{b.inside_share:>12.0%} {b.interval_score:>6.1f} {g.in_sample_scores[n]:>6.1f}"
+                          for n, b in g.baselines.items())
         rows.append(
             f"{name[:20]:<20} {g.tickets:>4} {g.median_wait:>5.1f} {g.within_target:>6.0%} | {a.inside_share:>5.0%} "
             f"{a.median_abs_error:>5.1f} {a.p90_abs_error:>5.1f} {a.median_range_width:>5.1f} {a.interval_score:>6.1f} | "
@@ -242,10 +288,15 @@ def targets(overall: Group | None, by_service: dict[str, Group]) -> dict[str, bo
     }
 
 
+def reported(logs: Iterable[DayLog]) -> list[Judged]:
+    """The judged tickets of every reported (not history) day."""
+    return judge([t for log in logs if not log.history for t in log.tickets])
+
+
 def build_report(*, scenario: str, seed: int, logs: Iterable[DayLog]) -> Report:
     """Summarize a run's days."""
     logs = list(logs)
-    items = judge([t for log in logs for t in log.tickets])
+    items = reported(logs)
     overall = group(items)
     by_service = _by(items, lambda j: j.ticket.service)
     return Report(

@@ -155,6 +155,8 @@ class DayPlan(Strict):
 
     date: date
     label: str = ""
+    # An earlier day that gives the forecast its usual history (service times, past errors); not reported.
+    history: bool = False
     site: str | None = None  # another site of the office, e.g. the mobile office
     walk_in_factor: float = Field(default=1.0, ge=0, le=10)
     appointment_factor: float = Field(default=1.0, ge=0, le=10)
@@ -195,6 +197,11 @@ class Scenario(Strict):
             for transfer in demand.transfers:
                 if transfer.to not in seen or transfer.to == demand.id:
                     raise ValueError(f"service '{demand.id}' transfers to '{transfer.to}', not another listed service")
+        if all(plan.history for plan in self.days):
+            raise ValueError("every day is a history day: at least one must be reported")
+        dates = [plan.date for plan in self.days]
+        if len(set(dates)) != len(dates):
+            raise ValueError("a date appears more than once")
         for plan in self.days:
             unknown = sorted(set(plan.service_factors) - seen)
             if unknown:
