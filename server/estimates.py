@@ -46,7 +46,7 @@ SHOW_RATE_WEIGHT = 10
 # expected wait for what the replay cannot know (later walk-ins of more urgent services, people
 # who give up, clerks' pauses). Calibrated with `aufruf simulate`; see docs/estimates.md.
 Z = 1.28
-RANGE_LEVEL = 0.88  # the share of waits a calibrated range is meant to hold (its nominal level)
+RANGE_LEVEL = 0.86  # the share of waits a calibrated range is meant to hold (its nominal level)
 EARLY_SHARE = 0.2
 LATE_SHARE = 0.45
 SLACK_MINUTES = 1.0

@@ -61,6 +61,7 @@ class PageState:
     vapid_key: str | None
     poll_seconds: float = 15.0
     step_out_time: str | None = None  # local HH:MM from the range's low end, if worth stepping out
+    server_now: str = ""  # the server's clock at rendering, so the script counts from the same moment
 
     @property
     def dir(self) -> str:
@@ -101,6 +102,7 @@ class PageState:
             "ticket": self.ticket,
             "site": {"near_turn_alert": self.site["near_turn_alert"], "timezone": self.site["timezone"]},
             "stepOutMinutes": STEP_OUT_MINUTES,
+            "serverNow": self.server_now,
             "serviceNames": {self.ticket["service"]: self.service_names},
             "messages": texts,
             "vapid": self.vapid_key,
@@ -141,6 +143,7 @@ def page_state(
         messages=messages(language),
         vapid_key=public_key(session=session),
         poll_seconds=poll_seconds,
+        server_now=now.isoformat(),
         step_out_time=step_out_until(
             eta=view.get("eta_minutes") if view.get("status") == "waiting" else None, now=now,
             timezone=site.timezone, language=language,

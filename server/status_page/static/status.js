@@ -13,6 +13,8 @@
   var socket = null, lastSeq = -1, resyncing = false, retries = 0;
   var pollTimer = null, reconnectTimer = null, audio = null, stopped = false;
   var alerted = readAlerted();
+  // The server's clock minus this device's: "step out until" counts from the server's now.
+  var clockOffset = S.serverNow ? Date.parse(S.serverNow) - Date.now() : 0;
 
   function $(id) { return document.getElementById(id); }
   function fill(template, values) {
@@ -35,7 +37,7 @@
   function stepOutText() {
     var eta = ticket.eta_minutes;
     if (ticket.status !== "waiting" || !eta || eta[0] < (S.stepOutMinutes || 5) || !window.Intl) { return ""; }
-    var at = new Date(Date.now() + eta[0] * 60000), time;
+    var at = new Date(Date.now() + clockOffset + eta[0] * 60000), time;
     try {
       time = new Intl.DateTimeFormat(S.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23",
         timeZone: S.site.timezone }).format(at);
@@ -103,6 +105,7 @@
     applyTicket(data.ticket);
   }
   function onEvent(message) {
+    if (message.at && !isNaN(Date.parse(message.at))) { clockOffset = Date.parse(message.at) - Date.now(); }
     if (message.type === "snapshot") {
       lastSeq = message.seq; resyncing = false;
       applySnapshot(message.data || {});
