@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from bench.harness import ROOT, load_average, machine, stop_on_sigterm

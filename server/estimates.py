@@ -480,6 +480,8 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
         for pk in desk.ranks:
             servers[pk] += 1
     calibration = recent_errors(session=session, site_id=site.id, now=now)
+    if not calibration.known:  # a new site (a mobile office's first day) learns from the installation's others
+        calibration = recent_errors(session=session, site_id=None, now=now)
     ranges: dict[Any, tuple[int, int]] = {}
     for job in jobs:
         # Expected walk-ins only make room; nobody asks for their range.
@@ -499,7 +501,9 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
 def remember_forecasts(*, session: Session, site_id: str, forecast: Forecast, tickets: Sequence[Ticket]) -> None:
     """Record what the forecast expected for newly drawn tickets, so later ranges learn from its errors."""
     expected = {
-        t.id: forecast.expected[("ticket", t.id)] for t in tickets if t.id is not None and ("ticket", t.id) in forecast.expected
+        t.id: forecast.expected[("ticket", t.id)]
+        for t in tickets
+        if t.id is not None and ("ticket", t.id) in forecast.expected
     }
     remember(
         session=session, site_id=site_id, expected=expected, service_minutes=forecast.service_minutes, tickets=tickets

@@ -11,11 +11,11 @@ from server.appointments.models import Appointment, AppointmentPolicy, Appointme
 from server.appointments.policy import rules_for
 from server.appointments.service import get_by_code, record_appointment_event
 from server.errors import Conflict
+from server.estimates import remember_forecasts
 from server.events.envelope import EventType
+from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day, closing_time, local_time
 from server.sites.models import Service, Site
-from server.estimates import remember_forecasts
-from server.sites.forecast_memo import shared_forecast
 from server.sites.queue import CLOSED_MESSAGES, ensure_open, get_site, site_services
 from server.tickets.models import Ticket
 from server.tickets.service import announce_queue, announce_ticket, mint_ticket

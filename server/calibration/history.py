@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 from sqlalchemy import select as sa_select
+from sqlalchemy import true as sa_true
 from sqlmodel import Session, col
 
 from server.calibration.conformal import conformal_bounds, error_scale, normalized_error
@@ -33,7 +34,8 @@ def remember(
         {
             "ticket_id": t.id, "site_id": site_id, "service_pk": t.service_pk,
             "appointment": t.appointment_id is not None, "issued_at": t.issued_at,
-            "expected_minutes": expected[t.id], "scale_minutes": error_scale(expected[t.id], service_minutes.get(t.service_pk, 0.0)),
+            "expected_minutes": expected[t.id],
+            "scale_minutes": error_scale(expected[t.id], service_minutes.get(t.service_pk, 0.0)),
         }
         for t in tickets
         if t.id is not None and t.id in expected
@@ -50,6 +52,11 @@ class Calibration:
     appointments: list[float] = field(default_factory=list)
     pool: list[float] = field(default_factory=list)
 
+    @property
+    def known(self) -> bool:
+        """Whether enough forecasts have come true to calibrate anything."""
+        return len(self.pool) + len(self.appointments) >= MIN_SAMPLES
+
     def bounds(self, *, service_pk: int, appointment: bool, level: float) -> tuple[float, float] | None:
         """Error bounds for a line at a level, or None while too few forecasts have come true."""
         own = self.appointments if appointment else self.lines.get(service_pk, [])
@@ -61,8 +68,8 @@ class Calibration:
         return conformal_bounds(sample, level)
 
 
-def recent_errors(*, session: Session, site_id: str, now: datetime) -> Calibration:
-    """The errors of the site's recent forecasts; tickets still waiting past their expected call count as at least that late."""
+def recent_errors(*, session: Session, site_id: str | None, now: datetime) -> Calibration:
+    """The errors of a site's (None: every site's) recent forecasts; the overdue still waiting count as that late."""
     rows = session.connection().execute(
         sa_select(
             col(WaitForecast.service_pk), col(WaitForecast.appointment), col(WaitForecast.issued_at),
@@ -70,8 +77,8 @@ def recent_errors(*, session: Session, site_id: str, now: datetime) -> Calibrati
             col(Ticket.status), col(Ticket.service_pk), col(Ticket.issued_service_pk),
         )
         .join(Ticket, col(Ticket.id) == col(WaitForecast.ticket_id))
-        .where(col(WaitForecast.site_id) == site_id, col(WaitForecast.issued_at) >= now - HISTORY,
-               col(WaitForecast.issued_at) <= now)
+        .where(col(WaitForecast.issued_at) >= now - HISTORY, col(WaitForecast.issued_at) <= now)
+        .where(col(WaitForecast.site_id) == site_id if site_id is not None else sa_true())
         .order_by(col(WaitForecast.issued_at).desc())
         .limit(READ_LIMIT)
     ).all()

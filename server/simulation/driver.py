@@ -20,10 +20,8 @@ import httpx
 from server.clock import ManualClock
 from server.office.schema import SiteConfig
 from server.simulation.baselines import LineWatch
-from server.simulation.scenario import DayPlan, Scenario, ServiceDemand, Shift, clock
+from server.simulation.scenario import WEEKDAYS, DayPlan, Scenario, ServiceDemand, Shift, clock
 from server.simulation.server import CLERK_PASSWORD
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass
@@ -394,7 +392,7 @@ class Day:
             return
         if shift.until_empty:
             desk.ending = True
-            if desk.idle or desk.paused and desk.ticket is None:
+            if desk.idle or (desk.paused and desk.ticket is None):
                 self.leave(shift.counter)
         elif desk.ticket is None:
             self.leave(shift.counter)
@@ -453,7 +451,8 @@ def book_appointments(day: Day, supervisor: dict[str, str], periods: list[tuple[
             if opens is not None:
                 booked = office.request(
                     "POST", f"/sites/{site}/appointments", headers=supervisor,
-                    json={"service": demand.id, "starts_at": slot.isoformat(), "name": f"Bürger {secrets.token_hex(3)}"},
+                    json={"service": demand.id, "starts_at": slot.isoformat(),
+                          "name": f"Bürger {secrets.token_hex(3)}"},
                 ).json()
                 day.log.appointments_booked += 1
                 draw = rng.random()

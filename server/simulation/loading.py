@@ -8,7 +8,7 @@ from pathlib import Path
 
 from server.office.loading import ConfigError, ConfigProblem, load_office, parse_toml_model
 from server.office.schema import OfficeConfig, SiteConfig
-from server.simulation.scenario import Band, DayPlan, Handling, Scenario, ServiceDemand, Shift
+from server.simulation.scenario import WEEKDAYS, Band, DayPlan, Handling, Scenario, ServiceDemand, Shift
 
 HINTS: dict[str, str] = {
     "office": 'the office file, relative to this file, e.g. "../buergeramt.toml"',
@@ -20,7 +20,6 @@ HINTS: dict[str, str] = {
     "counter": "a counter id of the day's site in the office file",
     "id": "a service id of the office file",
 }
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""How good the shown ranges were beside the baselines, per day, service and hour, and whether everyone is accounted for."""
+"""How good the shown ranges were beside the baselines, per day, service and hour; whether everyone is accounted for."""
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter as Tally
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -122,12 +122,13 @@ class OnlineMargins:
         return _margins(sample) if len(sample) >= 12 else self.fallback[service]
 
 
-def judge(tickets: list[Drawn]) -> list[Judged]:
+def judge(tickets: list[Drawn], history: Iterable[Drawn] = ()) -> list[Judged]:
     """Every called ticket with Aufruf's range and each baseline's from its own error quantiles.
 
     A baseline's range is its point plus the quantiles (at the nominal level) of its errors on the same
     service's tickets called before this one was drawn ("online", what it could show live); the
     quantiles over the whole run ("in sample", knowing the future) are kept as a second, kinder figure.
+    The history days' errors are known from the start, as Aufruf knows its own from its database.
     """
     called = sorted(((t, t.wait_minutes) for t in tickets if t.wait_minutes is not None), key=lambda c: c[0].drawn_at)
     errors: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -138,6 +139,10 @@ def judge(tickets: list[Drawn]) -> list[Judged]:
     online = {
         name: OnlineMargins({svc: m for (n, svc), m in in_sample.items() if n == name}) for name in BASELINES
     }
+    for earlier in history:
+        if earlier.wait_minutes is not None:
+            for name in BASELINES:
+                online[name].add(earlier.service, earlier.wait_minutes - earlier.baselines[name])
     by_call = sorted(called, key=lambda c: c[0].called_at or c[0].drawn_at)
     known = 0
     judged = []
@@ -253,7 +258,7 @@ class Report:
         return "\n".join(lines)
 
 
-def _table(title: str, groups: dict[str, Group | None]) -> str:
+def _table(title: str, groups: Mapping[str, Group | None]) -> str:
     head = (f"{title:<20} {'n':>4} {'wait':>5} {'target':>6} | {'in':>5} {'MAE':>5} {'p90':>5} {'width':>5} "
             f"{'score':>6} | " + " | ".join(f"{n:>12} in/score/in-sample" for n in BASELINES))
     rows = [head]
@@ -265,7 +270,8 @@ def _table(title: str, groups: dict[str, Group | None]) -> str:
                           for n, b in g.baselines.items())
         rows.append(
             f"{name[:20]:<20} {g.tickets:>4} {g.median_wait:>5.1f} {g.within_target:>6.0%} | {a.inside_share:>5.0%} "
-            f"{a.median_abs_error:>5.1f} {a.p90_abs_error:>5.1f} {a.median_range_width:>5.1f} {a.interval_score:>6.1f} | "
+            f"{a.median_abs_error:>5.1f} {a.p90_abs_error:>5.1f} {a.median_range_width:>5.1f} "
+            f"{a.interval_score:>6.1f} | "
             + base
         )
     return "\n".join(rows)
@@ -284,13 +290,16 @@ def targets(overall: Group | None, by_service: dict[str, Group]) -> dict[str, bo
             g.aufruf.inside_share >= SERVICE_BAR for g in by_service.values() if g.tickets >= MIN_SERVICE_TICKETS
         ),
         "width <= 0.5 x wait": narrow,
-        **{f"score < {name}": overall.aufruf.interval_score < b.interval_score for name, b in overall.baselines.items()},
+        **{f"score < {name}": overall.aufruf.interval_score < b.interval_score
+           for name, b in overall.baselines.items()},
     }
 
 
 def reported(logs: Iterable[DayLog]) -> list[Judged]:
     """The judged tickets of every reported (not history) day."""
-    return judge([t for log in logs if not log.history for t in log.tickets])
+    logs = list(logs)
+    earlier = [t for log in logs if log.history for t in log.tickets]
+    return judge([t for log in logs if not log.history for t in log.tickets], history=earlier)
 
 
 def build_report(*, scenario: str, seed: int, logs: Iterable[DayLog]) -> Report:

@@ -41,20 +41,22 @@ def run_scenario(
     clock = ManualClock(datetime.combine(scenario.days[0].date, time(6, 0), tzinfo=ZoneInfo(first.timezone)))
     typical = {s.id: s.typical_service_minutes for site in office.sites for s in site.services}
     logs: list[DayLog] = []
-    with tempfile.TemporaryDirectory(prefix="aufruf-sim-") as scratch:
-        with serve(office=staffed, clock=clock, data_dir=data_dir or Path(scratch)) as url:
-            client = Office(base_url=url, kiosk_tokens=tokens, clock=clock)
-            # Per site: lines are watched apart, like the server keeps them.
-            watches = {site.id: LineWatch(typical) for site in office.sites}
-            try:
-                for plan in sorted(scenario.days, key=lambda p: p.date):
-                    site = loaded.site_of(plan)
-                    logs.append(simulate_day(
-                        scenario=scenario, plan=plan, site=site, office=client, seed=seed,
-                        watch=watches[site.id], progress=progress,
-                    ))
-            finally:
-                client.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="aufruf-sim-") as scratch,
+        serve(office=staffed, clock=clock, data_dir=data_dir or Path(scratch)) as url,
+    ):
+        client = Office(base_url=url, kiosk_tokens=tokens, clock=clock)
+        # Per site: lines are watched apart, like the server keeps them.
+        watches = {site.id: LineWatch(typical) for site in office.sites}
+        try:
+            for plan in sorted(scenario.days, key=lambda p: p.date):
+                site = loaded.site_of(plan)
+                logs.append(simulate_day(
+                    scenario=scenario, plan=plan, site=site, office=client, seed=seed,
+                    watch=watches[site.id], progress=progress,
+                ))
+        finally:
+            client.close()
     report = build_report(scenario=scenario.name, seed=seed, logs=logs)
     report.seconds = round(timer.perf_counter() - started, 1)
     return report, logs

@@ -8,7 +8,10 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from server.office.schema import WEEKDAY
+
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+WEEKDAYS: tuple[WEEKDAY, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Strict(BaseModel):

@@ -11,7 +11,9 @@ from babel.dates import format_skeleton
 STEP_OUT_MINUTES = 5
 
 
-def step_out_until(*, eta: tuple[int, int] | list[int] | None, now: datetime, timezone: str, language: str) -> str | None:
+def step_out_until(
+    *, eta: tuple[int, int] | list[int] | None, now: datetime, timezone: str, language: str
+) -> str | None:
     """The local time (CLDR 24-hour, in the page's language) until which the citizen can leave, or None."""
     if not eta or eta[0] < STEP_OUT_MINUTES:
         return None
