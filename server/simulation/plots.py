@@ -28,14 +28,15 @@ def range_plot(items: list[Judged], *, title: str) -> str:
     return str(chart.render(is_unicode=True))
 
 
-def write_plots(items: list[Judged], *, directory: Path, stem: str) -> list[Path]:
-    """One plot per day and one per service into a directory; returns the files written."""
+def write_plots(items: list[Judged], *, directory: Path, stem: str, per_service: bool = True) -> list[Path]:
+    """One plot per day and (unless told not to) one per service into a directory; returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     slices: dict[str, list[Judged]] = {}
     for item in items:
         slices.setdefault(f"day-{item.ticket.day}", []).append(item)
-        slices.setdefault(f"service-{item.ticket.service}", []).append(item)
+        if per_service:
+            slices.setdefault(f"service-{item.ticket.service}", []).append(item)
     for name, part in sorted(slices.items()):
         path = directory / f"{stem}-{name}.svg"
         path.write_text(range_plot(part, title=f"{stem}: {name} — shown range vs actual wait"), encoding="utf-8")
