@@ -1,10 +1,10 @@
-"""A busy simulated morning: express against normal services within target, and the planner beside actual waits.
+"""A busy simulated day: express against normal services within target, and the planner beside actual waits.
 
-Run: .venv/bin/python -m bench.office_day [--seeds 1 2 3] [--load 1.2] [--json]
-Each seed plays the example office's morning through the real server (`aufruf simulate`), its arrivals
-scaled by `--load`; the day's report is then read from the simulation's database: per service the share
-of called tickets within their target wait, and per hour the staffing plan's surplus (+) or deficit (-)
-of counters beside the median wait of that hour's arrivals.
+Run: .venv/bin/python -m bench.office_day [--seeds 1 2 3] [--scenario examples/scenarios/walk-in-rush.toml] [--json]
+Each seed plays the scenario's first reported day through the real server (`aufruf simulate`); the day's
+report is then read from the simulation's database: per service the share of called tickets within their
+target wait, and per hour the staffing plan's surplus (+) or deficit (-) of counters beside the median
+wait of that hour's arrivals.
 """
 
 from __future__ import annotations
@@ -12,34 +12,32 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
 from server.db import Database
-from server.simulation.run import run_simulation
-from server.simulation.scenario import example_day
+from server.simulation.loading import load_scenario
+from server.simulation.run import run_scenario
 from server.sites.models import Service
 from server.stats.kpis import daily_kpis
 
-DAY = date(2026, 11, 24)
+RUSH = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / "walk-in-rush.toml"
 
 
-def one_morning(seed: int, load: float) -> dict[str, Any]:
-    """Simulate one morning and read its figures back from the server's database."""
-    scenario = example_day(seed=seed, day=DAY, morning_only=True)
-    loads = {
-        key: replace(value, walk_ins_per_hour=value.walk_ins_per_hour * load) for key, value in scenario.loads.items()
-    }
-    scenario = replace(scenario, loads=loads)
+def one_morning(seed: int, scenario_file: Path) -> dict[str, Any]:
+    """Simulate the scenario and read its first reported day's figures back from the server's database."""
+    loaded = load_scenario(scenario_file)
+    plan = next(p for p in sorted(loaded.scenario.days, key=lambda p: p.date) if not p.history)
+    site_id = loaded.site_of(plan).id
     with tempfile.TemporaryDirectory(prefix="aufruf-office-day-") as scratch:
-        run_simulation(scenario, data_dir=Path(scratch))
+        run_scenario(loaded, seed=seed, data_dir=Path(scratch))
         database = Database(f"sqlite:///{Path(scratch) / 'simulation.db'}")
         with database.read() as session:
-            report = daily_kpis(session=session, site_id="mitte", day=DAY, now=datetime(2026, 11, 25, tzinfo=UTC))
+            after = datetime.combine(plan.date + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+            report = daily_kpis(session=session, site_id=site_id, day=plan.date, now=after)
             express = {s.key for s in session.exec(select(Service)).all() if s.express}
         database.dispose()
     services = {
@@ -85,16 +83,16 @@ def main() -> None:
     """Run the mornings and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--load", type=float, default=1.2, help="walk-in arrivals times this factor")
+    parser.add_argument("--scenario", type=Path, default=RUSH, help="a scenario file (examples/scenarios/)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    runs = [one_morning(seed, args.load) for seed in args.seeds]
-    result = {"load": args.load, "express_within_target": pooled(runs, True),
+    runs = [one_morning(seed, args.scenario) for seed in args.seeds]
+    result = {"scenario": str(args.scenario), "express_within_target": pooled(runs, True),
               "normal_within_target": pooled(runs, False), "runs": runs}
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"load x{args.load}, seeds {args.seeds}")
+    print(f"{args.scenario.name}, seeds {args.seeds}")
     print(f"within target: express {result['express_within_target']}, normal {result['normal_within_target']}")
     for run in runs:
         print(f"seed {run['seed']}")

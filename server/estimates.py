@@ -24,6 +24,8 @@ from sqlmodel import Session, col, func, select
 
 from server.appointments.models import Appointment, AppointmentPolicy, AppointmentStatus
 from server.appointments.policy import rules_for
+from server.calibration.conformal import calibrated_range, error_scale
+from server.calibration.history import recent_errors, remember
 from server.counters.models import Counter, CounterService
 from server.counters.serving import is_serving
 from server.sites.hours import closing_time, local_time
@@ -38,16 +40,19 @@ HISTORY_DAYS = 28
 TIME_OF_DAY_MINUTES = 90  # "the same time of day" is within this many minutes
 NORMAL_IQR = 1.349  # interquartile range of a standard normal: turns an IQR into a standard deviation
 DEFAULT_CV = 0.5
+LONG_CASE_CAP = 4.0  # in the mean, no occupation counts longer than this many medians
 SHOW_RATE_PRIOR = 0.75  # share of booked citizens who come, before the site has its own figures
 SHOW_RATE_WEIGHT = 10
 # The range: expected ± Z standard deviations of the summed service times, plus a share of the
 # expected wait for what the replay cannot know (later walk-ins of more urgent services, people
 # who give up, clerks' pauses). Calibrated with `aufruf simulate`; see docs/estimates.md.
 Z = 1.28
+RANGE_LEVEL = 0.86  # the share of waits a calibrated range is meant to hold (its nominal level)
 EARLY_SHARE = 0.2
 LATE_SHARE = 0.45
 SLACK_MINUTES = 1.0
 MIN_REMAINING = 0.5  # a citizen at the counter keeps it busy at least this much longer (minutes)
+OVERRUN_SHARE = 0.5  # a case longer than any recent one is expected to need half its time so far again
 # Walk-ins still to come, at the pace of the last hour: later arrivals of more urgent services overtake.
 ARRIVAL_WINDOW = timedelta(hours=1)
 ARRIVAL_HORIZON_MINUTES = 120.0
@@ -60,20 +65,42 @@ class Durations:
     median: float
     cv: float
     samples: int
+    mean: float = 0.0  # what a line of citizens takes per head: sums of service times grow with the mean
+    occupations: tuple[float, ...] = ()  # the samples, for how much longer a case already running takes
+
+    def __post_init__(self) -> None:
+        if not self.mean:
+            object.__setattr__(self, "mean", self.median)
+
+    def remaining(self, elapsed: float) -> float:
+        """Expected minutes left of a case that has run `elapsed` minutes: the longer it ran, the longer it runs."""
+        if elapsed < self.median:
+            return max(self.mean - elapsed, MIN_REMAINING)
+        longer = [x - elapsed for x in self.occupations if x > elapsed]
+        # Past every recent case: it is one of the long ones; assume it needs a good part of what it took so far.
+        left = statistics.fmean(longer) if longer else OVERRUN_SHARE * elapsed
+        return max(left, MIN_REMAINING)
 
 
 def durations_from(samples: list[float], prior_minutes: float) -> Durations:
-    """Median and spread of occupations, leaning on the configured typical time while samples are few."""
+    """Median, mean and spread of occupations, leaning on the configured typical time while samples are few."""
     if not samples:
         return Durations(median=prior_minutes, cv=DEFAULT_CV, samples=0)
     median = statistics.median(samples)
-    blended = (median * len(samples) + prior_minutes * PRIOR_WEIGHT) / (len(samples) + PRIOR_WEIGHT)
+    weight = len(samples) + PRIOR_WEIGHT
+    blended = (median * len(samples) + prior_minutes * PRIOR_WEIGHT) / weight
+    # Occupations are skewed (the odd long case): the mean, with each case capped, is what a line adds up to.
+    cap = LONG_CASE_CAP * median
+    mean = statistics.fmean(min(sample, cap) for sample in samples)
+    blended_mean = (mean * len(samples) + prior_minutes * PRIOR_WEIGHT) / weight
     if len(samples) >= 4:
         q1, _, q3 = statistics.quantiles(samples, n=4, method="inclusive")
         cv = (q3 - q1) / NORMAL_IQR / max(median, 0.1)
     else:
         cv = DEFAULT_CV
-    return Durations(median=blended, cv=min(max(cv, 0.1), 1.5), samples=len(samples))
+    return Durations(
+        median=blended, cv=min(max(cv, 0.1), 1.5), samples=len(samples), mean=blended_mean, occupations=tuple(samples)
+    )
 
 
 def _minute_of_day(moment: datetime) -> int:
@@ -125,6 +152,7 @@ class Job:
     priority_from: float | None = None  # minutes from now from which they count as an appointment
     weight: float = 1.0  # expected share of a full service (appointments that may not come)
     imagined: bool = False  # takes no counter time: it only asks "when would a new ticket be called?"
+    appointment: bool = False  # its range is calibrated on the errors of appointments
     wanted: bool = True  # its call time is asked for (expected future walk-ins only make room)
 
 
@@ -281,6 +309,20 @@ def wait_range(*, expected: float, service_minutes: float, cv: float, servers: i
     return low, high
 
 
+def _range(
+    *, expected: float, figures: Durations, servers: int, bounds: tuple[float, float] | None
+) -> tuple[int, int]:
+    """Calibrated on recent errors once there are enough of them; until then the fixed margins."""
+    if bounds is None:
+        return wait_range(expected=expected, service_minutes=figures.median, cv=figures.cv, servers=servers)
+    return calibrated_range(expected=expected, scale=error_scale(expected, figures.median), bounds=bounds)
+
+
+def counted_counters(counters: Sequence[Counter]) -> list[Counter]:
+    """The counters the forecast counts: those serving now; paused and closed counters count nowhere."""
+    return [counter for counter in counters if is_serving(counter)]
+
+
 def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], now: datetime) -> list[Desk]:
     """Counters serving now, with their preferences; paused and closed counters count nowhere."""
     counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
@@ -301,16 +343,17 @@ def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], n
         t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(current_ids))).all()
     } if current_ids else {}
     desks: list[Desk] = []
-    for order, counter in enumerate(counters):
-        if not is_serving(counter) or not ranks[counter.id]:
+    order_of = {counter.id: order for order, counter in enumerate(counters)}
+    for counter in counted_counters(counters):
+        if not ranks[counter.id]:
             continue
         free_at = 0.0
         ticket = current.get(counter.current_ticket_id) if counter.current_ticket_id else None
         if ticket is not None and ticket.status in ACTIVE_AT_COUNTER and ticket.called_at is not None:
             elapsed = (now - ticket.called_at).total_seconds() / 60
-            typical = durations[ticket.service_pk].median if ticket.service_pk in durations else 5.0
-            free_at = max(typical - elapsed, MIN_REMAINING)
-        desks.append(Desk(free_at=free_at, order=order, ranks=dict(ranks[counter.id])))
+            figures = durations.get(ticket.service_pk)
+            free_at = figures.remaining(elapsed) if figures else max(5.0 - elapsed, MIN_REMAINING)
+        desks.append(Desk(free_at=free_at, order=order_of[counter.id], ranks=dict(ranks[counter.id])))
     return desks
 
 
@@ -362,7 +405,8 @@ def _jobs(
             priority_from = _minutes(starts[appointment_id] - before, now)
         # `_minutes` inlined: this runs once per waiting ticket per forecast.
         joined = (queued_at - now).total_seconds() / 60
-        jobs.append(Job(("ticket", ticket_id), service_pk, joined, priority_from=priority_from))
+        jobs.append(Job(("ticket", ticket_id), service_pk, joined, priority_from=priority_from,
+                        appointment=appointment_id is not None))
     expected = session.exec(
         select(Appointment).where(
             Appointment.site_id == site_id,
@@ -377,7 +421,7 @@ def _jobs(
         arrives = max(_minutes(appointment.starts_at - before, now), 0.0)
         jobs.append(
             Job(("booking", appointment.id), appointment.service_pk, arrives, ready=arrives, priority_from=arrives,
-                weight=rate)
+                weight=rate, appointment=True)
         )
     for service in services:
         assert service.pk is not None
@@ -422,20 +466,23 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
             targets[service_pk] = retired.target_wait_minutes if retired else 20
             durations.setdefault(service_pk, durations_from([], retired.typical_service_minutes if retired else 8))
     calls = replay(
-        desks=desks, jobs=jobs, targets=targets, durations={pk: d.median for pk, d in durations.items()},
+        desks=desks, jobs=jobs, targets=targets, durations={pk: d.mean for pk, d in durations.items()},
         arrivals=arrivals,
     )
     servers: dict[int, int] = defaultdict(int)
     for desk in desks:
         for pk in desk.ranks:
             servers[pk] += 1
+    calibration = recent_errors(session=session, site_id=site.id, now=now)
+    if not calibration.known:  # a new site (a mobile office's first day) learns from the installation's others
+        calibration = recent_errors(session=session, site_id=None, now=now)
     ranges: dict[Any, tuple[int, int]] = {}
     for job in jobs:
         # Expected walk-ins only make room; nobody asks for their range.
         if job.wanted and job.key in calls:
-            figures = durations[job.service_pk]
-            ranges[job.key] = wait_range(
-                expected=calls[job.key], service_minutes=figures.median, cv=figures.cv, servers=servers[job.service_pk]
+            ranges[job.key] = _range(
+                expected=calls[job.key], figures=durations[job.service_pk], servers=servers[job.service_pk],
+                bounds=calibration.bounds(service_pk=job.service_pk, appointment=job.appointment, level=RANGE_LEVEL),
             )
     return Forecast(
         expected=calls,
@@ -443,4 +490,16 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
         service_minutes={pk: figures.median for pk, figures in durations.items()},
         waiting=sum(1 for job in jobs if job.key[0] == "ticket"),
         served=served,
+    )
+
+
+def remember_forecasts(*, session: Session, site_id: str, forecast: Forecast, tickets: Sequence[Ticket]) -> None:
+    """Record what the forecast expected for newly drawn tickets, so later ranges learn from its errors."""
+    expected = {
+        t.id: forecast.expected[("ticket", t.id)]
+        for t in tickets
+        if t.id is not None and ("ticket", t.id) in forecast.expected
+    }
+    remember(
+        session=session, site_id=site_id, expected=expected, service_minutes=forecast.service_minutes, tickets=tickets
     )

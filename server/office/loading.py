@@ -5,11 +5,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from server.office.schema import OfficeConfig
+
+Model = TypeVar("Model", bound=BaseModel)
 
 HINTS: dict[str, str] = {
     "prefix": 'one to three capital letters, unique per site, e.g. "A"',
@@ -73,22 +75,27 @@ def _place(raw: dict[str, Any], location: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def parse_office(text: str, path: Path) -> OfficeConfig:
-    """Validate TOML text as an office configuration."""
+def parse_toml_model(text: str, path: Path, model: type[Model], hints: dict[str, str]) -> Model:
+    """Validate TOML text as `model`, every problem with its place in the file and a hint."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, [ConfigProblem("syntax", str(error), "check quotes, brackets and commas")]) from None
     try:
-        return OfficeConfig.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as error:
         problems = []
         for item in error.errors():
             location = tuple(step for step in item["loc"] if not str(step).startswith("function-"))
             field = next((str(s) for s in reversed(location) if isinstance(s, str)), "")
             message = item["msg"].removeprefix("Value error, ")
-            problems.append(ConfigProblem(_place(raw, location), message, HINTS.get(field)))
+            problems.append(ConfigProblem(_place(raw, location), message, hints.get(field)))
         raise ConfigError(path, problems) from None
+
+
+def parse_office(text: str, path: Path) -> OfficeConfig:
+    """Validate TOML text as an office configuration."""
+    return parse_toml_model(text, path, OfficeConfig, HINTS)
 
 
 def load_office(path: Path) -> OfficeConfig:

@@ -19,14 +19,17 @@ from server.settings import Settings
 CLERK_PASSWORD = secrets.token_urlsafe(12)
 
 
-def staffed_office(office: OfficeConfig, *, kiosk_token: str, counters: list[str]) -> OfficeConfig:
-    """The office with a simulation kiosk, one clerk per counter and a supervisor, all with fresh secrets."""
-    site = office.sites[0]
-    device = DeviceConfig(id="sim-kiosk", kind="kiosk", token_sha256=hash_device_token(kiosk_token))
+def staffed_office(office: OfficeConfig, *, kiosk_tokens: dict[str, str]) -> OfficeConfig:
+    """The office with a simulation kiosk per site, one clerk per counter and a supervisor, all with fresh secrets."""
     password_hash = hash_password(CLERK_PASSWORD)
-    clerks = [ClerkConfig(username=f"sim-{c}", password_hash=password_hash) for c in counters]
-    clerks.append(ClerkConfig(username="sim-supervisor", role="supervisor", password_hash=password_hash))
-    return OfficeConfig(sites=[site.model_copy(update={"devices": [device]})], clerks=clerks)
+    sites = []
+    clerks = [ClerkConfig(username="sim-supervisor", role="supervisor", password_hash=password_hash)]
+    for site in office.sites:
+        device = DeviceConfig(id=f"sim-kiosk-{site.id}"[:40], kind="kiosk",
+                              token_sha256=hash_device_token(kiosk_tokens[site.id]))
+        sites.append(site.model_copy(update={"devices": [device]}))
+        clerks += [ClerkConfig(username=f"sim-{c.id}", password_hash=password_hash) for c in site.counters]
+    return OfficeConfig(sites=sites, clerks=clerks)
 
 
 @contextmanager

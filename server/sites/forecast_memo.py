@@ -15,8 +15,8 @@ from server.events.models import EventRecord
 from server.sites.models import Service, Site
 
 MEMO = "aufruf_forecast_memo"
-# Writes to these tables never change a forecast: the event log and its per-site counter.
-NEUTRAL_TABLES = frozenset({EventRecord.__tablename__, "sitesequence"})
+# Writes to these tables never change a forecast: the event log, its per-site counter, the forecasts' own record.
+NEUTRAL_TABLES = frozenset({EventRecord.__tablename__, "sitesequence", "waitforecast"})
 # Calls within one request read the clock a few milliseconds apart; that never moves a minute range.
 SAME_MOMENT = timedelta(seconds=1)
 

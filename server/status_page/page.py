@@ -17,12 +17,15 @@ from server.sites.models import Service
 from server.sites.queue import get_site
 from server.snapshots import site_out
 from server.status_page.push.keys import public_key
+from server.status_page.step_out import STEP_OUT_MINUTES, step_out_until
 from server.status_page.texts import catalog, choose_language, messages, with_variants
 from server.tickets.service import ticket_by_token
 from server.tickets.views import public_data, ticket_out
 
 # Messages the script needs to redraw the page; the rest are only rendered on the server.
-SCRIPT_MESSAGE_PREFIXES = ("status.", "text.", "called_", "near_", "live_", "alerts_", "wait_", "cancel_failed")
+SCRIPT_MESSAGE_PREFIXES = (
+    "status.", "text.", "called_", "near_", "live_", "alerts_", "wait_", "cancel_failed", "step_out.",
+)
 # Characters that could end a <script> block or start markup, written as JSON escapes instead.
 _SCRIPT_ESCAPES = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -62,6 +65,8 @@ class PageState:
     messages: dict[str, str]
     vapid_key: str | None
     poll_seconds: float = 15.0
+    step_out_time: str | None = None  # local HH:MM from the range's low end, if worth stepping out
+    server_now: str = ""  # the server's clock at rendering, so the script counts from the same moment
 
     @property
     def dir(self) -> str:
@@ -94,6 +99,13 @@ class PageState:
             return self.messages["wait_unknown"]
         return self.messages["wait_range"].replace("{lo}", str(eta[0])).replace("{hi}", str(eta[1]))
 
+    @property
+    def step_out(self) -> str:
+        """'You can step out until HH:MM', or nothing."""
+        if self.step_out_time is None:
+            return ""
+        return self.messages["step_out.until"].replace("{time}", self.step_out_time)
+
     def script_data(self) -> Markup:
         """The state handed to the page's script in a JSON data block."""
         texts = {k: v for k, v in self.messages.items() if k.startswith(SCRIPT_MESSAGE_PREFIXES)}
@@ -101,7 +113,9 @@ class PageState:
             "token": self.token,
             "lang": self.language,
             "ticket": self.ticket,
-            "site": {"near_turn_alert": self.site["near_turn_alert"]},
+            "site": {"near_turn_alert": self.site["near_turn_alert"], "timezone": self.site["timezone"]},
+            "stepOutMinutes": STEP_OUT_MINUTES,
+            "serverNow": self.server_now,
             "serviceNames": {self.ticket["service"]: self.service_names},
             "messages": texts,
             "vapid": self.vapid_key,
@@ -131,14 +145,20 @@ def page_state(
     assert service is not None
     site_view = site_out(session=session, site_id=site.id).model_dump(mode="json")
     language = choose_language(asked=asked, ticket_language=ticket.language, offered=site.languages)
+    view = public_data(ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, now=now))
     return PageState(
         token=token,
         language=language,
-        ticket=public_data(ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False)),
+        ticket=view,
         site=site_view,
         service_names=dict(service.names),
         languages=language_switch(site.languages),
         messages=messages(language),
         vapid_key=public_key(session=session),
         poll_seconds=poll_seconds,
+        server_now=now.isoformat(),
+        step_out_time=step_out_until(
+            eta=view.get("eta_minutes") if view.get("status") == "waiting" else None, now=now,
+            timezone=site.timezone, language=language,
+        ),
     )

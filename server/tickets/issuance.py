@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from server.db import Database
 from server.errors import Conflict, NotFound
-from server.estimates import Forecast, site_forecast
+from server.estimates import Forecast, remember_forecasts, site_forecast
 from server.events.envelope import EventType
 from server.events.log import NewEvent, lock_sequence, record_events
 from server.group_commit import GroupCommit, Outcome
@@ -298,6 +298,10 @@ class _SiteBatch:
         self.resumes = (
             resume_times(session=self.session, site=self.site, now=latest)
             if any(s.pk not in forecast.served for s in self.services) else {}
+        )
+        remember_forecasts(
+            session=self.session, site_id=self.site.id, forecast=forecast,
+            tickets=[item.ticket for item in accepted if item.ticket is not None],
         )
         capacity = self.site.waiting_room_capacity
         # Today's counts before this batch: each service's first serial in it tells, for the others the read.

@@ -1,31 +1,38 @@
-"""A seeded simulated morning through the real server: everyone accounted for, and the ranges hold.
+"""The short CI scenario through the real server: everyone accounted for, the ranges hold, the baselines lose.
 
-The bar (docs/estimates.md): at least 80 % of actual waits inside the range shown when the ticket
-was drawn, and a median absolute error (against the range's middle) of at most 5 minutes.
+The bars are those of docs/estimates.md; the long scenarios are benchmarks (bench/scenarios.py).
 """
 
 from __future__ import annotations
 
-from datetime import time
+from pathlib import Path
 
 import pytest
 
-from server.simulation.run import run_simulation
-from server.simulation.scenario import example_day
+from server.simulation.loading import load_scenario
+from server.simulation.report import INSIDE_BAR, MIN_SERVICE_TICKETS, SERVICE_BAR
+from server.simulation.run import run_scenario
 
-INSIDE_BAR = 0.80
-ERROR_BAR_MINUTES = 5.0
+SHORT = Path(__file__).with_name("short-morning.toml")
 
 
-@pytest.mark.timeout(110)
-def test_a_simulated_morning_meets_the_accuracy_bar() -> None:
-    report = run_simulation(example_day(seed=7, morning_only=True, last_arrival=time(11, 0)))
+@pytest.mark.timeout(300)
+def test_a_short_scenario_meets_the_bars_and_beats_every_baseline() -> None:
+    report, logs = run_scenario(load_scenario(SHORT), seed=7)
     print(report.text())
     assert report.unaccounted == []
-    assert report.outcomes.get("waiting", 0) == 0
-    assert report.appointment_statuses.get("booked", 0) == 0
-    assert report.appointment_statuses.get("no_show", 0) > 0  # recorded by the server, not the simulation
-    assert report.overall.tickets >= 80
-    assert report.overall.median_wait >= 5  # a busy morning, not an empty office
-    assert report.overall.inside_share >= INSIDE_BAR
-    assert report.overall.median_abs_error <= ERROR_BAR_MINUTES
+    reported = next(d for d in report.days if not d.history)
+    # The behaviours the scenario asks for did happen, through the server.
+    assert reported.outcomes.get("left", 0) > 0  # walk-ins who gave up
+    assert reported.appointment_statuses.get("no_show", 0) > 0  # recorded by the server's sweep
+    assert all(code for code in reported.refused)
+    overall = report.overall
+    assert overall is not None and overall.tickets >= 60
+    assert overall.median_wait >= 10  # a busy morning, not an empty office
+    assert overall.aufruf.inside_share >= INSIDE_BAR
+    for service, figures in report.by_service.items():
+        if figures.tickets >= MIN_SERVICE_TICKETS:
+            assert figures.aufruf.inside_share >= SERVICE_BAR, service
+    for name, baseline in overall.baselines.items():
+        assert overall.aufruf.interval_score < baseline.interval_score, name
+    assert len(logs) == 2 and logs[0].history

@@ -40,7 +40,8 @@ def test_page_shows_the_ticket_in_the_kiosk_language(office: Office) -> None:
     lo, hi = mine["eta_minutes"]
     assert f"{lo}–{hi} dk." in html
     state = state_of(html)
-    assert state["token"] == mine["token"] and state["site"] == {"near_turn_alert": 3}
+    assert state["token"] == mine["token"]
+    assert state["site"] == {"near_turn_alert": 3, "timezone": "Europe/Berlin"}
 
 
 def test_page_headers_forbid_inline_code_and_referrers(office: Office) -> None:

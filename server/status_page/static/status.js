@@ -15,6 +15,8 @@
   var socket = null, lastSeq = -1, resyncing = false, retries = 0;
   var pollTimer = null, reconnectTimer = null, audio = null, stopped = false;
   var alerted = readAlerted();
+  // The server's clock minus this device's: "step out until" counts from the server's now.
+  var clockOffset = S.serverNow ? Date.parse(S.serverNow) - Date.now() : 0;
 
   function $(id) { return document.getElementById(id); }
   function fill(template, values) {
@@ -36,6 +38,17 @@
     }
     return eta ? fill(T.wait_range, { lo: eta[0], hi: eta[1] }) : T.wait_unknown;
   }
+  // "You can step out until HH:MM": the range's low end as a clock time of the office, in CLDR's 24-hour form.
+  function stepOutText() {
+    var eta = ticket.eta_minutes;
+    if (ticket.status !== "waiting" || !eta || eta[0] < (S.stepOutMinutes || 5) || !window.Intl) { return ""; }
+    var at = new Date(Date.now() + clockOffset + eta[0] * 60000), time;
+    try {
+      time = new Intl.DateTimeFormat(S.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+        timeZone: S.site.timezone }).format(at);
+    } catch (error) { return ""; }
+    return fill(T["step_out.until"], { time: time });
+  }
   function render() {
     var status = ticket.status, values = { counter: ticket.counter };
     document.body.className = "status-" + status;
@@ -45,6 +58,9 @@
     $("status").textContent = T["status." + status];
     $("ahead").textContent = String(ticket.people_ahead);
     $("wait").textContent = waitText();
+    var stepOut = stepOutText();
+    $("step-out").textContent = stepOut;
+    show("step-out", !!stepOut);
     show("row-ahead", status === "waiting");
     show("row-wait", status === "waiting");
     show("called", status === "called");
@@ -91,13 +107,14 @@
     checkAlerts();
   }
   function applySnapshot(data) {
-    if (data.site) { S.site = { near_turn_alert: data.site.near_turn_alert }; }
+    if (data.site) { S.site = { near_turn_alert: data.site.near_turn_alert, timezone: data.site.timezone || S.site.timezone }; }
     for (var i = 0; data.services && i < data.services.length; i++) {
       S.serviceNames[data.services[i].id] = data.services[i].names;
     }
     applyTicket(data.ticket);
   }
   function onEvent(message) {
+    if (message.at && !isNaN(Date.parse(message.at))) { clockOffset = Date.parse(message.at) - Date.now(); }
     if (message.type === "snapshot") {
       lastSeq = message.seq; resyncing = false;
       applySnapshot(message.data || {});

@@ -1,0 +1,1 @@
+"""Calibrating wait ranges on the errors of earlier forecasts (split conformal prediction)."""
