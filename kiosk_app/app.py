@@ -45,6 +45,7 @@ def build_core(settings: KioskSettings) -> KioskCore:
             idle_seconds=settings.idle_seconds,
             retry_seconds=settings.retry_seconds,
             printer_poll_seconds=settings.printer_poll_seconds,
+            cancel_seconds=settings.cancel_seconds,
         ),
     )
 
@@ -57,7 +58,7 @@ def run(settings: KioskSettings) -> int:
     # Qt's event loop would keep Python from ever seeing Ctrl-C: let it end the process.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     core = build_core(settings)
-    window = KioskWindow(core, large_text=settings.large_text)
+    window = KioskWindow(core, large_text=settings.large_text, guard_seconds=settings.touch_guard_seconds)
     window.setWindowTitle("Aufruf Kiosk")
     if settings.windowed:
         window.resize(720, 1080)

@@ -61,6 +61,8 @@ class Timing:
     # Quick retries of one touch before the kiosk declares itself out of order.
     draw_attempts: int = 3
     draw_retry_seconds: float = 0.5
+    # How long the ticket screen offers "wrong service? cancel" after a ticket was issued.
+    cancel_seconds: float = 10.0
 
 
 class KioskCore(QObject):
@@ -78,6 +80,7 @@ class KioskCore(QObject):
     offline_issued = Signal(object)  # journal entry of a ticket issued from a leased number
     reconciled = Signal(object)  # {journal key: created | existing | rejected}
     offline_synced = Signal()  # journal sent and leases topped up
+    cancel_offered = Signal(bool)  # whether the ticket on screen may still be cancelled
 
     # Hops from device threads to the core's (GUI) thread.
     _health_seen = Signal(object)
@@ -135,6 +138,9 @@ class KioskCore(QObject):
         self._scanned.connect(self.submit_code)
         self._return_timer = QTimer(self, singleShot=True)
         self._return_timer.timeout.connect(self._time_out)
+        self._cancel_timer = QTimer(self, singleShot=True)
+        self._cancel_timer.timeout.connect(lambda: self.cancel_offered.emit(False))
+        self._cancelling = False
         self._probe_timer = QTimer(self, interval=int(self.timing.retry_seconds * 1000))
         self._probe_timer.timeout.connect(self._probe)
         if events is not None:
@@ -214,6 +220,38 @@ class KioskCore(QObject):
         if isinstance(self.scanner, WedgeScanner) and char:
             return self.scanner.feed_key(char, at)
         return False
+
+    @property
+    def can_cancel(self) -> bool:
+        """Whether the ticket on screen may still be given back ("wrong service? cancel")."""
+        issued = self.last_issued
+        return (
+            self.screen is Screen.CONFIRMATION and issued is not None and bool(issued.ticket.token)
+            and self._cancel_timer.isActive() and not self._cancelling
+        )
+
+    def cancel_issued(self) -> None:
+        """The citizen chose the wrong service: give the ticket back to the server."""
+        if not self.can_cancel:
+            return
+        issued = self.last_issued
+        assert issued is not None
+        self._cancelling = True
+        self._cancel_timer.stop()
+        self.cancel_offered.emit(False)
+        api, token = self.api, issued.ticket.token
+
+        def done(_ticket: TicketOut) -> None:
+            self._cancelling = False
+            # A printed ticket cannot be unprinted: the citizen is told it is void.
+            self._show_message("message.cancelled_printed" if issued.printed else "message.cancelled")
+
+        def failed(error: Exception) -> None:
+            self._cancelling = False
+            log.warning("Could not cancel ticket %s: %s", issued.ticket.number, error)
+            self._show_message("message.cancel_failed")
+
+        self.calls.submit(lambda: api.give_up(token), done, failed)
 
     def touched(self) -> None:
         """Any touch: a citizen is still there, so restart the screen's time-out."""
@@ -376,6 +414,10 @@ class KioskCore(QObject):
         self.last_issued = issued
         self.issued.emit(issued)
         self._set_screen(Screen.CONFIRMATION)
+        # A ticket issued from a leased number while offline is not on the server yet: nothing to cancel.
+        if issued.ticket.token and self.online:
+            self._cancel_timer.start(int(self.timing.cancel_seconds * 1000))
+            self.cancel_offered.emit(True)
 
     # Printer health
 
@@ -498,6 +540,9 @@ class KioskCore(QObject):
 
     def _set_screen(self, screen: Screen) -> None:
         self._return_timer.stop()
+        if screen is not Screen.CONFIRMATION and self._cancel_timer.isActive():
+            self._cancel_timer.stop()
+            self.cancel_offered.emit(False)
         if screen in INTERACTIVE:
             self._return_timer.start(int(self.timing.idle_seconds * 1000))
         elif screen in RESULT:

@@ -35,6 +35,7 @@ class ConfirmationScreen(QWidget):
     """The number, people ahead and wait, the ticket's QR code and whether it printed."""
 
     done = Signal()
+    cancel = Signal()
 
     def __init__(self, touch_px: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +59,11 @@ class ConfirmationScreen(QWidget):
         self.done_button = TouchButton(touch_px)
         self.done_button.setObjectName("done")
         self.done_button.clicked.connect(self.done.emit)
+        # "Wrong service? Cancel", offered only for the first seconds after the ticket came.
+        self.cancel_button = TouchButton(touch_px)
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.clicked.connect(self.cancel.emit)
+        self.cancel_button.hide()
         facts = QVBoxLayout()
         facts.addStretch(1)
         for widget in (self.appointment, self.heading, self.number, self.service, self.ahead):
@@ -71,7 +77,10 @@ class ConfirmationScreen(QWidget):
         layout.addWidget(self.wait_outside)
         layout.addWidget(self.status)
         layout.addWidget(self.countdown)
-        layout.addWidget(self.done_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.done_button)
+        layout.addLayout(buttons)
 
     def show_ticket(self, issued: Issued) -> None:
         """Fill in one issued ticket."""
@@ -96,6 +105,11 @@ class ConfirmationScreen(QWidget):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self.done_button.setText(tr("ticket.done", language))
+        self.cancel_button.setText(tr("ticket.cancel", language))
+
+    def offer_cancel(self, offered: bool) -> None:
+        """Show or hide "wrong service? cancel"."""
+        self.cancel_button.setVisible(offered)
 
     def set_seconds_left(self, language: str, seconds: int) -> None:
         """Tell how soon the screen goes back to the start."""

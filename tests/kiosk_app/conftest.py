@@ -70,7 +70,7 @@ def make_core(qtbot: QtBot, printouts: Path) -> Iterator[KioskCore]:
 def kiosk(live_server: LiveServer, make_core: KioskFactory, qtbot: QtBot) -> KioskWindow:
     """A kiosk window on the demo server, ready on its welcome screen."""
     core = make_core(live_server.url)
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     window.resize(1080, 1400)
     window.show()

@@ -40,7 +40,7 @@ def test_paper_out_shows_the_ticket_and_tells_staff(
     bridge, reports = printer_reports(live_server.url, qtbot)
     try:
         core = make_core(live_server.url, printer=f"sim://{printouts}?status=paper_out")
-        window = KioskWindow(core, touch_px=48)
+        window = KioskWindow(core, touch_px=48, guard_seconds=0)
         qtbot.addWidget(window)
         qtbot.waitUntil(lambda: any(r["state"] == "paper_out" for r in reports), timeout=10_000)
         assert reports[-1]["kind"] == "kiosk" and reports[-1]["device"] == "demo-kiosk"
@@ -93,7 +93,7 @@ def test_server_down_and_back(tmp_path: Path, make_core: KioskFactory, qtbot: Qt
     port = free_port()
     with run_live_server(tmp_path, port=port) as server:
         core = make_core(server.url)
-        window = KioskWindow(core, touch_px=48)
+        window = KioskWindow(core, touch_px=48, guard_seconds=0)
         qtbot.addWidget(window)
         assert core.online
     # The server is gone: the kiosk notices by itself and says so in every language.
