@@ -19,6 +19,8 @@ class Call:
     service: str
     recall: bool = False
     seq: int | None = None
+    # The language the citizen chose at the kiosk: the call is also spoken in it.
+    language: str = "de"
 
     @classmethod
     def from_ticket(cls, data: dict[str, Any], *, recall: bool = False, seq: int | None = None) -> Call:
@@ -30,6 +32,7 @@ class Call:
             service=str(data.get("service") or ""),
             recall=recall or int(data.get("recalls") or 0) > 0,
             seq=seq,
+            language=str(data.get("language") or "de"),
         )
 
 
