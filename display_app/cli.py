@@ -33,7 +33,8 @@ def display(
     try:
         config = DisplayConfig(
             server=server, site=site, services=split_list(services), counters=split_list(counters),
-            languages=split_list(languages), announce=announce_languages(announce), viewing_distance=viewing_distance, diagonal_inches=diagonal,
+            languages=split_list(languages), announce=announce_languages(announce),
+            viewing_distance=viewing_distance, diagonal_inches=diagonal,
             recent=recent, flash_seconds=flash, ticker=ticker, audio=audio,
         )
     except ValueError as error:

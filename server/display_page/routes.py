@@ -9,12 +9,18 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from aufruf.i18n import is_rtl
 from server.api.deps import ContextDep
-from server.display_page.audio import AnnouncementCache, BadAudioRequest, check_call, spoken_languages
+from server.display_page.audio import (
+    AnnouncementCache,
+    BadAudioRequest,
+    check_call,
+    parse_calls,
+    spoken_languages,
+)
 from server.display_page.messages import catalog
 from server.display_page.options import options_from_query
 from server.errors import DomainError
@@ -75,38 +81,61 @@ def display_page(site: str, request: Request, context: ContextDep) -> HTMLRespon
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/display/{site}/audio/{number}/{counter}.wav")
-async def announcement_audio(
-    site: str, number: str, counter: str, context: ContextDep, languages: str | None = None
-) -> Response:
-    """Gong plus the spoken call in each language, for a number really called there today."""
-    try:
-        check_call(number, counter)
-    except BadAudioRequest as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
+def _called_today(session: Session, *, site: str, day: object, number: str, counter: str) -> bool:
+    return session.exec(
+        select(Ticket.id).where(
+            Ticket.site_id == site, Ticket.business_day == day, Ticket.number == number,
+            Ticket.counter_id == counter, col(Ticket.called_at).is_not(None),
+        )
+    ).first() is not None
+
+
+def _wav(data: bytes) -> Response:
+    return Response(data, media_type="audio/wav", headers={"Cache-Control": f"public, max-age={AUDIO_CACHE_SECONDS}"})
+
+
+async def _checked_calls(
+    context: ContextDep, site: str, calls: list[tuple[str, str]], languages: str | None
+) -> tuple[str, ...]:
+    """The spoken languages, once every call is known to be a real call of today (else 404)."""
 
     def load() -> tuple[str, ...]:
         with context.database.transaction() as session:
             site_row = get_site(session=session, site_id=site)
             day = business_day(site_row, context.clock.now())
-            called = session.exec(
-                select(Ticket.id).where(
-                    Ticket.site_id == site, Ticket.business_day == day, Ticket.number == number,
-                    Ticket.counter_id == counter, col(Ticket.called_at).is_not(None),
-                )
-            ).first()
-            if called is None:
-                # Only real calls are rendered, so the public endpoint cannot be used to run espeak-ng at will.
-                raise HTTPException(status_code=404, detail=f"{number} was not called to {counter} today")
+            for number, counter in calls:
+                if not _called_today(session, site=site, day=day, number=number, counter=counter):
+                    # Only real calls are rendered, so the public endpoint cannot be used to run espeak-ng at will.
+                    raise HTTPException(status_code=404, detail=f"{number} was not called to {counter} today")
             return spoken_languages(languages, site_row.languages[:1])
 
     try:
-        spoken = await run_in_threadpool(load)
+        return await run_in_threadpool(load)
     except DomainError:
         raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
     except BadAudioRequest as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
-    data = await run_in_threadpool(audio_cache.wav, number, counter, spoken)
-    return Response(
-        data, media_type="audio/wav", headers={"Cache-Control": f"public, max-age={AUDIO_CACHE_SECONDS}"}
-    )
+
+
+@router.get("/display/{site}/audio/catch-up.wav")
+async def catch_up_audio(site: str, calls: str, context: ContextDep, language: str = "de") -> Response:
+    """Calls that queued up, in one short announcement: a gong, then "A 17 Schalter 3, B 4 Schalter 5"."""
+    try:
+        wanted = parse_calls(calls)
+    except BadAudioRequest as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    spoken = await _checked_calls(context, site, wanted, language)
+    return _wav(await run_in_threadpool(audio_cache.catch_up_wav, wanted, spoken[0]))
+
+
+@router.get("/display/{site}/audio/{number}/{counter}.wav")
+async def announcement_audio(
+    site: str, number: str, counter: str, context: ContextDep, languages: str | None = None, recall: bool = False
+) -> Response:
+    """Gong plus the spoken call (or recall) in each language, for a number really called there today."""
+    try:
+        check_call(number, counter)
+    except BadAudioRequest as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    spoken = await _checked_calls(context, site, [(number, counter)], languages)
+    return _wav(await run_in_threadpool(audio_cache.wav, number, counter, spoken, recall))

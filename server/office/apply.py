@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, delete, select
 
+from aufruf.wayfinding import describe
 from server.appointments.policy import apply_rules
 from server.auth.models import Clerk, Device
 from server.counters.models import Counter, CounterService
@@ -69,6 +70,13 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
             id=counter_config.id, site_id=config.id, name=counter_config.name
         )
         counter.site_id, counter.name, counter.room = config.id, counter_config.name, counter_config.room
+        location = counter_config.location
+        counter.location = location.model_dump_json() if location is not None else None
+        if location is not None and not counter_config.room:
+            # Staff pages show the room line; give them the German location.
+            counter.room = describe(
+                room=location.room, floor=location.floor, directions=location.directions, language="de"
+            ) or None
         session.add(counter)
         session.flush()
         session.execute(delete(CounterService).where(col(CounterService.counter_id) == counter.id))

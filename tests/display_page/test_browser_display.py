@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import httpx
@@ -45,8 +46,40 @@ def test_several_calls_in_one_second_are_shown_and_announced_in_order(live_serve
     assert [(a["number"], a["counter"]) for a in announced] == list(zip(numbers, ("1", "2", "3"), strict=True))
     assert [a["outcome"] for a in announced] == ["ended"] * 3
     # Each announcement started only after the one before had ended: nothing was cut off.
+    # Calls that came together share one catch-up announcement.
     for before, after in itertools.pairwise(announced):
-        assert after["startedAt"] >= before["endedAt"]
+        if after["url"] != before["url"]:
+            assert after["startedAt"] >= before["endedAt"]
+        else:
+            assert "/catch-up.wav?" in after["url"]
+
+
+def test_a_call_is_spoken_in_german_and_its_ticket_language_and_a_recall_as_a_recall(
+    live_server: LiveServer, page: Page
+) -> None:
+    office = Office(live_server)
+    open_display(page, live_server, "?languages=de,en,tr,ar,uk,ru")
+    number = office.draw(language="uk")
+    office.call_next("2")
+    page.wait_for_function("() => window.aufrufDisplay.queue.done.length >= 1", timeout=30000)
+    first = page.evaluate("window.aufrufDisplay.announced")[0]
+    assert first["number"] == number and first["url"].endswith(f"/audio/{number}/2.wav?languages=de,uk")
+    office.recall("2")
+    page.wait_for_function("() => window.aufrufDisplay.queue.done.length >= 2", timeout=30000)
+    again = page.evaluate("window.aufrufDisplay.announced")[1]
+    assert again["url"].endswith("languages=de,uk&recall=1") and again["outcome"] == "ended"
+    # The big panel says it is a recall, in the display's languages.
+    expect(page.locator("#current")).to_have_class(re.compile(r"\brecall\b"))
+    expect(page.locator("#current-recall")).to_contain_text("Erneuter Aufruf")
+
+
+def test_fixed_languages_are_spoken_whatever_the_ticket_says(live_server: LiveServer, page: Page) -> None:
+    office = Office(live_server)
+    open_display(page, live_server, "?languages=de,en&announce=de,en")
+    number = office.draw(language="ar")
+    office.call_next("2")
+    page.wait_for_function("() => window.aufrufDisplay.queue.done.length >= 1", timeout=30000)
+    assert page.evaluate("window.aufrufDisplay.announced")[0]["url"].endswith(f"{number}/2.wav?languages=de,en")
 
 
 def test_filters_show_only_chosen_services_and_counters(live_server: LiveServer, page: Page) -> None:

@@ -115,7 +115,8 @@ def test_double_tap_on_back_and_on_the_appointment_button(guarded: KioskWindow, 
     tap(qtbot, guarded.welcome.language_buttons["de"])
     for gap in SHORT_GAPS:
         # Back to the welcome screen: the stray second touch does not pick a language.
-        double_tap(qtbot, clock, guarded.services.header.back_button, lambda: guarded.welcome.language_buttons["ar"], gap)
+        back = guarded.services.header.back_button
+        double_tap(qtbot, clock, back, lambda: guarded.welcome.language_buttons["ar"], gap)
         assert guarded.core.screen is Screen.WELCOME and guarded.core.language == "de", f"{gap} ms"
         clock.advance(5_000)
         tap(qtbot, guarded.welcome.language_buttons["de"])

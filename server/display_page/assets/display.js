@@ -1,5 +1,5 @@
 // The browser call display: connects to the site's event stream and renders the waiting-room screen.
-import { AnnouncementQueue, DisplayState, backoff, minNumberFontPx } from "./display-core.js";
+import { AnnouncementQueue, DisplayState, backoff, callLanguages, minNumberFontPx } from "./display-core.js";
 
 const config = JSON.parse(document.getElementById("aufruf-config").textContent);
 const options = config.options;
@@ -40,8 +40,15 @@ function languageSpan(language, text, className) {
 function fillMultilingual(element, texts) {
   element.replaceChildren(languageSpan(languages[0], texts[0], "primary"));
   if (element.hasAttribute("data-single")) return;
-  const rest = texts.slice(1).filter((t, i) => t && t !== texts[0] && texts.indexOf(t) === i + 1);
-  if (rest.length) element.append(languageSpan(languages[1], rest.join(" · "), "secondary"));
+  // One line for the other languages, each in a span of its own language: screen readers pick the voice.
+  const line = document.createElement("span");
+  line.className = "secondary";
+  texts.forEach((text, index) => {
+    if (index === 0 || !text || texts.indexOf(text) !== index) return;
+    if (line.childNodes.length) line.append(" · ");
+    line.append(languageSpan(languages[index], text, "other"));
+  });
+  if (line.childNodes.length) element.append(line);
 }
 
 function translateStatic() {
@@ -144,24 +151,36 @@ function flash() {
   flashTimer = setTimeout(() => panel.classList.remove("fresh"), options.flash * 1000);
 }
 
-function audioUrl(call) {
-  const path = `/display/${encodeURIComponent(config.site)}/audio/${encodeURIComponent(call.number)}`;
-  return `${path}/${encodeURIComponent(call.counter)}.wav?languages=${languages.join(",")}`;
+function audioUrl(calls) {
+  const site = `/display/${encodeURIComponent(config.site)}/audio`;
+  if (calls.length > 1) {
+    // Calls that queued up: one gong and the short form "A 17 Schalter 3, B 4 Schalter 5".
+    const list = calls.map((c) => `${c.number}:${c.counter}`).join(",");
+    const language = (options.announce && options.announce[0]) || "de";
+    return `${site}/catch-up.wav?calls=${encodeURIComponent(list)}&language=${language}`;
+  }
+  const [call] = calls;
+  const spoken = callLanguages(call, options.announce).join(",");
+  const recall = call.recall ? "&recall=1" : "";
+  return `${site}/${encodeURIComponent(call.number)}/${encodeURIComponent(call.counter)}.wav?languages=${spoken}${recall}`;
 }
 
-/** Play one call's gong and speech; resolves when it ended, failed or sound is blocked. */
-function playAnnouncement(call) {
-  const record = { number: call.number, counter: call.counter, seq: call.seq, url: audioUrl(call) };
-  announced.push(record);
+/** Play the gong and speech of the calls that waited; resolves when it ended, failed or sound is blocked. */
+function playAnnouncement(calls) {
+  const url = audioUrl(calls);
+  const records = calls.map((call) => ({ number: call.number, counter: call.counter, seq: call.seq, url }));
+  announced.push(...records);
+  const note = (fields) => records.forEach((record) => Object.assign(record, fields));
   if (!soundAllowed) {
-    record.skipped = "sound off";
+    note({ skipped: "sound off" });
     return Promise.resolve();
   }
   return new Promise((resolve) => {
-    const audio = new Audio(record.url);
-    const finish = (outcome) => {
-      record.outcome = record.outcome || outcome;
-      record.endedAt = Date.now();
+    const audio = new Audio(url);
+    let outcome = null;
+    const finish = (result) => {
+      outcome = outcome || result;
+      note({ outcome, endedAt: Date.now() });
       clearTimeout(guard);
       resolve();
     };
@@ -169,7 +188,7 @@ function playAnnouncement(call) {
     const guard = setTimeout(() => finish("timeout"), 60000);
     audio.addEventListener("ended", () => finish("ended"), { once: true });
     audio.addEventListener("error", () => finish("error"), { once: true });
-    audio.addEventListener("playing", () => { record.startedAt = Date.now(); }, { once: true });
+    audio.addEventListener("playing", () => note({ startedAt: Date.now() }), { once: true });
     audio.play().catch((error) => {
       if (error.name === "NotAllowedError") $("sound-off").hidden = false;
       finish(error.name);
