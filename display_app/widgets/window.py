@@ -28,6 +28,7 @@ QFrame#panel[flash="true"] {{ background: {theme.ACCENT}; }}
 QFrame#panel[flash="true"] QLabel {{ color: {theme.BACKGROUND}; }}
 QLabel#ticker {{ background: {theme.ACCENT}; color: {theme.BACKGROUND}; border-radius: 8px; }}
 QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}
+QWidget#recall {{ border: 3px solid {theme.ACCENT}; border-radius: 8px; }}
 """
 FLASH_INTERVAL_MS = 500
 
@@ -128,14 +129,22 @@ class DisplayWindow(QWidget):
         self.counter_name = QLabel(self.current_panel)
         self.counter_name.setProperty("role", "muted")
         self.counter_name.setAlignment(Qt.AlignmentFlag.AlignTrailing)
+        # The way to the counter, in the screen's language and the citizen's.
+        self.location = Multilingual(self.current_panel, align=Qt.AlignmentFlag.AlignTrailing)
+        # A recall is marked, so nobody takes it for a new citizen's call.
+        self.recall_mark = Multilingual(self.current_panel)
+        self.recall_mark.setObjectName("recall")
+        self.recall_mark.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.idle = QLabel(self.current_panel)
         self.idle.setProperty("role", "muted")
         self.idle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.idle.setWordWrap(True)
         current.addStretch(1)
+        current.addWidget(self.recall_mark, 0, Qt.AlignmentFlag.AlignLeading)
         current.addLayout(heads)
         current.addLayout(call_row)
         current.addWidget(self.counter_name)
+        current.addWidget(self.location)
         current.addWidget(self.idle)
         current.addStretch(1)
         grid.addWidget(self.current_panel, 1, 0)
@@ -177,6 +186,7 @@ class DisplayWindow(QWidget):
         self.number_head.set_texts(self._texts("display.number"))
         self.counter_head.set_texts(self._texts("display.counter"))
         self.recent_head.set_texts(self._texts("display.recent"))
+        self.recall_mark.set_texts(self._texts("display.recall"))
         self.idle.setText(text("display.no_calls", self.config.primary))
         dot = f'<span style="color:{theme.OFFLINE_DOT}">●</span>'
         self.offline.setText(f"{dot} {text('display.offline', self.config.primary)}")
@@ -190,10 +200,16 @@ class DisplayWindow(QWidget):
         for widget in (self.number, self.arrow, self.counter, self.counter_name):
             widget.setVisible(current is not None)
         self.idle.setVisible(current is None)
+        self.recall_mark.setVisible(current is not None and current.recall)
+        self.location.setVisible(current is not None and bool(current.location))
         if current is not None:
             self.number.setText(current.number)
             self.counter.setText(current.counter)
             self.counter_name.setText(current.counter_name)
+            wanted = dict.fromkeys((self.config.primary, current.language))
+            way = [(lang, current.location[lang]) for lang in wanted if current.location.get(lang)]
+            if way:
+                self.location.set_texts(way)
         recent = state.recent
         for index, row in enumerate(self.recent_rows):
             row.show_call(recent[index] if index < len(recent) else None)
@@ -260,6 +276,8 @@ class DisplayWindow(QWidget):
             head.set_sizes(sizes.label, sizes.secondary)
         self.arrow.setFont(font(round(sizes.number * 0.6), bold=True))
         self.counter_name.setFont(font(round(sizes.label * 1.1)))
+        self.location.set_sizes(round(sizes.label * 0.95), round(sizes.label * 0.8), bold=False)
+        self.recall_mark.set_sizes(sizes.label, sizes.secondary)
         self.idle.setFont(font(round(sizes.label * 1.3)))
         for row in self.recent_rows:
             for label in (row.number, row.counter):

@@ -114,6 +114,8 @@ def test_restart_is_survived_without_a_stale_or_lost_call(page: Page, tmp_path: 
         office.call_next("4")
         expect(page.locator("#current-number")).to_have_text(second, timeout=1000)
         expect(page.locator("#recent-list .number").first).to_have_text(first)
+        # Announced after a short wait for other calls of the same moment.
+        page.wait_for_function("() => window.aufrufDisplay.announced.length >= 2", timeout=5000)
         assert [a["number"] for a in page.evaluate("window.aufrufDisplay.announced")] == [first, second]
 
 
@@ -177,7 +179,23 @@ def test_right_to_left_only_when_arabic_leads(live_server: LiveServer, page: Pag
     expect(page.locator(".current-labels .label").first.locator(".primary")).to_have_text("الرقم")
     open_display(page, live_server, "?sound=off&languages=de,ar")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
-    expect(page.locator(".current-labels .label").first.locator(".secondary")).to_have_attribute("dir", "rtl")
+    arabic = page.locator(".current-labels .label").first.locator(".secondary [lang=ar]")
+    expect(arabic).to_have_attribute("dir", "rtl")
+
+
+def test_every_language_is_tagged_with_its_own_code(live_server: LiveServer, page: Page) -> None:
+    open_display(page, live_server, "?sound=off&languages=de,en,tr,ar,uk,ru")
+    head = page.locator(".current-labels .label").first
+    expect(head.locator(".primary")).to_have_attribute("lang", "de")
+    tagged = head.locator(".secondary [lang]")
+    # Ukrainian and Russian both say "Номер": the word is shown once.
+    expect(tagged).to_have_count(4)
+    codes = [tagged.nth(i).get_attribute("lang") for i in range(4)]
+    texts = [tagged.nth(i).inner_text() for i in range(4)]
+    assert codes == ["en", "tr", "ar", "uk"]
+    assert texts == ["Number", "Numara", "الرقم", "Номер"]
+    services = page.locator("#lines li .service-name").first.locator(".secondary [lang]")
+    expect(services.first).to_have_attribute("lang", "en")
 
 
 def test_an_undone_call_leaves_the_screen(live_server: LiveServer, page: Page) -> None:

@@ -120,6 +120,16 @@ function renderCalls() {
   $("current-number").textContent = current ? current.number : "";
   $("current-counter").textContent = current ? current.counter : "";
   $("current-counter-name").textContent = current ? current.counter_name || "" : "";
+  // The way to the counter: in the screen's language and in the language the citizen chose.
+  const where = (current && current.counter_location) || {};
+  const wayLanguages = [...new Set([languages[0], current && current.language].filter((l) => l && where[l]))];
+  $("current-location").replaceChildren(
+    ...wayLanguages.map((lang, i) => languageSpan(lang, where[lang], i ? "secondary" : "primary")),
+  );
+  // A recall looks different from a new call: marked, in the display's languages.
+  const recall = Boolean(current && (current.recall || current.recalls > 0));
+  $("current").classList.toggle("recall", recall);
+  $("current-recall").hidden = !recall;
   $("recent-list").replaceChildren(...older.slice(0, options.recent).map(callRow));
   fitNumber();
 }
