@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -124,6 +125,8 @@ class KioskCore(QObject):
         # After a restart during an outage the saved list keeps the buttons; the server's replaces it.
         self.services: list[ServiceOut] = offline.load_services() if offline is not None else []
         self.code = ""
+        # The site's public facts (name, time zone) from the display snapshot: tickets carry them.
+        self.site_info: dict[str, Any] = {}
         self.pending: PendingRequest | None = None
         self.last_issued: Issued | None = None
         self.last_message: Message | None = None
@@ -387,16 +390,27 @@ class KioskCore(QObject):
 
     def _printout(self, ticket: TicketOut) -> TicketPrintout:
         issued_at = ticket.issued_at if ticket.issued_at.tzinfo else ticket.issued_at.replace(tzinfo=UTC)
+        where = ticket.service_location or {}
         return TicketPrintout(
             number=ticket.number,
             service_name=ticket.service_name,
-            issued_at=issued_at.astimezone(),  # the kiosk's local time on paper
+            # The site's time, as on the display: the kiosk PC's own zone may be set wrong.
+            issued_at=issued_at.astimezone(self.site_zone()),
             status_url=ticket.status_url or "",
             language=ticket.language,
             people_ahead=ticket.people_ahead,
             eta_minutes=ticket.eta_minutes,
-            header=self.header,
+            # The office's name heads every ticket unless the kiosk is told otherwise.
+            header=self.header or str(self.site_info.get("name") or ""),
+            location=where.get(ticket.language) or where.get("de") or "",
         )
+
+    def site_zone(self) -> ZoneInfo | None:
+        """The site's time zone; None (the PC's zone) until the server has told it."""
+        try:
+            return ZoneInfo(str(self.site_info["timezone"]))
+        except (KeyError, ZoneInfoNotFoundError, ValueError):
+            return None
 
     def _confirm(
         self,
@@ -467,6 +481,8 @@ class KioskCore(QObject):
         self._probing = False
         self._set_services(services)
         self._mark_online(True)
+        if not self.site_info:
+            self._fetch_site()
         sync_offline(self)
         if self._unreported is not None:
             self._report_printer(self._unreported)
@@ -478,6 +494,18 @@ class KioskCore(QObject):
                 self._send_pending()
             else:
                 self._set_screen(Screen.WELCOME)
+
+    def _fetch_site(self) -> None:
+        """Ask for the site's name and time zone when no stream snapshot brought them."""
+        api, site = self.api, self.site
+
+        def done(snapshot: dict[str, Any]) -> None:
+            if not self.site_info and isinstance(snapshot.get("data", {}).get("site"), dict):
+                self.site_info = dict(snapshot["data"]["site"])
+
+        self.calls.submit(
+            lambda: api.display_state(site), done, lambda error: log.info("No site facts yet: %s", error)
+        )
 
     def _on_probe_failed(self, error: Exception) -> None:
         self._probing = False
@@ -502,6 +530,8 @@ class KioskCore(QObject):
 
     def _on_stream_message(self, message: dict[str, Any]) -> None:
         data = message.get("data") or {}
+        if message.get("type") == "snapshot" and isinstance(data.get("site"), dict):
+            self.site_info = dict(data["site"])
         if message.get("type") in ("snapshot", "queue.changed") and "services" in data:
             self._set_services([ServiceOut.model_validate(s) for s in data["services"]])
 
