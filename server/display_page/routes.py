@@ -34,6 +34,7 @@ ASSETS = {
     "display.css": "text/css",
     "display.js": "text/javascript",
     "display-core.js": "text/javascript",
+    "favicon.svg": "image/svg+xml",
 }
 AUDIO_CACHE_SECONDS = 24 * 3600
 
@@ -53,16 +54,18 @@ def display_asset(name: str) -> FileResponse:
 @router.get("/display/{site}", response_class=HTMLResponse)
 def display_page(site: str, request: Request, context: ContextDep) -> HTMLResponse:
     """The full-screen waiting-room display for one site, filtered by the query parameters."""
+    messages = catalog()
     try:
         with context.database.transaction() as session:
             site_name = get_site(session=session, site_id=site).name
     except DomainError:
-        raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
+        # A TV shows this page full-screen: a mistyped address must say so in words, not as JSON.
+        return _problem_page(404, "display.unknown_site", site=site)
     try:
         options = options_from_query(dict(request.query_params))
     except ValidationError as error:
-        raise HTTPException(status_code=422, detail=error.errors(include_url=False, include_context=False)) from None
-    messages = catalog()
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        return _problem_page(422, "display.bad_options", site=site, detail=problems)
     config: dict[str, Any] = {
         "site": site,
         "siteName": site_name,
@@ -115,6 +118,17 @@ async def _checked_calls(
         raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
     except BadAudioRequest as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
+
+
+def _problem_page(status: int, key: str, *, site: str, detail: str = "") -> HTMLResponse:
+    """A readable error page in German and English for a display that cannot start."""
+    messages = catalog()
+    html = templates.get_template("problem.html").render(
+        title=messages.text("display.title", "de"),
+        lines=[(lang, messages.text(key, lang, site=site)) for lang in ("de", "en")],
+        detail=detail,
+    )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/display/{site}/audio/catch-up.wav")

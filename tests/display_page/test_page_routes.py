@@ -90,3 +90,21 @@ def test_recall_audio_says_again(live_server: LiveServer) -> None:
     plain = httpx.get(url, params={"languages": "de"}, timeout=30)
     again = httpx.get(url, params={"languages": "de", "recall": "1"}, timeout=30)
     assert duration(again.content) > duration(plain.content) + 0.3  # "Erneut:" before the number
+
+
+def test_a_mistyped_display_address_gets_a_readable_page(live_server: LiveServer) -> None:
+    page = httpx.get(f"{live_server.url}/display/demoo")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "kennt den Standort „demoo“ nicht" in page.text and "does not know the site “demoo”" in page.text
+    assert not page.text.lstrip().startswith("{")
+    hostile = httpx.get(f"{live_server.url}/display/%3Cscript%3E")
+    assert "<script>" not in hostile.text and "&lt;script&gt;" in hostile.text
+    bad = httpx.get(f"{live_server.url}/display/demo?languages=xx")
+    assert bad.status_code == 422 and "ungültige Einstellungen" in bad.text and "languages" in bad.text
+
+
+def test_favicon_is_served_and_linked(live_server: LiveServer) -> None:
+    icon = httpx.get(f"{live_server.url}/display/assets/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+    assert 'rel="icon" href="/display/assets/favicon.svg"' in httpx.get(f"{live_server.url}/display/demo").text

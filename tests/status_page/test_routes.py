@@ -67,7 +67,7 @@ def test_page_carries_no_personal_data_and_no_inline_script(office: Office) -> N
     assert set(ticket) <= {
         "id", "number", "service", "service_name", "status", "position", "people_ahead", "eta_minutes",
         "issued_at", "called_at", "counter", "counter_name", "language", "recalls", "site", "appointment",
-        "wait_outside",
+        "wait_outside", "counter_location",
     }
     assert "http://" not in html.split("<body", 1)[1], "no absolute links to anywhere"
 
