@@ -145,23 +145,30 @@ class OutOfOrderScreen(QWidget):
     def __init__(self, languages: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.languages = languages
+        # Per language a heading and, apart from it, what to do: never run together in one line.
+        self.headings: dict[str, QLabel] = {}
         self.blocks: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for language in languages:
-            label = text_label(object_name="title" if language == "de" else f"out_of_order_{language}")
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            # Each block reads in its own direction, whatever the kiosk's current language.
-            rtl = is_rtl(language)
-            label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-            layout.addWidget(label)
+            heading = text_label(object_name="title" if language == "de" else "out_of_order_heading")
+            label = text_label(object_name="" if language == "de" else f"out_of_order_{language}")
+            for part in (heading, label):
+                part.setTextFormat(Qt.TextFormat.PlainText)
+                # Each block reads in its own direction, whatever the kiosk's current language.
+                rtl = is_rtl(language)
+                part.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+                layout.addWidget(part)
+            layout.addSpacing(16)
+            self.headings[language] = heading
             self.blocks[language] = label
         layout.addStretch(1)
 
     def show_state(self, *, pending: bool) -> None:
         """Say what is wrong, what to do, and whether a ticket is still coming."""
         for language, label in self.blocks.items():
-            lines = [tr("out_of_order.title", language), tr("out_of_order.text", language)]
+            self.headings[language].setText(tr("out_of_order.title", language))
+            lines = [tr("out_of_order.text", language)]
             if pending:
                 lines.append(tr("out_of_order.pending", language))
-            label.setText("\n".join(lines) if language == "de" else " ".join(lines))
+            label.setText("\n".join(lines))

@@ -99,7 +99,15 @@ def test_server_down_and_back(tmp_path: Path, make_core: KioskFactory, qtbot: Qt
     # The server is gone: the kiosk notices by itself and says so in every language.
     qtbot.waitUntil(lambda: core.screen is Screen.OUT_OF_ORDER, timeout=15_000)
     assert window.page() is window.out_of_order
-    assert tr("out_of_order.title", "de") in window.out_of_order.blocks["de"].text()
+    screen = window.out_of_order
+    window.resize(1080, 1400)
+    window.show()
+    qtbot.waitExposed(window)
+    # Headings stand apart from the sentences, in every language.
+    for language in ("de", "en", "ar"):
+        assert screen.headings[language].text() == tr("out_of_order.title", language)
+        assert not screen.blocks[language].text().startswith(tr("out_of_order.title", language))
+        assert screen.headings[language].geometry().bottom() <= screen.blocks[language].geometry().top()
     assert tr("out_of_order.text", "ar") in window.out_of_order.blocks["ar"].text()
     assert not core.online
     core.choose_language("en")  # nothing to touch while out of order
