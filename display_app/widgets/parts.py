@@ -45,6 +45,8 @@ class Multilingual(QWidget):
         for label in (self.primary, self.secondary):
             label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
             layout.addWidget(label)
+        # Five more languages make a long line: it wraps instead of widening the screen.
+        self.secondary.setWordWrap(True)
 
     def set_texts(self, texts: list[tuple[str, str]]) -> None:
         """`[(language, text), …]`; repeats of the main text are left out."""
