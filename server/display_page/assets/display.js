@@ -20,7 +20,7 @@ let flashTimer = null;
 let watchdog = null;
 
 // Exposed for tests and the latency benchmark only; nothing here is secret.
-window.aufrufDisplay = { state, queue, announced, renders, config };
+window.aufrufDisplay = { state, queue, announced, renders, config, fit: () => fit() };
 
 function message(language, key, values = {}) {
   const template = (config.messages[language] || {})[key] ?? config.fallback[key] ?? key;
@@ -92,6 +92,7 @@ function renderLines() {
     return item;
   });
   $("lines").replaceChildren(...items);
+  fit();
 }
 
 function callRow(call) {
@@ -131,16 +132,17 @@ function renderCalls() {
   $("current").classList.toggle("recall", recall);
   $("current-recall").hidden = !recall;
   $("recent-list").replaceChildren(...older.slice(0, options.recent).map(callRow));
-  fitNumber();
+  fit();
 }
 
 /** Size the big number: as large as fits, never below the legibility rule for the viewing distance. */
-function fitNumber() {
+function fitNumber(scale = 1) {
   const row = $("current-call");
   const minimum = minNumberFontPx({
     minMm: config.minNumberMm, diagonalInches: options.diagonal, width: innerWidth, height: innerHeight,
   });
-  let size = Math.max(minimum, innerHeight * 0.24);
+  // The number shrinks half as much as the other texts on a crowded screen.
+  let size = Math.max(minimum, Math.min(innerHeight, innerWidth) * 0.24 * ((1 + scale) / 2));
   row.style.setProperty("--number-size", `${size}px`);
   if (!row.hidden) {
     // Shrink a long number or counter id to the panel's width, but not below the minimum.
@@ -149,6 +151,30 @@ function fitNumber() {
     row.style.setProperty("--number-size", `${size}px`);
   }
   row.dataset.minFontPx = minimum.toFixed(1);
+}
+
+// How far the texts may shrink on a crowded screen (many languages, a small TV), in steps.
+const FIT_STEPS = [1, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6, 0.55, 0.5, 0.45];
+
+/** Whether some text or row needs more room than the screen gives it. */
+function overflowing() {
+  const screen = $("screen");
+  if (screen.scrollHeight > screen.clientHeight + 1 || screen.scrollWidth > screen.clientWidth + 1) return true;
+  for (const panel of document.querySelectorAll(".current, .recent, .top")) {
+    if (panel.scrollHeight > panel.clientHeight + 1 || panel.scrollWidth > panel.clientWidth + 1) return true;
+  }
+  return false;
+}
+
+/** Shrink every text step by step until the whole screen fits (the number never below the rule). */
+function fit() {
+  const screen = $("screen");
+  for (const step of FIT_STEPS) {
+    screen.style.setProperty("--fit", String(step));
+    fitNumber(step);
+    if (!overflowing()) break;
+  }
+  screen.dataset.fit = screen.style.getPropertyValue("--fit");
 }
 
 function flash() {
@@ -208,6 +234,7 @@ function playAnnouncement(calls) {
 
 function setOnline(online) {
   $("offline").hidden = online;
+  fit();
   document.body.dataset.online = String(online);
 }
 
@@ -276,7 +303,7 @@ $("sound-off").addEventListener("click", () => {
   $("sound-off").hidden = true;
   new Audio().play().catch(() => {});
 });
-addEventListener("resize", fitNumber);
+addEventListener("resize", fit);
 translateStatic();
 setOnline(false);
 tick();
