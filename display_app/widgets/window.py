@@ -15,7 +15,7 @@ from display_app.core.controller import DisplayController
 from display_app.core.layout import CAP_RATIO, DEFAULT_DIAGONAL_INCHES, Sizes, sizes_for
 from display_app.core.messages import text
 from display_app.core.state import Call, Line
-from display_app.widgets.parts import Multilingual, NumberLabel, font
+from display_app.widgets.parts import Multilingual, NumberLabel, absolute, font
 
 STYLE = f"""
 QWidget#display {{ background: {theme.BACKGROUND}; }}
@@ -107,9 +107,10 @@ class DisplayWindow(QWidget):
         # mark between them: it never covers a row.
         top = QHBoxLayout()
         self.site_name = QLabel(self)
-        self.site_name.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+        rtl = self.config.right_to_left
+        self.site_name.setAlignment(absolute(Qt.AlignmentFlag.AlignLeading, rtl) | Qt.AlignmentFlag.AlignVCenter)
         self.clock = QLabel(self)
-        self.clock.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+        self.clock.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl) | Qt.AlignmentFlag.AlignVCenter)
         self.offline = QLabel(self)
         self.offline.setObjectName("offline")
         top.addWidget(self.site_name, 1)
@@ -140,7 +141,7 @@ class DisplayWindow(QWidget):
         call_row.addWidget(self.counter, 0)
         self.counter_name = QLabel(self.current_panel)
         self.counter_name.setProperty("role", "muted")
-        self.counter_name.setAlignment(Qt.AlignmentFlag.AlignTrailing)
+        self.counter_name.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl))
         # The way to the counter, in the screen's language and the citizen's.
         self.location = Multilingual(self.current_panel, align=Qt.AlignmentFlag.AlignTrailing)
         # A recall is marked, so nobody takes it for a new citizen's call.
@@ -258,10 +259,11 @@ class DisplayWindow(QWidget):
             row = QHBoxLayout(frame)
             name = Multilingual(frame)
             count = QLabel(frame)
-            count.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+            rtl = self.config.right_to_left
+            count.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl) | Qt.AlignmentFlag.AlignVCenter)
             wait = QLabel(frame)
             wait.setProperty("role", "muted")
-            wait.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+            wait.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl) | Qt.AlignmentFlag.AlignVCenter)
             row.addWidget(name, 6)
             row.addWidget(count, 1)
             row.addWidget(wait, 2)
