@@ -242,7 +242,7 @@ class KioskCore(QObject):
         self._cancelling = True
         self._cancel_timer.stop()
         self.cancel_offered.emit(False)
-        api, token = self.api, issued.ticket.token
+        api, token = self.api, issued.ticket.token or ""
 
         def done(_ticket: TicketOut) -> None:
             self._cancelling = False

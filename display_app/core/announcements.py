@@ -132,20 +132,20 @@ class AnnouncementQueue:
         self._pumping = True
         try:
             while not self._playing and self._head is not None and self._head.clips is not None:
-                head = self._head
+                head, clips = self._head, self._head.clips
                 index = head.played + head.skipped
-                if index >= head.essential and self._waiting and index < len(head.clips):
+                if index >= head.essential and self._waiting and index < len(clips):
                     # Others wait: the further languages of this call give way to them.
-                    head.skipped = len(head.clips) - index
-                    index = len(head.clips)
-                if index >= len(head.clips):
+                    head.skipped = len(clips) - index
+                    index = len(clips)
+                if index >= len(clips):
                     self._head = None
                     self.finished.append(head)
                     self.on_finished(head)
                     self._start_next()
                     continue
                 self._playing = True
-                self.player.play(head.clips[index], self._clip_done)
+                self.player.play(clips[index], self._clip_done)
         finally:
             self._pumping = False
 

@@ -40,7 +40,8 @@ class Sizes:
             return max(least, round(value * factor))
 
         return Sizes(
-            number=max(floor, round(self.number * (1 + factor) / 2)), min_number_cap=self.min_number_cap, label=s(self.label),
+            number=max(floor, round(self.number * (1 + factor) / 2)), min_number_cap=self.min_number_cap,
+            label=s(self.label),
             secondary=s(self.secondary), recent=s(self.recent), lines=s(self.lines), clock=s(self.clock),
             ticker=s(self.ticker), offline=s(self.offline, 10), margin=s(self.margin),
         )

@@ -321,20 +321,18 @@ class DisplayWindow(QWidget):
         for label in self.findChildren(QLabel):
             if not label.isVisibleTo(self) or not label.text():
                 continue
-            room = label.contentsRect()
             if label.wordWrap():
-                if label.heightForWidth(label.width()) > label.height() + 1:
-                    out.append(label)
-            elif max(label.sizeHint().width(), self._advance(label)) > label.width() + 1:
+                short = label.heightForWidth(label.width()) > label.height() + 1
+            else:
+                hint = label.sizeHint()
+                wide = max(hint.width(), self._advance(label)) > label.width() + 1
+                short = wide or hint.height() > label.height() + 1
+            if short or label.contentsRect().width() <= 0:
                 out.append(label)
-            elif label.sizeHint().height() > label.height() + 1:
-                out.append(label)
-            elif room.width() <= 0:
-                out.append(label)
-        panel = self.recent_panel.rect()
+        panel, box = self.recent_panel.rect(), self.lines_box.rect()
         out.extend(row for row in self.recent_rows if row.isVisibleTo(self) and not panel.contains(row.geometry()))
-        box = self.lines_box.rect()
-        out.extend(frame for frame, *_ in self.line_widgets if frame.isVisibleTo(self) and not box.contains(frame.geometry()))
+        frames = [frame for frame, *_ in self.line_widgets if frame.isVisibleTo(self)]
+        out.extend(frame for frame in frames if not box.contains(frame.geometry()))
         return out
 
     @staticmethod

@@ -47,7 +47,8 @@ MEASURE = """() => {
     const m = box(mark);
     for (const row of [...rows, document.getElementById("current-call")]) {
       const r = box(row);
-      if (m.left < r.right && r.left < m.right && m.top < r.bottom && r.top < m.bottom) out.overlaps.push(row.textContent.slice(0, 20));
+      const hit = m.left < r.right && r.left < m.right && m.top < r.bottom && r.top < m.bottom;
+      if (hit) out.overlaps.push(row.textContent.slice(0, 20));
     }
   }
   const number = document.getElementById("current-number");
