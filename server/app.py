@@ -8,7 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from server.api.error_docs import install_error_docs
 from server.api.errors import install_error_handlers
+from server.api.http_limits import HttpLimits
+from server.api.input_guard import InputGuard
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
 from server.clock import Clock
@@ -42,7 +45,7 @@ log = logging.getLogger(__name__)
 
 def build_context(settings: Settings, clock: Clock) -> AppContext:
     """Wire the database, bus and hub together."""
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, write_wait=settings.database_write_wait_seconds)
 
     def load_gap(site: str, after: int, before: int) -> list[Envelope]:
         with database.read() as session:
@@ -93,7 +96,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_event_streams(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["health"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         """Liveness and what the server runs on."""
         return {
             "status": "ok",
@@ -112,5 +115,8 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_supervisor_page(app, prefix=API_PREFIX)
     install_appointments(app, prefix=API_PREFIX)
     app.include_router(display_page_router)
+    # Inside the security layer, so refused bodies still get its headers and count against its budgets.
+    app.add_middleware(InputGuard, limits=HttpLimits())
     install_security(app, api_prefix=API_PREFIX)
+    install_error_docs(app)
     return app
