@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from display_app.core.config import DisplayConfig, split_list
+from display_app.core.config import DisplayConfig, announce_languages, split_list
 
 app = typer.Typer(help="Run the waiting-room call display.", add_completion=False)
 
@@ -17,7 +17,10 @@ def display(
     site: Annotated[str, typer.Option(help="Site id.")] = "demo",
     services: Annotated[str, typer.Option(help="Only these services, e.g. anmeldung,kfz.")] = "",
     counters: Annotated[str, typer.Option(help="Only calls to these counters, e.g. 1,2.")] = "",
-    languages: Annotated[str, typer.Option(help="Label and announcement languages, main first.")] = "de,en",
+    languages: Annotated[str, typer.Option(help="Label languages, main first.")] = "de,en",
+    announce: Annotated[
+        str, typer.Option(help="Spoken languages: 'ticket' (German plus the ticket's language) or e.g. de,en.")
+    ] = "ticket",
     viewing_distance: Annotated[float, typer.Option(help="Farthest viewer in metres (12 mm per metre).")] = 6.0,
     diagonal: Annotated[float | None, typer.Option(help="Screen diagonal in inches (default 55).")] = None,
     recent: Annotated[int, typer.Option(help="How many earlier calls to list.")] = 6,
@@ -31,7 +34,8 @@ def display(
     try:
         config = DisplayConfig(
             server=server, site=site, services=split_list(services), counters=split_list(counters),
-            languages=split_list(languages), viewing_distance=viewing_distance, diagonal_inches=diagonal,
+            languages=split_list(languages), announce=announce_languages(announce),
+            viewing_distance=viewing_distance, diagonal_inches=diagonal,
             recent=recent, flash_seconds=flash, visual_seconds=visual, ticker=ticker, audio=audio,
         )
     except ValueError as error:

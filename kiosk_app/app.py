@@ -46,6 +46,7 @@ def build_core(settings: KioskSettings) -> KioskCore:
             idle_seconds=settings.idle_seconds,
             retry_seconds=settings.retry_seconds,
             printer_poll_seconds=settings.printer_poll_seconds,
+            cancel_seconds=settings.cancel_seconds,
         ),
     )
 
@@ -58,7 +59,7 @@ def run(settings: KioskSettings) -> int:
     # Qt's event loop would keep Python from ever seeing Ctrl-C: let it end the process.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     core = build_core(settings)
-    window = KioskWindow(core, large_text=settings.large_text)
+    window = KioskWindow(core, large_text=settings.large_text, guard_seconds=settings.touch_guard_seconds)
     window.setWindowTitle("Aufruf Kiosk")
     # The tactile 5 of a numeric keypad (or headphones, where the jack reports) starts speech guidance.
     speech = speech_mode.build(

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -61,6 +62,8 @@ class Timing:
     # Quick retries of one touch before the kiosk declares itself out of order.
     draw_attempts: int = 3
     draw_retry_seconds: float = 0.5
+    # How long the ticket screen offers "wrong service? cancel" after a ticket was issued.
+    cancel_seconds: float = 10.0
 
 
 class KioskCore(QObject):
@@ -79,6 +82,7 @@ class KioskCore(QObject):
     offline_issued = Signal(object)  # journal entry of a ticket issued from a leased number
     reconciled = Signal(object)  # {journal key: created | existing | rejected}
     offline_synced = Signal()  # journal sent and leases topped up
+    cancel_offered = Signal(bool)  # whether the ticket on screen may still be cancelled
 
     # Hops from device threads to the core's (GUI) thread.
     _health_seen = Signal(object)
@@ -123,6 +127,8 @@ class KioskCore(QObject):
         self.services: list[ServiceOut] = offline.load_services() if offline is not None else []
         self.code = ""
         self.visual_call = False
+        # The site's public facts (name, time zone) from the display snapshot: tickets carry them.
+        self.site_info: dict[str, Any] = {}
         self.pending: PendingRequest | None = None
         self.last_issued: Issued | None = None
         self.last_message: Message | None = None
@@ -137,6 +143,9 @@ class KioskCore(QObject):
         self._scanned.connect(self.submit_code)
         self._return_timer = QTimer(self, singleShot=True)
         self._return_timer.timeout.connect(self._time_out)
+        self._cancel_timer = QTimer(self, singleShot=True)
+        self._cancel_timer.timeout.connect(lambda: self.cancel_offered.emit(False))
+        self._cancelling = False
         self._probe_timer = QTimer(self, interval=int(self.timing.retry_seconds * 1000))
         self._probe_timer.timeout.connect(self._probe)
         if events is not None:
@@ -216,6 +225,38 @@ class KioskCore(QObject):
         if isinstance(self.scanner, WedgeScanner) and char:
             return self.scanner.feed_key(char, at)
         return False
+
+    @property
+    def can_cancel(self) -> bool:
+        """Whether the ticket on screen may still be given back ("wrong service? cancel")."""
+        issued = self.last_issued
+        return (
+            self.screen is Screen.CONFIRMATION and issued is not None and bool(issued.ticket.token)
+            and self._cancel_timer.isActive() and not self._cancelling
+        )
+
+    def cancel_issued(self) -> None:
+        """The citizen chose the wrong service: give the ticket back to the server."""
+        if not self.can_cancel:
+            return
+        issued = self.last_issued
+        assert issued is not None
+        self._cancelling = True
+        self._cancel_timer.stop()
+        self.cancel_offered.emit(False)
+        api, token = self.api, issued.ticket.token or ""
+
+        def done(_ticket: TicketOut) -> None:
+            self._cancelling = False
+            # A printed ticket cannot be unprinted: the citizen is told it is void.
+            self._show_message("message.cancelled_printed" if issued.printed else "message.cancelled")
+
+        def failed(error: Exception) -> None:
+            self._cancelling = False
+            log.warning("Could not cancel ticket %s: %s", issued.ticket.number, error)
+            self._show_message("message.cancel_failed")
+
+        self.calls.submit(lambda: api.give_up(token), done, failed)
 
     def touched(self) -> None:
         """Any touch: a citizen is still there, so restart the screen's time-out."""
@@ -365,16 +406,27 @@ class KioskCore(QObject):
 
     def _printout(self, ticket: TicketOut) -> TicketPrintout:
         issued_at = ticket.issued_at if ticket.issued_at.tzinfo else ticket.issued_at.replace(tzinfo=UTC)
+        where = ticket.service_location or {}
         return TicketPrintout(
             number=ticket.number,
             service_name=ticket.service_name,
-            issued_at=issued_at.astimezone(),  # the kiosk's local time on paper
+            # The site's time, as on the display: the kiosk PC's own zone may be set wrong.
+            issued_at=issued_at.astimezone(self.site_zone()),
             status_url=ticket.status_url or "",
             language=ticket.language,
             people_ahead=ticket.people_ahead,
             eta_minutes=ticket.eta_minutes,
-            header=self.header,
+            # The office's name heads every ticket unless the kiosk is told otherwise.
+            header=self.header or str(self.site_info.get("name") or ""),
+            location=where.get(ticket.language) or where.get("de") or "",
         )
+
+    def site_zone(self) -> ZoneInfo | None:
+        """The site's time zone; None (the PC's zone) until the server has told it."""
+        try:
+            return ZoneInfo(str(self.site_info["timezone"]))
+        except (KeyError, ZoneInfoNotFoundError, ValueError):
+            return None
 
     def _confirm(
         self,
@@ -392,6 +444,10 @@ class KioskCore(QObject):
         self.last_issued = issued
         self.issued.emit(issued)
         self._set_screen(Screen.CONFIRMATION)
+        # A ticket issued from a leased number while offline is not on the server yet: nothing to cancel.
+        if issued.ticket.token and self.online:
+            self._cancel_timer.start(int(self.timing.cancel_seconds * 1000))
+            self.cancel_offered.emit(True)
 
     # Printer health
 
@@ -441,6 +497,8 @@ class KioskCore(QObject):
         self._probing = False
         self._set_services(services)
         self._mark_online(True)
+        if not self.site_info:
+            self._fetch_site()
         sync_offline(self)
         if self._unreported is not None:
             self._report_printer(self._unreported)
@@ -452,6 +510,18 @@ class KioskCore(QObject):
                 self._send_pending()
             else:
                 self._set_screen(Screen.WELCOME)
+
+    def _fetch_site(self) -> None:
+        """Ask for the site's name and time zone when no stream snapshot brought them."""
+        api, site = self.api, self.site
+
+        def done(snapshot: dict[str, Any]) -> None:
+            if not self.site_info and isinstance(snapshot.get("data", {}).get("site"), dict):
+                self.site_info = dict(snapshot["data"]["site"])
+
+        self.calls.submit(
+            lambda: api.display_state(site), done, lambda error: log.info("No site facts yet: %s", error)
+        )
 
     def _on_probe_failed(self, error: Exception) -> None:
         self._probing = False
@@ -476,6 +546,8 @@ class KioskCore(QObject):
 
     def _on_stream_message(self, message: dict[str, Any]) -> None:
         data = message.get("data") or {}
+        if message.get("type") == "snapshot" and isinstance(data.get("site"), dict):
+            self.site_info = dict(data["site"])
         if message.get("type") in ("snapshot", "queue.changed") and "services" in data:
             self._set_services([ServiceOut.model_validate(s) for s in data["services"]])
 
@@ -514,6 +586,9 @@ class KioskCore(QObject):
 
     def _set_screen(self, screen: Screen) -> None:
         self._return_timer.stop()
+        if screen is not Screen.CONFIRMATION and self._cancel_timer.isActive():
+            self._cancel_timer.stop()
+            self.cancel_offered.emit(False)
         if screen in INTERACTIVE:
             self._return_timer.start(int(self.timing.idle_seconds * 1000))
         elif screen in RESULT:

@@ -46,6 +46,10 @@ class KioskSettings(BaseSettings):
     idle_seconds: float = Field(default=60.0, gt=0)
     retry_seconds: float = Field(default=3.0, gt=0)
     printer_poll_seconds: float = Field(default=5.0, gt=0)
+    touch_guard_seconds: float = Field(
+        default=0.5, ge=0, le=2, description="Touches ignored this long after each screen change"
+    )
+    cancel_seconds: float = Field(default=10.0, ge=0, le=60, description="How long a new ticket may be cancelled")
     data_dir: Path = Field(
         default_factory=lambda: Path.home() / ".local" / "share" / "aufruf-kiosk",
         description="Where the offline journal and the last service list are kept",

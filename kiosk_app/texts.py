@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aufruf.cldr import plural_text
 from aufruf.i18n import Catalog, catalog_for
 
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -20,10 +21,15 @@ def tr(key: str, language: str, /, **values: object) -> str:
 
 
 def people_ahead(language: str, count: int, eta: tuple[int, int] | None) -> str:
-    """'N people ahead of you, about X-Y minutes', with the right form for 0, 1 and more."""
-    low, high = eta or (0, 0)
-    form = "zero" if count == 0 else "one" if count == 1 else "other"
-    return tr(f"ticket.ahead.{form}", language, count=count, low=low, high=high)
+    """'N people ahead of you, about X-Y minutes', each part in its CLDR plural form."""
+    if count == 0:
+        return tr("ticket.ahead.zero", language)
+    ahead = plural_text(catalog(), "ticket.ahead", language, count)
+    if eta is None:
+        return ahead
+    low, high = eta
+    wait = plural_text(catalog(), "ticket.about", language, high, low=low, high=high)
+    return tr("ticket.ahead_and_wait", language, ahead=ahead, wait=wait)
 
 
 def not_served(language: str, served_from_time: str | None, screen: str) -> str:

@@ -35,8 +35,10 @@ TICKET: Shape = {
     "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
     # A boolean only: the display shows this call longer and more prominently, the phone vibrates longer.
     "visual_call": PUBLIC,
+    # Where the calling counter is (room, floor, directions per language): the office's own signage.
+    "counter_location": PUBLIC,
     # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
-    "token": PERSONAL, "status_url": PERSONAL,
+    "token": PERSONAL, "status_url": PERSONAL, "service_location": PERSONAL,
     # A clerk's note for the next counter, often a citizen's name or matter.
     "note": PERSONAL,
 }
@@ -113,7 +115,9 @@ class Audience:
 
 EVERYONE = Audience(frozenset({PUBLIC}))
 # A citizen following their own ticket: the public view plus its token and status URL.
-HOLDER = Audience(frozenset({PUBLIC}), frozenset({"token", "status_url"}))
+# Where the service is served, when one place only, is public signage but only of use to the holder:
+# it is kept out of every broadcast event.
+HOLDER = Audience(frozenset({PUBLIC}), frozenset({"token", "status_url", "service_location"}))
 STAFF_ONLY = Audience(frozenset(Class))
 
 

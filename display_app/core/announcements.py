@@ -1,4 +1,10 @@
-"""Announcements play strictly one after another: gong, then each language; nothing is cut off."""
+"""Announcements play strictly one after another and catch up when calls queue: nothing is cut off.
+
+One call alone gets the gong, German and its ticket's language. Calls that arrive while another
+is being announced (or together, within `gather_seconds`) are announced together in the short
+form, "A 17 Schalter 3, B 4 Schalter 5", and the further languages of the call playing are
+skipped once others wait, so that a burst of calls is spoken within seconds of being shown.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,11 @@ from typing import Protocol
 
 from display_app.core.state import Call
 
+# Counters calling "at the same time" press their buttons within a fraction of a second: a call
+# waits until no other came for this long (at most MAX_GATHERS times), then all are announced.
+GATHER_SECONDS = 0.3
+MAX_GATHERS = 4
+
 
 class Player(Protocol):
     """Plays one WAV clip and calls `done` once it has finished (or failed)."""
@@ -17,53 +28,106 @@ class Player(Protocol):
         """Start playing; must not block."""
 
 
+Later = Callable[[float, Callable[[], None]], None]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One announcement's clips; those from `essential` on are dropped when other calls wait."""
+
+    clips: list[bytes]
+    essential: int
+
+
 @dataclass(eq=False)
 class Announcement:
-    """One call's audio: None while it is still being rendered, then its clips in order."""
+    """One announcement: a single call, or several that queued up; clips None while rendering."""
 
-    call: Call
+    calls: list[Call]
     clips: list[bytes] | None = None
+    essential: int = 0
     played: int = 0
+    skipped: int = 0
+
+    @property
+    def call(self) -> Call:
+        """The first (oldest) call announced."""
+        return self.calls[0]
+
+    @property
+    def catch_up(self) -> bool:
+        """Whether several calls are announced together in the short form."""
+        return len(self.calls) > 1
 
 
 @dataclass(eq=False)
 class AnnouncementQueue:
-    """First in, first out; a clip starts only after the previous one has finished."""
+    """Oldest call first; a clip starts only after the previous one has finished."""
 
     player: Player
+    # Asks for an announcement's audio; the answer comes back through `rendered`.
+    render: Callable[[Announcement], None] = lambda _a: None
+    # Runs a function after some seconds; without it calls are not gathered.
+    later: Later | None = None
+    gather_seconds: float = GATHER_SECONDS
     on_started: Callable[[Announcement], None] = lambda _a: None
     on_finished: Callable[[Announcement], None] = lambda _a: None
-    _pending: deque[Announcement] = field(default_factory=deque)
+    _waiting: deque[Call] = field(default_factory=deque)
     _head: Announcement | None = None
-    _clips: deque[bytes] = field(default_factory=deque)
+    _gathering: bool = False
+    _gathers: int = 0
     _playing: bool = False
     _pumping: bool = False
     finished: list[Announcement] = field(default_factory=list)
 
-    def push(self, call: Call) -> Announcement:
-        """Queue a call; its audio follows with `rendered`."""
-        announcement = Announcement(call)
-        self._pending.append(announcement)
-        return announcement
+    def push(self, call: Call) -> None:
+        """Queue a call; it is announced alone or together with others that wait."""
+        self._waiting.append(call)
+        if self._head is not None:
+            return  # the running announcement hands over to the waiting calls when it ends
+        if self.later is None or self.gather_seconds <= 0:
+            self._start_next()
+        elif not self._gathering or self._gathers < MAX_GATHERS:
+            self._gathering = True
+            self._gathers += 1
+            mark = self._gathers
+            self.later(self.gather_seconds, lambda: self._gathered(mark))
 
-    def rendered(self, announcement: Announcement, clips: list[bytes]) -> None:
-        """The audio of a queued call is ready; play it when its turn comes."""
-        announcement.clips = list(clips)
+    def rendered(self, announcement: Announcement, audio: Rendered) -> None:
+        """The audio of the announcement due next is ready: play it."""
+        if announcement is not self._head or announcement.clips is not None:
+            return
+        announcement.clips = list(audio.clips)
+        announcement.essential = audio.essential
+        self.on_started(announcement)
         self._pump()
 
     @property
     def busy(self) -> bool:
-        """Whether something is playing or waiting."""
-        return self._playing or self._head is not None or bool(self._pending)
+        """Whether something is playing, rendering or waiting."""
+        return self._playing or self._head is not None or self._gathering or bool(self._waiting)
 
-    def unfinished(self) -> list[Announcement]:
-        """The announcement playing now, then those still to play, in order."""
-        return ([self._head] if self._head is not None else []) + list(self._pending)
+    def unfinished(self) -> list[Call]:
+        """The calls being announced now, then those still waiting to be, in order."""
+        return (list(self._head.calls) if self._head is not None else []) + list(self._waiting)
 
     @property
     def waiting(self) -> int:
-        """How many announcements have not started yet."""
-        return len(self._pending)
+        """How many calls have not started to be announced yet."""
+        return len(self._waiting)
+
+    def _gathered(self, mark: int) -> None:
+        if not self._gathering or mark != self._gathers:
+            return  # another call came meanwhile: its own wait decides
+        self._gathering, self._gathers = False, 0
+        self._start_next()
+
+    def _start_next(self) -> None:
+        if self._head is not None or not self._waiting:
+            return
+        self._head = Announcement(list(self._waiting))
+        self._waiting.clear()
+        self.render(self._head)
 
     def _pump(self) -> None:
         # A player may report `done` from inside `play`: loop here instead of recursing.
@@ -71,22 +135,21 @@ class AnnouncementQueue:
             return
         self._pumping = True
         try:
-            while not self._playing:
-                if self._head is None:
-                    # Strict order: a later call rendered first still waits for the earlier one.
-                    if not self._pending or self._pending[0].clips is None:
-                        return
-                    self._head = self._pending.popleft()
-                    self._clips = deque(self._head.clips or [])
-                    self.on_started(self._head)
-                if not self._clips:
-                    done, self._head = self._head, None
-                    self.finished.append(done)
-                    self.on_finished(done)
+            while not self._playing and self._head is not None and self._head.clips is not None:
+                head, clips = self._head, self._head.clips
+                index = head.played + head.skipped
+                if index >= head.essential and self._waiting and index < len(clips):
+                    # Others wait: the further languages of this call give way to them.
+                    head.skipped = len(clips) - index
+                    index = len(clips)
+                if index >= len(clips):
+                    self._head = None
+                    self.finished.append(head)
+                    self.on_finished(head)
+                    self._start_next()
                     continue
-                clip = self._clips.popleft()
                 self._playing = True
-                self.player.play(clip, self._clip_done)
+                self.player.play(clips[index], self._clip_done)
         finally:
             self._pumping = False
 

@@ -16,6 +16,8 @@ class DisplayConfig:
     services: tuple[str, ...] = ()
     counters: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("de", "en")
+    # Spoken languages: empty means German plus each ticket's own language (chosen at the kiosk).
+    announce: tuple[str, ...] = ()
     viewing_distance: float = 6.0
     diagonal_inches: float | None = None
     recent: int = 6
@@ -31,6 +33,11 @@ class DisplayConfig:
         if not languages or unknown:
             raise ValueError(f"languages must be some of {', '.join(DEFAULT_LANGUAGES)}; got {unknown or 'none'}")
         object.__setattr__(self, "languages", languages)
+        announce = tuple(dict.fromkeys(normalise_language(lang) for lang in self.announce))
+        wrong = [lang for lang in announce if lang not in DEFAULT_LANGUAGES]
+        if wrong:
+            raise ValueError(f"announce must be 'ticket' or some of {', '.join(DEFAULT_LANGUAGES)}; got {wrong}")
+        object.__setattr__(self, "announce", announce)
         if not 0 < self.viewing_distance <= 50:
             raise ValueError("the viewing distance must be between 0 and 50 metres")
         if self.diagonal_inches is not None and not 10 <= self.diagonal_inches <= 200:
@@ -54,6 +61,11 @@ class DisplayConfig:
     def min_number_mm(self) -> float:
         """Legibility rule: 12 mm of character height per metre of viewing distance."""
         return 12.0 * self.viewing_distance
+
+
+def announce_languages(raw: str | None) -> tuple[str, ...]:
+    """`ticket` (or nothing) → German plus the ticket's language; `de,en` → always these."""
+    return () if (raw or "ticket").strip().lower() == "ticket" else split_list(raw)
 
 
 def split_list(raw: str | None) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from client.qt import BackgroundCalls
-from display_app.core.announcements import Announcement, AnnouncementQueue, Player
+from display_app.core.announcements import Announcement, AnnouncementQueue, Player, Rendered
 from display_app.core.config import DisplayConfig
 from display_app.core.on_screen import Screenful, choose
 from display_app.core.state import Call, DisplayState
@@ -34,7 +34,7 @@ class DisplayController(QObject):
         config: DisplayConfig,
         *,
         player: Player,
-        render: Callable[[Call], list[bytes]],
+        render: Callable[[list[Call]], Rendered],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -45,7 +45,8 @@ class DisplayController(QObject):
         if isinstance(player, QObject) and player.parent() is None:
             player.setParent(self)  # the player's pending callbacks end with the display
         self.queue = AnnouncementQueue(
-            player, on_started=self.announcement_started.emit, on_finished=self.announcement_finished.emit
+            player, render=self._render, later=self._later,
+            on_started=self.announcement_started.emit, on_finished=self.announcement_finished.emit,
         )
         # One worker: clips are rendered in call order, and espeak-ng never competes with itself.
         self.worker = BackgroundCalls(self, threads=1)
@@ -88,16 +89,23 @@ class DisplayController(QObject):
             self.online = online
             self.online_changed.emit(online)
 
-    def announce(self, call: Call) -> Announcement:
-        """Queue a call's announcement and render its audio in the background."""
-        announcement = self.queue.push(call)
+    def announce(self, call: Call) -> None:
+        """Queue a call's announcement; its audio is rendered when its turn comes."""
+        self.queue.push(call)
+
+    def _render(self, announcement: Announcement) -> None:
+        calls = list(announcement.calls)
 
         def failed(error: Exception) -> None:
-            log.warning("no announcement audio for %s: %s", call.number, error)
-            self.queue.rendered(announcement, [gong()])
+            log.warning("no announcement audio for %s: %s", ", ".join(c.number for c in calls), error)
+            self.queue.rendered(announcement, Rendered([gong()], 1))
 
-        self.worker.submit(lambda: self.render(call), lambda clips: self.queue.rendered(announcement, clips), failed)
-        return announcement
+        self.worker.submit(
+            lambda: self.render(calls), lambda audio: self.queue.rendered(announcement, audio), failed
+        )
+
+    def _later(self, seconds: float, action: Callable[[], None]) -> None:
+        QTimer.singleShot(round(seconds * 1000), self, action)
 
     def attach(self, bridge: Any) -> None:
         """Listen to a `client.qt.StreamBridge`."""

@@ -30,6 +30,22 @@ class Sizes:
     offline: int
     margin: int
 
+    def scaled(self, factor: float) -> Sizes:
+        """Everything smaller by a factor, to fit a crowded screen; the number shrinks least, never below the rule."""
+        if factor >= 1:
+            return self
+        floor = math.ceil(self.min_number_cap / CAP_RATIO)
+
+        def s(value: int, least: int = 1) -> int:
+            return max(least, round(value * factor))
+
+        return Sizes(
+            number=max(floor, round(self.number * (1 + factor) / 2)), min_number_cap=self.min_number_cap,
+            label=s(self.label),
+            secondary=s(self.secondary), recent=s(self.recent), lines=s(self.lines), clock=s(self.clock),
+            ticker=s(self.ticker), offline=s(self.offline, 10), margin=s(self.margin),
+        )
+
     @property
     def fits_rule(self) -> bool:
         """Whether the number font meets the rule (at the nominal cap ratio)."""
@@ -37,8 +53,8 @@ class Sizes:
 
 
 def sizes_for(width: int, height: int, *, min_number_mm: float, diagonal_inches: float) -> Sizes:
-    """Sizes for a window; shares of the height, as the browser page uses vh units."""
-    h = max(height, 1)
+    """Sizes for a window; shares of the height (of the width on a portrait screen, its short side)."""
+    h = max(min(height, width), 1)
     min_cap = min_number_mm * px_per_mm(width, height, diagonal_inches)
     number = max(round(0.22 * h), math.ceil(min_cap / CAP_RATIO))
     return Sizes(

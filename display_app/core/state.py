@@ -21,6 +21,10 @@ class Call:
     seq: int | None = None
     # The citizen cannot hear calls: shown longer and more prominently.
     visual: bool = False
+    # The language the citizen chose at the kiosk: the call is also spoken in it.
+    language: str = "de"
+    # Where the counter is, per language ("Raum 110 · 1. OG · …"); compared by number and counter only.
+    location: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def from_ticket(cls, data: dict[str, Any], *, recall: bool = False, seq: int | None = None) -> Call:
@@ -33,6 +37,8 @@ class Call:
             recall=recall or int(data.get("recalls") or 0) > 0,
             seq=seq,
             visual=bool(data.get("visual_call")),
+            language=str(data.get("language") or "de"),
+            location={str(k): str(v) for k, v in (data.get("counter_location") or {}).items()},
         )
 
 

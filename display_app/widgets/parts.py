@@ -17,6 +17,15 @@ def font(pixels: int, *, bold: bool = False) -> QFont:
     return result
 
 
+def absolute(align: Qt.AlignmentFlag, rtl: bool) -> Qt.AlignmentFlag:
+    """Reading start or end as a fixed side: Qt would align a Latin text left even on an Arabic screen."""
+    if align & Qt.AlignmentFlag.AlignTrailing:
+        side = Qt.AlignmentFlag.AlignLeft if rtl else Qt.AlignmentFlag.AlignRight
+    else:
+        side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+    return side | Qt.AlignmentFlag.AlignAbsolute
+
+
 class NumberLabel(QLabel):
     """A label that says when it has painted a text, so latency can be measured on screen."""
 
@@ -36,6 +45,7 @@ class Multilingual(QWidget):
         self, parent: QWidget | None = None, *, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeading
     ) -> None:
         super().__init__(parent)
+        self.align = align
         self.primary = QLabel(self)
         self.secondary = QLabel(self)
         self.secondary.setProperty("role", "muted")
@@ -45,6 +55,8 @@ class Multilingual(QWidget):
         for label in (self.primary, self.secondary):
             label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
             layout.addWidget(label)
+        # Five more languages make a long line: it wraps instead of widening the screen.
+        self.secondary.setWordWrap(True)
 
     def set_texts(self, texts: list[tuple[str, str]]) -> None:
         """`[(language, text), …]`; repeats of the main text are left out."""
@@ -53,6 +65,9 @@ class Multilingual(QWidget):
         self.primary.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if is_rtl(first_language) else Qt.LayoutDirection.LeftToRight
         )
+        side = absolute(self.align, self.isRightToLeft()) | Qt.AlignmentFlag.AlignVCenter
+        for label in (self.primary, self.secondary):
+            label.setAlignment(side)
         rest = list(dict.fromkeys(text for _lang, text in texts[1:] if text and text != first))
         self.secondary.setText(" · ".join(rest))
         self.secondary.setVisible(bool(rest))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from display_app.core import theme
 from display_app.core.config import DisplayConfig
@@ -15,7 +15,7 @@ from display_app.core.controller import DisplayController
 from display_app.core.layout import CAP_RATIO, DEFAULT_DIAGONAL_INCHES, Sizes, sizes_for
 from display_app.core.messages import text
 from display_app.core.state import Call, Line
-from display_app.widgets.parts import Multilingual, NumberLabel, font
+from display_app.widgets.parts import Multilingual, NumberLabel, absolute, font
 
 STYLE = f"""
 QWidget#display {{ background: {theme.BACKGROUND}; }}
@@ -30,8 +30,11 @@ QFrame#panel[visual="true"] {{ border: 10px solid {theme.ACCENT}; }}
 QWidget[visual="true"] QLabel {{ color: {theme.BACKGROUND}; background: {theme.ACCENT}; }}
 QLabel#ticker {{ background: {theme.ACCENT}; color: {theme.BACKGROUND}; border-radius: 8px; }}
 QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}
+QWidget#recall {{ border: 3px solid {theme.ACCENT}; border-radius: 8px; }}
 """
 FLASH_INTERVAL_MS = 500
+# How far the texts may shrink on a crowded screen (many languages, a small TV), in steps.
+FIT_STEPS = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6, 0.55, 0.5, 0.45)
 
 
 class RecentRow(QWidget):
@@ -100,12 +103,23 @@ class DisplayWindow(QWidget):
     # Building ---------------------------------------------------------------------------------
     def _build(self, arrow: str) -> None:
         grid = QGridLayout(self)
+        # The screen's size is given; the fonts shrink to fit it (see `_fit_screen`), not the other way.
+        grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.grid = grid
+        # Office name at the reading start, clock at the end (mirrored for Arabic), the offline
+        # mark between them: it never covers a row.
+        top = QHBoxLayout()
         self.site_name = QLabel(self)
+        rtl = self.config.right_to_left
+        self.site_name.setAlignment(absolute(Qt.AlignmentFlag.AlignLeading, rtl) | Qt.AlignmentFlag.AlignVCenter)
         self.clock = QLabel(self)
-        self.clock.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
-        grid.addWidget(self.site_name, 0, 0)
-        grid.addWidget(self.clock, 0, 1)
+        self.clock.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl) | Qt.AlignmentFlag.AlignVCenter)
+        self.offline = QLabel(self)
+        self.offline.setObjectName("offline")
+        top.addWidget(self.site_name, 1)
+        top.addWidget(self.offline, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.clock, 0)
+        grid.addLayout(top, 0, 0, 1, 2)
 
         self.current_panel = QFrame(self)
         self.current_panel.setObjectName("panel")
@@ -113,9 +127,9 @@ class DisplayWindow(QWidget):
         heads = QHBoxLayout()
         self.number_head = Multilingual(self.current_panel)
         self.counter_head = Multilingual(self.current_panel, align=Qt.AlignmentFlag.AlignTrailing)
-        heads.addWidget(self.number_head)
-        heads.addStretch(1)
-        heads.addWidget(self.counter_head)
+        # Each head gets half the panel: with six languages their second lines wrap within it.
+        heads.addWidget(self.number_head, 1)
+        heads.addWidget(self.counter_head, 1)
         call_row = QHBoxLayout()
         self.number = NumberLabel(self.current_panel)
         self.number.setObjectName("number")
@@ -130,18 +144,25 @@ class DisplayWindow(QWidget):
         call_row.addWidget(self.counter, 0)
         self.counter_name = QLabel(self.current_panel)
         self.counter_name.setProperty("role", "muted")
-        self.counter_name.setAlignment(Qt.AlignmentFlag.AlignTrailing)
+        self.counter_name.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl))
+        # The way to the counter, in the screen's language and the citizen's.
+        self.location = Multilingual(self.current_panel, align=Qt.AlignmentFlag.AlignTrailing)
+        # A recall is marked, so nobody takes it for a new citizen's call.
+        self.recall_mark = Multilingual(self.current_panel)
+        self.recall_mark.setObjectName("recall")
+        self.recall_mark.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.idle = QLabel(self.current_panel)
         self.idle.setProperty("role", "muted")
         self.idle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.idle.setWordWrap(True)
         current.addStretch(1)
+        current.addWidget(self.recall_mark, 0, Qt.AlignmentFlag.AlignLeading)
         current.addLayout(heads)
         current.addLayout(call_row)
         current.addWidget(self.counter_name)
+        current.addWidget(self.location)
         current.addWidget(self.idle)
         current.addStretch(1)
-        grid.addWidget(self.current_panel, 1, 0)
 
         self.recent_panel = QFrame(self)
         self.recent_panel.setObjectName("panel")
@@ -152,26 +173,49 @@ class DisplayWindow(QWidget):
         for row in self.recent_rows:
             recent.addWidget(row)
         recent.addStretch(1)
-        grid.addWidget(self.recent_panel, 1, 1)
 
         self.lines_box = QWidget(self)
         self.lines_grid = QGridLayout(self.lines_box)
         self.lines_grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.lines_box, 2, 0, 1, 2)
         self.line_widgets: list[tuple[QFrame, Multilingual, QLabel, QLabel]] = []
 
         self.ticker = QLabel(self.config.ticker, self)
         self.ticker.setObjectName("ticker")
         self.ticker.setVisible(bool(self.config.ticker))
-        grid.addWidget(self.ticker, 3, 0, 1, 2)
 
+        self.portrait = False
+        self._arrange()
+
+
+    def _arrange(self) -> None:
+        """Landscape: the call beside the recent calls; portrait: one above the other."""
+        grid = self.grid
+        for widget in (self.current_panel, self.recent_panel, self.lines_box, self.ticker):
+            grid.removeWidget(widget)
+        if self.portrait:
+            grid.addWidget(self.current_panel, 1, 0, 1, 2)
+            grid.addWidget(self.recent_panel, 2, 0, 1, 2)
+            grid.addWidget(self.lines_box, 3, 0, 1, 2)
+            grid.addWidget(self.ticker, 4, 0, 1, 2)
+            grid.setRowStretch(1, 3)
+            grid.setRowStretch(2, 2)
+        else:
+            grid.addWidget(self.current_panel, 1, 0)
+            grid.addWidget(self.recent_panel, 1, 1)
+            grid.addWidget(self.lines_box, 2, 0, 1, 2)
+            grid.addWidget(self.ticker, 3, 0, 1, 2)
+            grid.setRowStretch(1, 1)
+            grid.setRowStretch(2, 0)
         grid.setColumnStretch(0, 64)
         grid.setColumnStretch(1, 36)
-        grid.setRowStretch(1, 1)
+        for index, (frame, *_rest) in enumerate(self.line_widgets):
+            self.lines_grid.removeWidget(frame)
+            self.lines_grid.addWidget(frame, index // self.line_columns, index % self.line_columns)
 
-        # Discreet: a small mark in a corner, outside the layout.
-        self.offline = QLabel(self)
-        self.offline.setObjectName("offline")
+    @property
+    def line_columns(self) -> int:
+        """Waiting lines side by side in two columns, or one below the other on a portrait screen."""
+        return 1 if self.portrait else 2
 
     def _texts(self, key: str) -> list[tuple[str, str]]:
         return [(lang, text(key, lang)) for lang in self.config.languages]
@@ -180,6 +224,7 @@ class DisplayWindow(QWidget):
         self.number_head.set_texts(self._texts("display.number"))
         self.counter_head.set_texts(self._texts("display.counter"))
         self.recent_head.set_texts(self._texts("display.recent"))
+        self.recall_mark.set_texts(self._texts("display.recall"))
         self.idle.setText(text("display.no_calls", self.config.primary))
         dot = f'<span style="color:{theme.OFFLINE_DOT}">●</span>'
         self.offline.setText(f"{dot} {text('display.offline', self.config.primary)}")
@@ -195,16 +240,23 @@ class DisplayWindow(QWidget):
         for widget in (self.number, self.arrow, self.counter, self.counter_name):
             widget.setVisible(current is not None)
         self.idle.setVisible(current is None)
+        self.recall_mark.setVisible(current is not None and current.recall)
+        self.location.setVisible(current is not None and bool(current.location))
         if current is not None:
             self.number.setText(current.number)
             self.counter.setText(current.counter)
             self.counter_name.setText(current.counter_name)
+            wanted = dict.fromkeys((self.config.primary, current.language))
+            way = [(lang, current.location[lang]) for lang in wanted if current.location.get(lang)]
+            if way:
+                self.location.set_texts(way)
         recent = shown.recent
         for index, row in enumerate(self.recent_rows):
             call = recent[index] if index < len(recent) else None
             row.show_call(call, highlighted=call is not None and call.number in shown.highlighted)
         self._render_lines(state.lines)
-        self._fit_number()
+        # New texts may need more room (or less): fit the screen again.
+        self.apply_sizes()
 
     def _render_lines(self, lines: list[Line]) -> None:
         while len(self.line_widgets) < len(lines):
@@ -213,15 +265,16 @@ class DisplayWindow(QWidget):
             row = QHBoxLayout(frame)
             name = Multilingual(frame)
             count = QLabel(frame)
-            count.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+            rtl = self.config.right_to_left
+            count.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl) | Qt.AlignmentFlag.AlignVCenter)
             wait = QLabel(frame)
             wait.setProperty("role", "muted")
-            wait.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+            wait.setAlignment(absolute(Qt.AlignmentFlag.AlignTrailing, rtl) | Qt.AlignmentFlag.AlignVCenter)
             row.addWidget(name, 6)
             row.addWidget(count, 1)
             row.addWidget(wait, 2)
             index = len(self.line_widgets)
-            columns = 2
+            columns = self.line_columns
             self.lines_grid.addWidget(frame, index // columns, index % columns)
             self.line_widgets.append((frame, name, count, wait))
             if self.sizes:
@@ -254,10 +307,51 @@ class DisplayWindow(QWidget):
         self.apply_sizes()
 
     def apply_sizes(self) -> None:
-        """Set fonts and spacing for the current window size."""
-        sizes = sizes_for(
+        """Set fonts and spacing for the window's size; shrink them step by step until all of it fits."""
+        base = sizes_for(
             self.width(), self.height(), min_number_mm=self.config.min_number_mm, diagonal_inches=self.diagonal
         )
+        portrait = self.height() > self.width()
+        if portrait != self.portrait:
+            self.portrait = portrait
+            self._arrange()
+        for factor in FIT_STEPS:
+            self._apply(base.scaled(factor))
+            self.grid.activate()
+            self._fit_number()  # now that the panel has its width
+            if not self.overflowing():
+                return
+
+    def overflowing(self) -> list[QWidget]:
+        """Visible texts that do not get the room they need, or rows pushed out of their panel."""
+        self.grid.activate()
+        for layout in (self.current_layout, self.recent_layout, self.lines_grid):
+            layout.activate()
+        out: list[QWidget] = []
+        for label in self.findChildren(QLabel):
+            if not label.isVisibleTo(self) or not label.text():
+                continue
+            if label.wordWrap():
+                short = label.heightForWidth(label.width()) > label.height() + 1
+            else:
+                hint = label.sizeHint()
+                wide = max(hint.width(), self._advance(label)) > label.width() + 1
+                short = wide or hint.height() > label.height() + 1
+            if short or label.contentsRect().width() <= 0:
+                out.append(label)
+        panel, box = self.recent_panel.rect(), self.lines_box.rect()
+        out.extend(row for row in self.recent_rows if row.isVisibleTo(self) and not panel.contains(row.geometry()))
+        frames = [frame for frame, *_ in self.line_widgets if frame.isVisibleTo(self)]
+        out.extend(frame for frame in frames if not box.contains(frame.geometry()))
+        return out
+
+    @staticmethod
+    def _advance(label: QLabel) -> int:
+        if label.textFormat() == Qt.TextFormat.RichText or "<" in label.text():
+            return 0  # rich text: its size hint already measures the rendered text
+        return QFontMetrics(label.font()).horizontalAdvance(label.text())
+
+    def _apply(self, sizes: Sizes) -> None:
         self.sizes = sizes
         self.grid.setContentsMargins(sizes.margin, sizes.margin, sizes.margin, sizes.margin)
         self.grid.setSpacing(sizes.margin)
@@ -270,6 +364,8 @@ class DisplayWindow(QWidget):
             head.set_sizes(sizes.label, sizes.secondary)
         self.arrow.setFont(font(round(sizes.number * 0.6), bold=True))
         self.counter_name.setFont(font(round(sizes.label * 1.1)))
+        self.location.set_sizes(round(sizes.label * 0.95), round(sizes.label * 0.8), bold=False)
+        self.recall_mark.set_sizes(sizes.label, sizes.secondary)
         self.idle.setFont(font(round(sizes.label * 1.3)))
         for row in self.recent_rows:
             for label in (row.number, row.counter):
@@ -280,9 +376,7 @@ class DisplayWindow(QWidget):
         self.ticker.setFont(font(sizes.ticker, bold=True))
         self.ticker.setContentsMargins(sizes.margin, sizes.margin // 3, sizes.margin, sizes.margin // 3)
         self.offline.setFont(font(sizes.offline))
-        self.offline.adjustSize()
         self._fit_number()
-        self._place_offline()
 
     def _size_line(self, name: Multilingual, count: QLabel, wait: QLabel, sizes: Sizes) -> None:
         name.set_sizes(sizes.lines, round(sizes.lines * 0.72), bold=False)
@@ -306,12 +400,6 @@ class DisplayWindow(QWidget):
     def number_cap_height(self) -> int:
         """The rendered cap height of the big number, in pixels."""
         return QFontMetrics(self.number.font()).capHeight()
-
-    def _place_offline(self) -> None:
-        margin = self.sizes.margin // 2 if self.sizes else 8
-        x = self.width() - self.offline.width() - margin if self.config.right_to_left else margin
-        self.offline.move(x, self.height() - self.offline.height() - margin)
-        self.offline.raise_()
 
     # Live behaviour ---------------------------------------------------------------------------
     def flash(self, call: Call) -> None:
@@ -345,11 +433,9 @@ class DisplayWindow(QWidget):
     def set_online(self, online: bool) -> None:
         """Show or hide the offline mark."""
         self.offline.setVisible(not online)
-        self._place_offline()
 
     def _refused(self, reason: str) -> None:
         self.offline.setText(reason)
-        self.offline.adjustSize()
         self.set_online(False)
 
     def _tick(self) -> None:

@@ -1,6 +1,6 @@
 """Call audio: a generated gong and offline espeak-ng announcements in a common WAV format."""
 
-from hardware.audio.announce import Announcer, spoken_number
+from hardware.audio.announce import Announcer, languages_for_call, spoken_number
 from hardware.audio.speech import EspeakSpeech, default_cache_dir
 from hardware.audio.wav import CHANNELS, RATE, SAMPLE_WIDTH, duration, gong, join_wav, rms
 
@@ -14,6 +14,7 @@ __all__ = [
     "duration",
     "gong",
     "join_wav",
+    "languages_for_call",
     "rms",
     "spoken_number",
 ]

@@ -11,12 +11,14 @@ import tempfile
 import threading
 from pathlib import Path
 
-from hardware.audio.wav import decode_wav, encode_wav
+from hardware.audio.wav import decode_wav, encode_wav, trim_silence
 
 log = logging.getLogger(__name__)
 
 # espeak-ng voice per language where the plain language code is not the voice name.
 VOICES: dict[str, str] = {"en": "en-gb"}
+# espeak-ng's Arabic voice speaks far slower than the others at the same words per minute.
+RATE_FACTORS: dict[str, float] = {"ar": 1.25}
 
 
 def default_cache_dir() -> Path:
@@ -33,7 +35,7 @@ class EspeakSpeech:
         *,
         binary: str = "espeak-ng",
         cache_dir: Path | None = None,
-        rate: int = 140,
+        rate: int = 175,
         path: str | None = None,
     ) -> None:
         # `path` is a PATH-style search list, for installations with espeak-ng elsewhere.
@@ -53,8 +55,13 @@ class EspeakSpeech:
         """The espeak-ng voice for a language code."""
         return VOICES.get(language, language)
 
-    def _key(self, ssml: str, voice: str) -> str:
-        raw = f"espeak-ng|{voice}|{self.rate}|{ssml}".encode()
+    def rate_for(self, language: str) -> int:
+        """Words per minute for a language's voice."""
+        return round(self.rate * RATE_FACTORS.get(language, 1.0))
+
+    def _key(self, ssml: str, voice: str, rate: int) -> str:
+        # "trimmed": clips cached before silence was trimmed are not reused.
+        raw = f"espeak-ng|trimmed|{voice}|{rate}|{ssml}".encode()
         return hashlib.sha256(raw).hexdigest()
 
     def synthesize(self, ssml: str, language: str) -> bytes | None:
@@ -64,8 +71,8 @@ class EspeakSpeech:
                 self._warned = True
                 log.warning("espeak-ng not found: calls are announced with the gong only")
             return None
-        voice = self.voice(language)
-        key = self._key(ssml, voice)
+        voice, rate = self.voice(language), self.rate_for(language)
+        key = self._key(ssml, voice, rate)
         with self._lock:
             if key in self._memory:
                 return self._memory[key]
@@ -73,23 +80,24 @@ class EspeakSpeech:
         if cached.is_file():
             data = cached.read_bytes()
         else:
-            data = self._run(ssml, voice)
+            data = self._run(ssml, voice, rate)
             self._store(cached, data)
         with self._lock:
             self._memory[key] = data
         return data
 
-    def _run(self, ssml: str, voice: str) -> bytes:
+    def _run(self, ssml: str, voice: str, rate: int) -> bytes:
         assert self.binary is not None
         with tempfile.TemporaryDirectory(prefix="aufruf-speech-") as tmp:
             out = Path(tmp) / "speech.wav"
-            command = [self.binary, "-m", "-v", voice, "-s", str(self.rate), "-w", str(out), ssml]
+            command = [self.binary, "-m", "-v", voice, "-s", str(rate), "-w", str(out), ssml]
             result = subprocess.run(command, capture_output=True, timeout=30, check=False)
             if result.returncode != 0 or not out.is_file():
                 error = result.stderr.decode(errors="replace").strip()
                 raise RuntimeError(f"espeak-ng failed for voice {voice}: {error}")
-            # Normalise the format so pieces can be joined with the gong.
-            return encode_wav(decode_wav(out.read_bytes()))
+            # Normalise the format so pieces can be joined with the gong; espeak-ng's silence
+            # before and after would only delay the next call.
+            return encode_wav(trim_silence(decode_wav(out.read_bytes())))
 
     def _store(self, path: Path, data: bytes) -> None:
         try:

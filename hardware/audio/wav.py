@@ -72,7 +72,18 @@ def silence(seconds: float) -> bytes:
     return bytes(int(RATE * seconds) * SAMPLE_WIDTH)
 
 
-def join_wav(pieces: Sequence[bytes], *, gap: float = 0.35) -> bytes:
+def trim_silence(frames: bytes, *, threshold: int = 200, keep: float = 0.03) -> bytes:
+    """PCM frames without the near-silence espeak-ng puts before and after speech (keeps a short margin)."""
+    samples = array("h", frames[: len(frames) - len(frames) % SAMPLE_WIDTH])
+    first = next((i for i, value in enumerate(samples) if abs(value) > threshold), None)
+    if first is None:
+        return frames
+    last = next(i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > threshold)
+    margin = int(RATE * keep)
+    return samples[max(0, first - margin) : min(len(samples), last + 1 + margin)].tobytes()
+
+
+def join_wav(pieces: Sequence[bytes], *, gap: float = 0.25) -> bytes:
     """Concatenate WAVs into one, with a short pause between pieces."""
     frames: list[bytes] = []
     for index, piece in enumerate(pieces):
@@ -99,8 +110,10 @@ def rms(data: bytes) -> float:
 @cache
 def gong() -> bytes:
     """A two-note chime (E5 then C5) with bell-like overtones and decay, generated once."""
-    notes = ((659.25, 0.0), (523.25, 0.55))  # frequency in Hz, start in seconds
-    length = 2.0
+    # Under a second in all: with German and a second language a call fits in six seconds.
+    notes = ((659.25, 0.0), (523.25, 0.28))  # frequency in Hz, start in seconds
+    length = 0.9
+    fade = 0.12  # the bell is still ringing at the end: fade it instead of cutting it off
     # Bell partials: fundamental plus inharmonic overtones that die away faster.
     partials = ((1.0, 1.0, 2.2), (2.0, 0.45, 3.5), (2.76, 0.25, 5.0), (5.4, 0.1, 8.0))
     samples = array("h", bytes(int(RATE * length) * SAMPLE_WIDTH))
@@ -113,6 +126,7 @@ def gong() -> bytes:
                 amp * math.exp(-decay * t) * math.sin(2 * math.pi * frequency * ratio * t)
                 for ratio, amp, decay in partials
             )
-            mixed = samples[first + i] + int(9000 * attack * value)
+            release = min(1.0, (length - (first + i) / RATE) / fade)
+            mixed = samples[first + i] + int(9000 * attack * release * value)
             samples[first + i] = max(-32767, min(32767, mixed))
     return encode_wav(samples.tobytes())

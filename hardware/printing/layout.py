@@ -13,6 +13,7 @@ from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 from PIL import Image
 
+from aufruf.cldr import format_clock, format_day
 from hardware.messages import plural_text, text
 from hardware.printing.errors import PrinterError
 from hardware.printing.raster import is_right_to_left, render_text
@@ -148,15 +149,18 @@ def render_ticket(
     w.line(printout.number, bold=True, width=big, height=big)
     w.out.ln()
     w.line(printout.service_name, bold=True, height=2)
-    w.line(printout.issued_at.strftime(text("ticket.date_format", lang)))
+    if printout.location:
+        w.line(printout.location)
+    issued = printout.issued_at
+    w.line(text("ticket.issued", lang, date=format_day(issued, lang), time=format_clock(issued, lang)))
     w.out.ln()
     w.line(plural_text("ticket.people_ahead", lang, printout.people_ahead))
     if printout.eta_minutes is not None:
         low, high = printout.eta_minutes
         if low == high:
-            w.line(text("ticket.wait_single", lang, minutes=low))
+            w.line(plural_text("ticket.wait_single", lang, low, minutes=low))
         else:
-            w.line(text("ticket.wait_range", lang, low=low, high=high))
+            w.line(plural_text("ticket.wait_range", lang, high, low=low, high=high))
     w.out.ln()
     w.qr(printout.status_url, native=paper.native_qr if native_qr is None else native_qr)
     w.line(text("ticket.scan_hint", lang))

@@ -21,13 +21,15 @@ class TicketPrintout:
     people_ahead: int = 0
     eta_minutes: tuple[int, int] | None = None
     header: str = ""
+    # Where the service is served, when that is one place only ("Raum 110 · 1. OG · …").
+    location: str = ""
     # None prints the translated "please wait" line; "" prints no footer at all.
     footer: str | None = None
     logo: Path | None = None
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
-            raise ValueError("issued_at must be timezone-aware (the kiosk's local time)")
+            raise ValueError("issued_at must be timezone-aware (the site's local time)")
         if not self.number:
             raise ValueError("a ticket needs a number")
         if self.people_ahead < 0:

@@ -35,6 +35,7 @@ class ConfirmationScreen(QWidget):
     """The number, people ahead and wait, the ticket's QR code and whether it printed."""
 
     done = Signal()
+    cancel = Signal()
 
     def __init__(self, touch_px: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +59,11 @@ class ConfirmationScreen(QWidget):
         self.done_button = TouchButton(touch_px)
         self.done_button.setObjectName("done")
         self.done_button.clicked.connect(self.done.emit)
+        # "Wrong service? Cancel", offered only for the first seconds after the ticket came.
+        self.cancel_button = TouchButton(touch_px)
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.clicked.connect(self.cancel.emit)
+        self.cancel_button.hide()
         facts = QVBoxLayout()
         facts.addStretch(1)
         for widget in (self.appointment, self.heading, self.number, self.service, self.ahead):
@@ -71,7 +77,10 @@ class ConfirmationScreen(QWidget):
         layout.addWidget(self.wait_outside)
         layout.addWidget(self.status)
         layout.addWidget(self.countdown)
-        layout.addWidget(self.done_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.done_button)
+        layout.addLayout(buttons)
 
     def show_ticket(self, issued: Issued) -> None:
         """Fill in one issued ticket."""
@@ -99,6 +108,11 @@ class ConfirmationScreen(QWidget):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self.done_button.setText(tr("ticket.done", language))
+        self.cancel_button.setText(tr("ticket.cancel", language))
+
+    def offer_cancel(self, offered: bool) -> None:
+        """Show or hide "wrong service? cancel"."""
+        self.cancel_button.setVisible(offered)
 
     def set_seconds_left(self, language: str, seconds: int) -> None:
         """Tell how soon the screen goes back to the start."""
@@ -134,23 +148,30 @@ class OutOfOrderScreen(QWidget):
     def __init__(self, languages: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.languages = languages
+        # Per language a heading and, apart from it, what to do: never run together in one line.
+        self.headings: dict[str, QLabel] = {}
         self.blocks: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for language in languages:
-            label = text_label(object_name="title" if language == "de" else f"out_of_order_{language}")
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            # Each block reads in its own direction, whatever the kiosk's current language.
-            rtl = is_rtl(language)
-            label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-            layout.addWidget(label)
+            heading = text_label(object_name="title" if language == "de" else "out_of_order_heading")
+            label = text_label(object_name="" if language == "de" else f"out_of_order_{language}")
+            for part in (heading, label):
+                part.setTextFormat(Qt.TextFormat.PlainText)
+                # Each block reads in its own direction, whatever the kiosk's current language.
+                rtl = is_rtl(language)
+                part.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+                layout.addWidget(part)
+            layout.addSpacing(16)
+            self.headings[language] = heading
             self.blocks[language] = label
         layout.addStretch(1)
 
     def show_state(self, *, pending: bool) -> None:
         """Say what is wrong, what to do, and whether a ticket is still coming."""
         for language, label in self.blocks.items():
-            lines = [tr("out_of_order.title", language), tr("out_of_order.text", language)]
+            self.headings[language].setText(tr("out_of_order.title", language))
+            lines = [tr("out_of_order.text", language)]
             if pending:
                 lines.append(tr("out_of_order.pending", language))
-            label.setText("\n".join(lines) if language == "de" else " ".join(lines))
+            label.setText("\n".join(lines))

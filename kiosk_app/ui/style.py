@@ -48,4 +48,5 @@ def stylesheet(metrics: Metrics) -> str:
     QPushButton QLabel {{ color: {ACTION_TEXT}; background: transparent; }}
     QPushButton:disabled QLabel {{ color: {CLOSED_TEXT}; }}
     QLabel#service_name {{ font-size: {int(f * 1.2)}px; font-weight: bold; }}
+    QLabel#out_of_order_heading {{ font-size: {int(f * 1.2)}px; font-weight: bold; }}
     """

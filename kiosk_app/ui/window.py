@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
@@ -16,6 +19,7 @@ from kiosk_app.ui.checkin import CheckInScreen
 from kiosk_app.ui.results import ConfirmationScreen, IssuingScreen, MessageScreen, OutOfOrderScreen
 from kiosk_app.ui.services import ServicesScreen
 from kiosk_app.ui.style import Metrics, stylesheet
+from kiosk_app.ui.touch_guard import DEFAULT_GUARD_SECONDS, TouchGuard
 from kiosk_app.ui.welcome import WelcomeScreen
 from kiosk_app.ui.widgets import text_label
 
@@ -46,10 +50,13 @@ class KioskWindow(QWidget):
         *,
         large_text: bool = False,
         touch_px: int | None = None,
+        guard_seconds: float = DEFAULT_GUARD_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.core = core
+        self.guard = TouchGuard(self, seconds=guard_seconds, clock=clock)
         self.setObjectName("kiosk")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         screen = QGuiApplication.primaryScreen()
@@ -93,6 +100,8 @@ class KioskWindow(QWidget):
         self.check_in.key_pressed.connect(core.type_key)
         self.check_in.submitted.connect(core.submit_typed_code)
         self.confirmation.done.connect(core.go_home)
+        self.confirmation.cancel.connect(core.cancel_issued)
+        core.cancel_offered.connect(self.confirmation.offer_cancel)
         self.message.done.connect(core.go_home)
 
         core.screen_changed.connect(self._show_screen)
@@ -107,6 +116,7 @@ class KioskWindow(QWidget):
         self._countdown.timeout.connect(self._tick)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         _application().installEventFilter(self)
+        _application().installEventFilter(self.guard)
         self._apply_style()
         self._retranslate(core.language)
         self.services.set_services(core.services)
@@ -142,6 +152,7 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop listening to the application's events."""
         _application().removeEventFilter(self)
+        _application().removeEventFilter(self.guard)
         super().closeEvent(event)
 
     def _apply_style(self) -> None:
@@ -152,6 +163,8 @@ class KioskWindow(QWidget):
             self.set_large_text(self.default_large_text)  # the next citizen starts afresh
         if screen is Screen.OUT_OF_ORDER:
             self.out_of_order.show_state(pending=self.core.pending is not None)
+        if self.stack.currentWidget() is not self.pages[screen]:
+            self.guard.arm()  # a second tap of the touch that led here must not act on this screen
         self.stack.setCurrentWidget(self.pages[screen])
         if screen in (Screen.CONFIRMATION, Screen.MESSAGE):
             self._countdown.start()

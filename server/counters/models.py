@@ -31,6 +31,8 @@ class Counter(SQLModel, table=True):
     key: str = Field(default="", max_length=40)
     name: str
     room: str | None = None
+    # Room, floor and directions per language from the office file, as JSON (see server.counters.location).
+    location: str | None = None
     status: str = Field(default=CounterStatus.closed, sa_column=Column(String(16), nullable=False))
     clerk_id: int | None = Field(default=None, foreign_key="clerk.id")
     current_ticket_id: int | None = Field(default=None)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aufruf.i18n import normalise_language
-from hardware.audio import Announcer
+from hardware.audio import Announcer, join_wav
 from hardware.messages import catalog as hardware_catalog
 
 NUMBER = re.compile(r"^[A-Z]{1,3}\d{1,5}$")
 COUNTER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_LANGUAGES = 6
+# A catch-up announcement names at most this many calls (one per counter calling at once).
+MAX_CATCH_UP = 12
 
 
 class BadAudioRequest(ValueError):
@@ -43,13 +45,25 @@ def check_call(number: str, counter: str) -> None:
         raise BadAudioRequest(f"'{counter}' is not a counter id")
 
 
+def parse_calls(raw: str) -> list[tuple[str, str]]:
+    """`A017:3,B004:5` → `[("A017", "3"), ("B004", "5")]`, each checked."""
+    calls: list[tuple[str, str]] = []
+    for part in raw.split(","):
+        number, _, counter = part.strip().partition(":")
+        check_call(number, counter)
+        calls.append((number, counter))
+    if not 1 <= len(calls) <= MAX_CATCH_UP:
+        raise BadAudioRequest(f"between 1 and {MAX_CATCH_UP} calls, please")
+    return calls
+
+
 class AnnouncementCache:
     """Renders one WAV per (number, counter, languages) once and keeps the latest ones in memory."""
 
     def __init__(self, announcer: Announcer | None = None, *, size: int = 128) -> None:
         self._announcer = announcer
         self._size = size
-        self._items: OrderedDict[tuple[str, str, tuple[str, ...]], bytes] = OrderedDict()
+        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self._lock = threading.Lock()
         # Rendering is serialised: concurrent requests for one call then render it only once.
         self._render_lock = threading.Lock()
@@ -61,16 +75,14 @@ class AnnouncementCache:
             self._announcer = Announcer()
         return self._announcer
 
-    def _get(self, key: tuple[str, str, tuple[str, ...]]) -> bytes | None:
+    def _get(self, key: tuple[object, ...]) -> bytes | None:
         with self._lock:
             data = self._items.get(key)
             if data is not None:
                 self._items.move_to_end(key)
             return data
 
-    def wav(self, number: str, counter: str, languages: Sequence[str]) -> bytes:
-        """Gong, then the announcement in each language in turn, as one WAV."""
-        key = (number, counter, tuple(languages))
+    def _cached(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
         cached = self._get(key)
         if cached is not None:
             return cached
@@ -78,9 +90,23 @@ class AnnouncementCache:
             cached = self._get(key)
             if cached is not None:
                 return cached
-            data = self.announcer.call_audio(number, counter, list(languages))
+            data = render()
             with self._lock:
                 self._items[key] = data
                 while len(self._items) > self._size:
                     self._items.popitem(last=False)
             return data
+
+    def wav(self, number: str, counter: str, languages: Sequence[str], recall: bool = False) -> bytes:
+        """Gong, then the announcement (or recall) in each language in turn, as one WAV."""
+        return self._cached(
+            ("call", number, counter, tuple(languages), recall),
+            lambda: self.announcer.call_audio(number, counter, list(languages), recall=recall),
+        )
+
+    def catch_up_wav(self, calls: Sequence[tuple[str, str]], language: str) -> bytes:
+        """Calls that queued up: one gong, then "A 17 Schalter 3, B 4 Schalter 5"."""
+        return self._cached(
+            ("catch-up", tuple(calls), language),
+            lambda: join_wav(self.announcer.catch_up_pieces(list(calls), language), gap=0.15),
+        )

@@ -22,6 +22,8 @@ class DisplayOptions(BaseModel):
     services: list[str] = Field(default_factory=list, max_length=50)
     counters: list[str] = Field(default_factory=list, max_length=200)
     languages: list[str] = Field(default_factory=lambda: ["de", "en"], min_length=1, max_length=6)
+    # Spoken languages: empty means German plus each ticket's language (`announce=ticket`).
+    announce: list[str] = Field(default_factory=list, max_length=6)
     distance: float = Field(default=6.0, gt=0, le=50, description="Viewing distance in metres")
     diagonal: float = Field(default=55.0, ge=10, le=200, description="Screen diagonal in inches")
     recent: int = Field(default=6, ge=0, le=12)
@@ -40,7 +42,7 @@ class DisplayOptions(BaseModel):
             raise ValueError(f"not an id: {', '.join(bad)}")
         return values
 
-    @field_validator("languages")
+    @field_validator("languages", "announce")
     @classmethod
     def _languages(cls, values: list[str]) -> list[str]:
         result: list[str] = []
@@ -74,6 +76,8 @@ def options_from_query(query: dict[str, str]) -> DisplayOptions:
     for key in ("services", "counters", "languages"):
         if key in query:
             values[key] = split_list(query[key])
+    if query.get("announce", "ticket").strip().lower() != "ticket":
+        values["announce"] = split_list(query["announce"])
     for key in ("distance", "diagonal", "recent", "flash", "visual", "ticker"):
         if key in query:
             values[key] = query[key]

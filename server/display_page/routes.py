@@ -9,13 +9,19 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from aufruf.i18n import is_rtl
 from server.api.deps import ContextDep
 from server.counters.models import Counter
-from server.display_page.audio import AnnouncementCache, BadAudioRequest, check_call, spoken_languages
+from server.display_page.audio import (
+    AnnouncementCache,
+    BadAudioRequest,
+    check_call,
+    parse_calls,
+    spoken_languages,
+)
 from server.display_page.messages import catalog
 from server.display_page.options import options_from_query
 from server.errors import DomainError
@@ -29,6 +35,7 @@ ASSETS = {
     "display.css": "text/css",
     "display.js": "text/javascript",
     "display-core.js": "text/javascript",
+    "favicon.svg": "image/svg+xml",
 }
 AUDIO_CACHE_SECONDS = 24 * 3600
 
@@ -48,16 +55,18 @@ def display_asset(name: str) -> FileResponse:
 @router.get("/display/{site}", response_class=HTMLResponse)
 def display_page(site: str, request: Request, context: ContextDep) -> HTMLResponse:
     """The full-screen waiting-room display for one site, filtered by the query parameters."""
+    messages = catalog()
     try:
         with context.database.transaction() as session:
             site_name = get_site(session=session, site_id=site).name
     except DomainError:
-        raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
+        # A TV shows this page full-screen: a mistyped address must say so in words, not as JSON.
+        return _problem_page(404, "display.unknown_site", site=site)
     try:
         options = options_from_query(dict(request.query_params))
     except ValidationError as error:
-        raise HTTPException(status_code=422, detail=error.errors(include_url=False, include_context=False)) from None
-    messages = catalog()
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        return _problem_page(422, "display.bad_options", site=site, detail=problems)
     config: dict[str, Any] = {
         "site": site,
         "siteName": site_name,
@@ -76,41 +85,75 @@ def display_page(site: str, request: Request, context: ContextDep) -> HTMLRespon
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/display/{site}/audio/{number}/{counter}.wav")
-async def announcement_audio(
-    site: str, number: str, counter: str, context: ContextDep, languages: str | None = None
-) -> Response:
-    """Gong plus the spoken call in each language, for a number really called there today."""
-    try:
-        check_call(number, counter)
-    except BadAudioRequest as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
+def _called_today(session: Session, *, site: str, day: object, number: str, counter: str) -> bool:
+    """Whether `number` was called today to `counter`, the counter's key within the site as ticket views name it."""
+    return session.exec(
+        select(Ticket.id)
+        .join(Counter, col(Counter.id) == Ticket.counter_id)
+        .where(
+            Ticket.site_id == site, Ticket.business_day == day, Ticket.number == number,
+            Counter.site_id == site, Counter.key == counter, col(Ticket.called_at).is_not(None),
+        )
+    ).first() is not None
+
+
+def _wav(data: bytes) -> Response:
+    return Response(data, media_type="audio/wav", headers={"Cache-Control": f"public, max-age={AUDIO_CACHE_SECONDS}"})
+
+
+async def _checked_calls(
+    context: ContextDep, site: str, calls: list[tuple[str, str]], languages: str | None
+) -> tuple[str, ...]:
+    """The spoken languages, once every call is known to be a real call of today (else 404)."""
 
     def load() -> tuple[str, ...]:
         with context.database.transaction() as session:
             site_row = get_site(session=session, site_id=site)
             day = business_day(site_row, context.clock.now())
-            # `counter` is the counter's id within the site, as the ticket views name it.
-            called = session.exec(
-                select(Ticket.id)
-                .join(Counter, col(Counter.id) == Ticket.counter_id)
-                .where(
-                    Ticket.site_id == site, Ticket.business_day == day, Ticket.number == number,
-                    Counter.site_id == site, Counter.key == counter, col(Ticket.called_at).is_not(None),
-                )
-            ).first()
-            if called is None:
-                # Only real calls are rendered, so the public endpoint cannot be used to run espeak-ng at will.
-                raise HTTPException(status_code=404, detail=f"{number} was not called to {counter} today")
+            for number, counter in calls:
+                if not _called_today(session, site=site, day=day, number=number, counter=counter):
+                    # Only real calls are rendered, so the public endpoint cannot be used to run espeak-ng at will.
+                    raise HTTPException(status_code=404, detail=f"{number} was not called to {counter} today")
             return spoken_languages(languages, site_row.languages[:1])
 
     try:
-        spoken = await run_in_threadpool(load)
+        return await run_in_threadpool(load)
     except DomainError:
         raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
     except BadAudioRequest as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
-    data = await run_in_threadpool(audio_cache.wav, number, counter, spoken)
-    return Response(
-        data, media_type="audio/wav", headers={"Cache-Control": f"public, max-age={AUDIO_CACHE_SECONDS}"}
+
+
+def _problem_page(status: int, key: str, *, site: str, detail: str = "") -> HTMLResponse:
+    """A readable error page in German and English for a display that cannot start."""
+    messages = catalog()
+    html = templates.get_template("problem.html").render(
+        title=messages.text("display.title", "de"),
+        lines=[(lang, messages.text(key, lang, site=site)) for lang in ("de", "en")],
+        detail=detail,
     )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/display/{site}/audio/catch-up.wav")
+async def catch_up_audio(site: str, calls: str, context: ContextDep, language: str = "de") -> Response:
+    """Calls that queued up, in one short announcement: a gong, then "A 17 Schalter 3, B 4 Schalter 5"."""
+    try:
+        wanted = parse_calls(calls)
+    except BadAudioRequest as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    spoken = await _checked_calls(context, site, wanted, language)
+    return _wav(await run_in_threadpool(audio_cache.catch_up_wav, wanted, spoken[0]))
+
+
+@router.get("/display/{site}/audio/{number}/{counter}.wav")
+async def announcement_audio(
+    site: str, number: str, counter: str, context: ContextDep, languages: str | None = None, recall: bool = False
+) -> Response:
+    """Gong plus the spoken call (or recall) in each language, for a number really called there today."""
+    try:
+        check_call(number, counter)
+    except BadAudioRequest as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    spoken = await _checked_calls(context, site, [(number, counter)], languages)
+    return _wav(await run_in_threadpool(audio_cache.wav, number, counter, spoken, recall))

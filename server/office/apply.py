@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, delete, select
 
+from aufruf.wayfinding import describe
 from server.appointments.policy import apply_rules
 from server.auth.access import grant_sites
 from server.auth.models import Clerk, Device
@@ -80,6 +81,13 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
         counter.express = (
             counter_config.express if counter_config.express is not None else counter_config.services[0] in express
         )
+        location = counter_config.location
+        counter.location = location.model_dump_json() if location is not None else None
+        if location is not None and not counter_config.room:
+            # Staff pages show the room line; give them the German location.
+            counter.room = describe(
+                room=location.room, floor=location.floor, directions=location.directions, language="de"
+            ) or None
         session.add(counter)
         session.flush()
         session.execute(delete(CounterService).where(col(CounterService.counter_id) == counter.id))

@@ -41,12 +41,31 @@ class ServiceConfig(Strict):
         return names
 
 
+class LocationConfig(Strict):
+    """Where a counter is, for the way there: room number, floor and directions per language."""
+
+    room: str | None = Field(default=None, max_length=20)
+    floor: dict[str, str] = Field(default_factory=dict)
+    directions: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("floor", "directions")
+    @classmethod
+    def _short(cls, texts: dict[str, str]) -> dict[str, str]:
+        long = [lang for lang, text in texts.items() if len(text) > 80]
+        if long:
+            raise ValueError(f"keep it under 80 characters (too long in {', '.join(long)})")
+        if texts and not texts.get("de", "").strip():
+            raise ValueError("needs the German text first")
+        return texts
+
+
 class CounterConfig(Strict):
     """One counter; `services` in order of preference."""
 
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1, max_length=60)
     room: str | None = None
+    location: LocationConfig | None = None
     services: list[str] = Field(min_length=1)
     # An express counter; left out, a counter whose first choice is an express service is one.
     express: bool | None = None

@@ -23,6 +23,7 @@ from server.tickets.service import ticket_by_token
 from server.tickets.views import public_data, ticket_out
 
 # Messages the script needs to redraw the page; the rest are only rendered on the server.
+FINAL_STATUSES = frozenset({"done", "cancelled", "no_show", "expired"})
 SCRIPT_MESSAGE_PREFIXES = (
     "status.", "text.", "called_", "near_", "live_", "alerts_", "wait_", "cancel_failed", "step_out.",
 )
@@ -81,6 +82,28 @@ class PageState:
             names.get(self.language) or names.get(base_language(self.language)) or names.get("en")
             or names.get("de") or self.ticket["service_name"]
         )
+
+    @property
+    def near(self) -> bool:
+        """Waiting with no more people ahead than the site alerts at: time to come back."""
+        ahead = int(self.ticket.get("people_ahead") or 0)
+        return self.ticket["status"] == "waiting" and ahead <= int(self.site["near_turn_alert"])
+
+    @property
+    def final(self) -> bool:
+        """Whether the ticket is over: nothing more to be alerted about."""
+        return self.ticket["status"] in FINAL_STATUSES
+
+    @property
+    def message_key(self) -> str:
+        """The sentence under the facts; near the turn it says to come back, not that one may go."""
+        return "near_text" if self.near else f"text.{self.ticket['status']}"
+
+    @property
+    def location(self) -> str:
+        """Where the counter is, in the page's language (empty until called)."""
+        where = self.ticket.get("counter_location") or {}
+        return str(where.get(self.language) or where.get("de") or "")
 
     def text(self, key: str) -> str:
         """A message with the ticket's counter filled in."""

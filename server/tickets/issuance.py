@@ -37,7 +37,7 @@ from server.tickets.models import NumberSequence, Ticket
 from server.tickets.numbering import format_number, reserve_serials
 from server.tickets.schemas import TicketOut
 from server.tickets.service import TOKEN_BYTES, mint_ticket
-from server.tickets.views import public_data, ticket_out
+from server.tickets.views import public_data, single_place, ticket_out
 
 
 @dataclass(frozen=True)
@@ -320,9 +320,14 @@ class _SiteBatch:
             for s in self.services
         }
         events: list[NewEvent] = []
+        places: dict[int, dict[str, str] | None] = {}  # one look-up per service and batch
         for item in accepted:
             ticket, service = item.ticket, item.service
             assert ticket is not None and service.pk is not None
+            if service.pk not in places:
+                places[service.pk] = single_place(
+                    session=self.session, service_pk=service.pk, languages=self.site.languages
+                )
             ahead = book.add(ticket)
             reasons[service.pk] = closed_reason(
                 session=self.session, site=self.site, service=service, now=item.now, forecast=forecast,
@@ -347,6 +352,7 @@ class _SiteBatch:
                 called_at=None,
                 counter=None,
                 counter_name=None,
+                service_location=places[service.pk],
                 language=ticket.language,
                 recalls=ticket.recalls,
                 site=ticket.site_id,

@@ -53,6 +53,10 @@ class TicketOut(BaseModel):
     called_at: datetime | None
     counter: str | None
     counter_name: str | None
+    # Where the counter is, per site language ("Raum 110 · 1. OG · Treppe hoch, dann rechts").
+    counter_location: dict[str, str] | None = None
+    # For the holder only: where the service is served when that is one place (printed on the ticket).
+    service_location: dict[str, str] | None = None
     language: str
     recalls: int
     site: str

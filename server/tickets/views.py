@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, or_, select
 
-from server.counters.models import Counter
+from server.counters.location import counter_location
+from server.counters.models import Counter, CounterService
 from server.privacy import EVERYONE, TICKET, allowed
 from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
@@ -50,13 +51,14 @@ def ticket_out(
     service = session.get(Service, ticket.service_pk)
     assert service is not None
     counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
+    site_row = get_site(session=session, site_id=ticket.site_id)
     ahead = people_ahead(session=session, ticket=ticket)
     eta: tuple[int, int] | None = None
     wait_outside = False
     available = Availability(served_now=True)
     if ticket.status == TicketStatus.waiting:
         # The same forecast as the services list, so kiosk, ticket, page and display agree.
-        site = get_site(session=session, site_id=ticket.site_id)
+        site = site_row
         forecast = shared_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id),
             now=now or datetime.now(UTC),
@@ -85,6 +87,9 @@ def ticket_out(
         # The counter's id within its site, the name clerks and signs use (its installation-wide id when single-site).
         counter=(counter.key or counter.id) if counter else ticket.counter_id,
         counter_name=counter.name if counter else None,
+        counter_location=counter_location(counter, site_row.languages) if counter else None,
+        service_location=single_place(session=session, service_pk=service.pk, languages=site_row.languages)
+        if holder else None,
         language=ticket.language,
         recalls=ticket.recalls,
         site=ticket.site_id,
@@ -96,6 +101,16 @@ def ticket_out(
         visual_call=ticket.visual_call,
         note=ticket.note if staff else None,
     )
+
+
+def single_place(*, session: Session, service_pk: int | None, languages: list[str]) -> dict[str, str] | None:
+    """The location of the one counter that serves a service, or None when several (or none) do."""
+    counters = session.exec(
+        select(Counter).join(CounterService, col(CounterService.counter_id) == Counter.id)
+        .where(CounterService.service_pk == service_pk)
+    ).all()
+    places = {(c.location, c.room) for c in counters}
+    return counter_location(counters[0], languages) if len(places) == 1 else None
 
 
 def public_data(view: TicketOut) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from display_app.core.announcements import AnnouncementQueue
+from display_app.core.announcements import Announcement, AnnouncementQueue, Rendered
 from display_app.core.config import DisplayConfig
 from display_app.core.layout import CAP_RATIO, px_per_mm, sizes_for
 from display_app.core.state import Call, DisplayState
@@ -93,23 +93,56 @@ def call(number: str) -> Call:
     return Call(number, "1", "Schalter 1", "anmeldung")
 
 
-def test_announcements_play_in_call_order_and_never_overlap() -> None:
+def fake_render(announcement: Announcement) -> Rendered:
+    """Gong, then per call two languages alone, or one short clip per call when they queued up."""
+    if announcement.catch_up:
+        return Rendered([b"gong", *(f"{c.number}-short".encode() for c in announcement.calls)], 99)
+    number = announcement.call.number
+    return Rendered([b"gong", f"{number}-de".encode(), f"{number}-en".encode()], 2)
+
+
+def test_announcements_play_in_call_order_never_overlap_and_catch_up() -> None:
     player = ManualPlayer()
-    queue = AnnouncementQueue(player)
-    first, second = queue.push(call("A001")), queue.push(call("A002"))
-    # The second call's audio is ready first; it still waits for the first call.
-    queue.rendered(second, [b"gong", b"A002-de", b"A002-en"])
-    assert player.log == []
-    queue.rendered(first, [b"gong", b"A001-de"])
+    asked: list[Announcement] = []
+    queue = AnnouncementQueue(player, render=asked.append)
+    queue.push(call("A001"))
+    assert [a.calls for a in asked] == [[call("A001")]] and player.log == []  # nothing plays before its audio
+    queue.rendered(asked[0], fake_render(asked[0]))
     assert player.log == [b"gong"]
-    third = queue.push(call("A003"))
-    queue.rendered(third, [b"gong", b"A003-de"])
+    player.end()
+    assert player.log == [b"gong", b"A001-de"]
+    # Two calls come while the first is spoken: its English gives way, they follow together.
+    queue.push(call("A002"))
+    queue.push(call("A003"))
+    assert len(player.playing) == 1  # one clip at a time: nothing is cut off
+    player.end()
+    assert len(asked) == 2 and [c.number for c in asked[1].calls] == ["A002", "A003"]
+    assert asked[0].skipped == 1
+    queue.rendered(asked[1], fake_render(asked[1]))
     while player.playing:
-        assert len(player.playing) == 1  # one clip at a time: nothing is cut off
+        assert len(player.playing) == 1
         player.end()
-    assert player.log == [b"gong", b"A001-de", b"gong", b"A002-de", b"A002-en", b"gong", b"A003-de"]
-    assert [a.call.number for a in queue.finished] == ["A001", "A002", "A003"]
+    assert player.log == [b"gong", b"A001-de", b"gong", b"A002-short", b"A003-short"]
+    assert [[c.number for c in a.calls] for a in queue.finished] == [["A001"], ["A002", "A003"]]
     assert not queue.busy
+    # Alone again: the full form with both languages.
+    queue.push(call("A004"))
+    queue.rendered(asked[2], fake_render(asked[2]))
+    while player.playing:
+        player.end()
+    assert player.log[-3:] == [b"gong", b"A004-de", b"A004-en"]
+
+
+def test_calls_in_a_burst_are_gathered_into_one_announcement() -> None:
+    timers: list[Callable[[], None]] = []
+    asked: list[Announcement] = []
+    queue = AnnouncementQueue(ManualPlayer(), render=asked.append, later=lambda _s, action: timers.append(action))
+    for number in ("A001", "B001", "C001"):
+        queue.push(call(number))
+    assert asked == []
+    for action in timers:
+        action()  # only the wait of the latest call decides
+    assert [[c.number for c in a.calls] for a in asked] == [["A001", "B001", "C001"]]
 
 
 def test_a_player_that_finishes_at_once_does_not_recurse() -> None:
@@ -121,8 +154,9 @@ def test_a_player_that_finishes_at_once_does_not_recurse() -> None:
             done()
 
     queue = AnnouncementQueue(Instant())
+    queue.render = lambda announcement: queue.rendered(announcement, Rendered([b"gong", b"speech"], 2))
     for index in range(500):
-        queue.rendered(queue.push(call(f"A{index:03d}")), [b"gong", b"speech"])
+        queue.push(call(f"A{index:03d}"))
     assert len(played) == 1000 and len(queue.finished) == 500
 
 

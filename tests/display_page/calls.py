@@ -14,10 +14,11 @@ class Office:
         self.server = server
         self.clerk = server.clerk_headers()
 
-    def draw(self, service: str = "anmeldung") -> str:
-        """Draw a ticket; its number."""
+    def draw(self, service: str = "anmeldung", language: str = "de") -> str:
+        """Draw a ticket in a language, as chosen at the kiosk; its number."""
         response = httpx.post(
-            self.server.api("/sites/demo/tickets"), json={"service": service}, headers=self.server.kiosk_headers
+            self.server.api("/sites/demo/tickets"), json={"service": service, "language": language},
+            headers=self.server.kiosk_headers,
         )
         response.raise_for_status()
         return str(response.json()["number"])

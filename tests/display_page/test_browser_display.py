@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import httpx
@@ -45,8 +46,40 @@ def test_several_calls_in_one_second_are_shown_and_announced_in_order(live_serve
     assert [(a["number"], a["counter"]) for a in announced] == list(zip(numbers, ("1", "2", "3"), strict=True))
     assert [a["outcome"] for a in announced] == ["ended"] * 3
     # Each announcement started only after the one before had ended: nothing was cut off.
+    # Calls that came together share one catch-up announcement.
     for before, after in itertools.pairwise(announced):
-        assert after["startedAt"] >= before["endedAt"]
+        if after["url"] != before["url"]:
+            assert after["startedAt"] >= before["endedAt"]
+        else:
+            assert "/catch-up.wav?" in after["url"]
+
+
+def test_a_call_is_spoken_in_german_and_its_ticket_language_and_a_recall_as_a_recall(
+    live_server: LiveServer, page: Page
+) -> None:
+    office = Office(live_server)
+    open_display(page, live_server, "?languages=de,en,tr,ar,uk,ru")
+    number = office.draw(language="uk")
+    office.call_next("2")
+    page.wait_for_function("() => window.aufrufDisplay.queue.done.length >= 1", timeout=30000)
+    first = page.evaluate("window.aufrufDisplay.announced")[0]
+    assert first["number"] == number and first["url"].endswith(f"/audio/{number}/2.wav?languages=de,uk")
+    office.recall("2")
+    page.wait_for_function("() => window.aufrufDisplay.queue.done.length >= 2", timeout=30000)
+    again = page.evaluate("window.aufrufDisplay.announced")[1]
+    assert again["url"].endswith("languages=de,uk&recall=1") and again["outcome"] == "ended"
+    # The big panel says it is a recall, in the display's languages.
+    expect(page.locator("#current")).to_have_class(re.compile(r"\brecall\b"))
+    expect(page.locator("#current-recall")).to_contain_text("Erneuter Aufruf")
+
+
+def test_fixed_languages_are_spoken_whatever_the_ticket_says(live_server: LiveServer, page: Page) -> None:
+    office = Office(live_server)
+    open_display(page, live_server, "?languages=de,en&announce=de,en")
+    number = office.draw(language="ar")
+    office.call_next("2")
+    page.wait_for_function("() => window.aufrufDisplay.queue.done.length >= 1", timeout=30000)
+    assert page.evaluate("window.aufrufDisplay.announced")[0]["url"].endswith(f"{number}/2.wav?languages=de,en")
 
 
 def test_filters_show_only_chosen_services_and_counters(live_server: LiveServer, page: Page) -> None:
@@ -81,6 +114,8 @@ def test_restart_is_survived_without_a_stale_or_lost_call(page: Page, tmp_path: 
         office.call_next("4")
         expect(page.locator("#current-number")).to_have_text(second, timeout=1000)
         expect(page.locator("#recent-list .number").first).to_have_text(first)
+        # Announced after a short wait for other calls of the same moment.
+        page.wait_for_function("() => window.aufrufDisplay.announced.length >= 2", timeout=5000)
         assert [a["number"] for a in page.evaluate("window.aufrufDisplay.announced")] == [first, second]
 
 
@@ -144,7 +179,23 @@ def test_right_to_left_only_when_arabic_leads(live_server: LiveServer, page: Pag
     expect(page.locator(".current-labels .label").first.locator(".primary")).to_have_text("الرقم")
     open_display(page, live_server, "?sound=off&languages=de,ar")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
-    expect(page.locator(".current-labels .label").first.locator(".secondary")).to_have_attribute("dir", "rtl")
+    arabic = page.locator(".current-labels .label").first.locator(".secondary [lang=ar]")
+    expect(arabic).to_have_attribute("dir", "rtl")
+
+
+def test_every_language_is_tagged_with_its_own_code(live_server: LiveServer, page: Page) -> None:
+    open_display(page, live_server, "?sound=off&languages=de,en,tr,ar,uk,ru")
+    head = page.locator(".current-labels .label").first
+    expect(head.locator(".primary")).to_have_attribute("lang", "de")
+    tagged = head.locator(".secondary [lang]")
+    # Ukrainian and Russian both say "Номер": the word is shown once.
+    expect(tagged).to_have_count(4)
+    codes = [tagged.nth(i).get_attribute("lang") for i in range(4)]
+    texts = [tagged.nth(i).inner_text() for i in range(4)]
+    assert codes == ["en", "tr", "ar", "uk"]
+    assert texts == ["Number", "Numara", "الرقم", "Номер"]
+    services = page.locator("#lines li .service-name").first.locator(".secondary [lang]")
+    expect(services.first).to_have_attribute("lang", "en")
 
 
 def test_an_undone_call_leaves_the_screen(live_server: LiveServer, page: Page) -> None:

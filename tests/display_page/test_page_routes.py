@@ -63,3 +63,48 @@ def test_audio_only_for_real_calls(live_server: LiveServer) -> None:
     assert httpx.get(f"{base}/{number}/3.wav").status_code == 404  # called elsewhere
     assert httpx.get(f"{base}/not-a-number/2.wav").status_code == 422
     assert httpx.get(f"{base}/{number}/2.wav", params={"languages": "xx"}).status_code == 422
+
+
+def test_catch_up_audio_names_every_waiting_call_once_and_only_real_calls(live_server: LiveServer) -> None:
+    office = Office(live_server)
+    first, second = office.draw(), office.draw()
+    office.call_next("2")
+    office.call_next("3")
+    url = f"{live_server.url}/display/demo/audio/catch-up.wav"
+    both = httpx.get(url, params={"calls": f"{first}:2,{second}:3"}, timeout=30)
+    assert both.status_code == 200 and both.headers["content-type"] == "audio/wav"
+    one = httpx.get(url, params={"calls": f"{first}:2"}, timeout=30)
+    # One gong for all: the second call adds only its short form, about a second and a half.
+    assert 0.8 < duration(both.content) - duration(one.content) < 2.5
+    assert httpx.get(url, params={"calls": f"{first}:3"}).status_code == 404  # not called there
+    assert httpx.get(url, params={"calls": "A1:2;rm"}).status_code == 422
+    assert httpx.get(url, params={"calls": ",".join([f"{first}:2"] * 13)}).status_code == 422
+    assert httpx.get(url, params={"calls": f"{first}:2", "language": "xx"}).status_code == 422
+
+
+def test_recall_audio_says_again(live_server: LiveServer) -> None:
+    office = Office(live_server)
+    number = office.draw()
+    office.call_next("2")
+    url = f"{live_server.url}/display/demo/audio/{number}/2.wav"
+    plain = httpx.get(url, params={"languages": "de"}, timeout=30)
+    again = httpx.get(url, params={"languages": "de", "recall": "1"}, timeout=30)
+    assert duration(again.content) > duration(plain.content) + 0.3  # "Erneut:" before the number
+
+
+def test_a_mistyped_display_address_gets_a_readable_page(live_server: LiveServer) -> None:
+    page = httpx.get(f"{live_server.url}/display/demoo")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "kennt den Standort „demoo“ nicht" in page.text and "does not know the site “demoo”" in page.text
+    assert not page.text.lstrip().startswith("{")
+    hostile = httpx.get(f"{live_server.url}/display/%3Cscript%3E")
+    assert "<script>" not in hostile.text and "&lt;script&gt;" in hostile.text
+    bad = httpx.get(f"{live_server.url}/display/demo?languages=xx")
+    assert bad.status_code == 422 and "ungültige Einstellungen" in bad.text and "languages" in bad.text
+
+
+def test_favicon_is_served_and_linked(live_server: LiveServer) -> None:
+    icon = httpx.get(f"{live_server.url}/display/assets/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+    assert 'rel="icon" href="/display/assets/favicon.svg"' in httpx.get(f"{live_server.url}/display/demo").text

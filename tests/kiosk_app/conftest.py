@@ -75,7 +75,7 @@ def kiosk(live_server: LiveServer, make_core: KioskFactory, qtbot: QtBot) -> Kio
     for counter in ("1", "3"):
         httpx.post(live_server.api(f"/counters/{counter}/resume"), headers=clerk).raise_for_status()
     core = make_core(live_server.url)
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     window.resize(1080, 1400)
     window.show()

@@ -101,7 +101,7 @@ def test_each_refusal_has_its_own_message(
     strict_server: LiveServer, make_core: KioskFactory, qtbot: QtBot
 ) -> None:
     core = make_core(strict_server.url)
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     staff = strict_server.clerk_headers()
     cancelled = book(strict_server, "2026-11-24T11:40:00", staff)

@@ -53,7 +53,7 @@ def test_service_that_cannot_be_served_today_says_why(
     office_hours: LiveServer, make_core: KioskFactory, qtbot: QtBot
 ) -> None:
     core = make_core(office_hours.url)
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     core.choose_language("ru")
     button = window.services.buttons["standesamt"]
@@ -73,7 +73,7 @@ def test_full_waiting_room_invites_to_wait_outside(
     office_hours: LiveServer, make_core: KioskFactory, qtbot: QtBot
 ) -> None:
     core = make_core(office_hours.url)
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

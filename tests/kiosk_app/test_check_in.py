@@ -25,7 +25,7 @@ def no_tickets(server: LiveServer) -> bool:
 
 def test_check_in_by_serial_scanner(live_server: LiveServer, make_core: KioskFactory, qtbot: QtBot) -> None:
     core = make_core(live_server.url, scanner="loop://")
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     assert isinstance(core.scanner, SerialScanner) and core.scanner.port is not None
     core.choose_language("tr")
@@ -44,7 +44,7 @@ def test_check_in_by_keyboard_wedge_scanner(
     live_server: LiveServer, make_core: KioskFactory, qtbot: QtBot
 ) -> None:
     core = make_core(live_server.url, scanner="wedge://")
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -40,7 +40,7 @@ def test_paper_out_shows_the_ticket_and_tells_staff(
     bridge, reports = printer_reports(live_server.url, qtbot)
     try:
         core = make_core(live_server.url, printer=f"sim://{printouts}?status=paper_out")
-        window = KioskWindow(core, touch_px=48)
+        window = KioskWindow(core, touch_px=48, guard_seconds=0)
         qtbot.addWidget(window)
         qtbot.waitUntil(lambda: any(r["state"] == "paper_out" for r in reports), timeout=10_000)
         assert reports[-1]["kind"] == "kiosk" and reports[-1]["device"] == "demo-kiosk"
@@ -93,13 +93,21 @@ def test_server_down_and_back(tmp_path: Path, make_core: KioskFactory, qtbot: Qt
     port = free_port()
     with run_live_server(tmp_path, port=port) as server:
         core = make_core(server.url)
-        window = KioskWindow(core, touch_px=48)
+        window = KioskWindow(core, touch_px=48, guard_seconds=0)
         qtbot.addWidget(window)
         assert core.online
     # The server is gone: the kiosk notices by itself and says so in every language.
     qtbot.waitUntil(lambda: core.screen is Screen.OUT_OF_ORDER, timeout=15_000)
     assert window.page() is window.out_of_order
-    assert tr("out_of_order.title", "de") in window.out_of_order.blocks["de"].text()
+    screen = window.out_of_order
+    window.resize(1080, 1400)
+    window.show()
+    qtbot.waitExposed(window)
+    # Headings stand apart from the sentences, in every language.
+    for language in ("de", "en", "ar"):
+        assert screen.headings[language].text() == tr("out_of_order.title", language)
+        assert not screen.blocks[language].text().startswith(tr("out_of_order.title", language))
+        assert screen.headings[language].geometry().bottom() <= screen.blocks[language].geometry().top()
     assert tr("out_of_order.text", "ar") in window.out_of_order.blocks["ar"].text()
     assert not core.online
     core.choose_language("en")  # nothing to touch while out of order

@@ -118,7 +118,7 @@ def quota_server(tmp_path: Path) -> LiveServer:
 
 def test_closed_service_says_why(quota_server: LiveServer, make_core: KioskFactory, qtbot: QtBot) -> None:
     core = make_core(quota_server.url)
-    window = KioskWindow(core, touch_px=48)
+    window = KioskWindow(core, touch_px=48, guard_seconds=0)
     qtbot.addWidget(window)
     core.choose_language("uk")
     button = window.services.buttons["standesamt"]

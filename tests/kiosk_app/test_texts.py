@@ -13,7 +13,13 @@ def test_six_complete_catalogs() -> None:
 def test_people_ahead_forms() -> None:
     assert people_ahead("de", 0, (0, 5)) == "Sie sind als Nächstes an der Reihe."
     assert people_ahead("en", 1, (5, 10)) == "1 person ahead of you, about 5–10 minutes"
-    assert people_ahead("ru", 4, (12, 20)) == "Перед вами человек: 4, примерно 12–20 минут"
+    assert people_ahead("ru", 4, (12, 20)) == "Перед вами 4 человека, примерно 12–20 минут"
+    assert people_ahead("ru", 5, (12, 22)) == "Перед вами 5 человек, примерно 12–22 минуты"
+    assert people_ahead("ru", 21, (30, 41)) == "Перед вами 21 человек, примерно 30–41 минута"
+    assert people_ahead("uk", 3, (5, 25)) == "Перед вами 3 особи, приблизно 5–25 хвилин"
+    assert people_ahead("ar", 2, (5, 10)) == "أمامك شخصان، حوالي 5–10 دقائق"
+    assert people_ahead("ar", 11, (20, 30)) == "أمامك 11 شخصًا، حوالي 20–30 دقيقة"
+    assert people_ahead("tr", 2, None) == "Önünüzde 2 kişi var"
     assert tr("closed.quota_reached", "xx") == tr("closed.quota_reached", "en")  # unknown: English
 
 

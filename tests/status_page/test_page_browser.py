@@ -198,3 +198,58 @@ def test_page_weight_is_under_budget(phone: BrowserContext, office: Office) -> N
     assert total < 100_000
     origins = {httpx.URL(name).host for name, _ in sizes}
     assert origins == {"127.0.0.1"}, "no third-party requests"
+
+
+def test_near_the_turn_the_page_asks_to_come_back_and_does_not_say_stay_away(
+    phone: BrowserContext, office: Office
+) -> None:
+    for _ in range(4):
+        office.draw()
+    mine = office.draw(language="en")
+    page = open_page(phone, mine["status_url"])
+    expect(page.locator("#message")).to_contain_text("You do not need to stay")
+    office.call_next("2")  # 3 ahead: near the turn
+    expect(page.locator("#announce")).to_contain_text("Almost your turn")
+    expect(page.locator("#message")).to_have_text("Please come back to the waiting area now.")
+    assert "need not" not in page.locator("main").inner_text() and "do not need" not in page.locator(
+        "main").inner_text()
+    # A fresh load near the turn says the same from the server's own rendering.
+    again = open_page(phone, mine["status_url"])
+    expect(again.locator("#message")).to_have_text("Please come back to the waiting area now.")
+
+
+def test_called_shows_the_way_to_the_room(phone: BrowserContext, office: Office) -> None:
+    mine = office.draw("standesamt", language="en")
+    page = open_page(phone, mine["status_url"])
+    expect(page.locator("#called-location")).to_be_hidden()
+    office.call_next("8")
+    expect(page.locator("#called-location")).to_have_text("Room 110 · 1st floor · Up the stairs, then right")
+    reloaded = open_page(phone, mine["status_url"] + "?lang=de")
+    expect(reloaded.locator("#called-location")).to_have_text("Raum 110 · 1. OG · Treppe hoch, dann rechts")
+
+
+def test_no_alerts_offered_once_the_ticket_is_over(phone: BrowserContext, office: Office) -> None:
+    mine = office.draw(language="en")
+    page = open_page(phone, mine["status_url"])
+    expect(page.locator("#alerts")).to_be_visible()
+    office.call("2", mine["number"])
+    httpx.post(office.server.api("/counters/2/finish"), headers=office.clerk).raise_for_status()
+    expect(page.locator("#status")).to_have_text("Done")
+    expect(page.locator("#alerts")).to_be_hidden()
+    later = phone.new_page()
+    later.goto(mine["status_url"])
+    later.wait_for_function("() => window.aufrufStatus !== undefined")
+    expect(later.locator("#alerts")).to_be_hidden()
+
+
+@pytest.mark.parametrize("language", ["de", "en", "tr", "ar", "uk", "ru"])
+def test_no_sideways_scrolling_at_double_text_size(phone: BrowserContext, office: Office, language: str) -> None:
+    mine = office.draw("fuehrungszeugnis", language=language)
+    page = open_page(phone, mine["status_url"])
+    # 200 % text, as a phone's accessibility setting makes it.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    for state in ("waiting", "cancel"):
+        if state == "cancel":
+            page.locator("#cancel-link").click()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{language} {state}: {overflow}px wider than the screen"

@@ -73,12 +73,26 @@ export class DisplayState {
   }
 }
 
-/** Plays announcements strictly one after another: a new call never cuts off the one playing. */
+/** What a call is spoken in: fixed languages, or German plus the language chosen at the kiosk. */
+export function callLanguages(call, fixed) {
+  if (fixed && fixed.length) return [...new Set(fixed)];
+  return [...new Set(["de", call.language || "de"])];
+}
+
+/**
+ * Plays announcements strictly one after another: a new call never cuts off the one playing.
+ * Calls that arrive together (within `gatherMs`, at most `maxGathers` waits) or while another is
+ * spoken are announced together: `play` receives every call that waited, oldest first.
+ */
 export class AnnouncementQueue {
-  constructor(play) {
+  constructor(play, { gatherMs = 300, maxGathers = 4, later = (ms, fn) => setTimeout(fn, ms) } = {}) {
     this.play = play;
+    this.gatherMs = gatherMs;
+    this.maxGathers = maxGathers;
+    this.later = later;
     this.pending = [];
     this.busy = false;
+    this.gathers = 0;
     this.done = [];
     this.current = null;
     this.onDone = () => {};
@@ -86,12 +100,20 @@ export class AnnouncementQueue {
 
   push(item) {
     this.pending.push(item);
-    if (!this.busy) this.#drain();
+    if (this.busy) return; // the running announcement hands over to the waiting calls
+    if (this.gatherMs <= 0) {
+      this.#drain();
+    } else if (this.gathers < this.maxGathers) {
+      const mark = ++this.gathers;
+      this.later(this.gatherMs, () => {
+        if (mark === this.gathers && !this.busy) this.#drain();
+      });
+    }
   }
 
-  /** The item playing now, then those still to play. */
+  /** The items playing now (calls merged into one announcement), then those still to play. */
   unfinished() {
-    return [...(this.current ? [this.current] : []), ...this.pending];
+    return [...(this.current ?? []), ...this.pending];
   }
 
   get size() {
@@ -100,17 +122,18 @@ export class AnnouncementQueue {
 
   async #drain() {
     this.busy = true;
+    this.gathers = 0;
     while (this.pending.length) {
-      const item = this.pending.shift();
-      this.current = item;
+      const batch = this.pending.splice(0, this.pending.length);
+      this.current = batch;
       try {
-        await this.play(item);
+        await this.play(batch);
       } catch (error) {
-        console.warn("announcement failed", item, error);
+        console.warn("announcement failed", batch, error);
       }
       this.current = null;
-      this.done.push(item);
-      this.onDone(item);
+      this.done.push(...batch);
+      batch.forEach((item) => this.onDone(item));
     }
     this.busy = false;
   }

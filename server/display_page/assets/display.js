@@ -1,5 +1,5 @@
 // The browser call display: connects to the site's event stream and renders the waiting-room screen.
-import { AnnouncementQueue, DisplayState, backoff, minNumberFontPx, screenful } from "./display-core.js";
+import { AnnouncementQueue, DisplayState, backoff, callLanguages, minNumberFontPx, screenful } from "./display-core.js";
 
 const config = JSON.parse(document.getElementById("aufruf-config").textContent);
 const options = config.options;
@@ -25,7 +25,7 @@ let flashTimer = null;
 let watchdog = null;
 
 // Exposed for tests and the latency benchmark only; nothing here is secret.
-window.aufrufDisplay = { state, queue, announced, renders, config };
+window.aufrufDisplay = { state, queue, announced, renders, config, fit: () => fit() };
 
 function message(language, key, values = {}) {
   const template = (config.messages[language] || {})[key] ?? config.fallback[key] ?? key;
@@ -45,23 +45,15 @@ function languageSpan(language, text, className) {
 function fillMultilingual(element, texts) {
   element.replaceChildren(languageSpan(languages[0], texts[0], "primary"));
   if (element.hasAttribute("data-single")) return;
-  // Each further language in its own span with its own lang, so screen readers switch voice.
-  const rest = texts
-    .map((text, index) => ({ text, language: languages[index] }))
-    .slice(1)
-    .filter(({ text }, i) => text && text !== texts[0] && texts.indexOf(text) === i + 1);
-  if (!rest.length) return;
-  if (rest.length === 1) {
-    element.append(languageSpan(rest[0].language, rest[0].text, "secondary"));
-    return;
-  }
-  const secondary = document.createElement("span");
-  secondary.className = "secondary";
-  rest.forEach(({ text, language }, index) => {
-    if (index) secondary.append(" · ");
-    secondary.append(languageSpan(language, text, "translation"));
+  // One line for the other languages, each in a span of its own language: screen readers pick the voice.
+  const line = document.createElement("span");
+  line.className = "secondary";
+  texts.forEach((text, index) => {
+    if (index === 0 || !text || texts.indexOf(text) !== index) return;
+    if (line.childNodes.length) line.append(" · ");
+    line.append(languageSpan(languages[index], text, "other"));
   });
-  element.append(secondary);
+  if (line.childNodes.length) element.append(line);
 }
 
 function translateStatic() {
@@ -110,6 +102,7 @@ function renderLines() {
     return item;
   });
   $("lines").replaceChildren(...items);
+  fit();
 }
 
 function callRow(call) {
@@ -145,17 +138,28 @@ function renderCalls() {
   $("current-number").textContent = current ? current.number : "";
   $("current-counter").textContent = current ? current.counter : "";
   $("current-counter-name").textContent = current ? current.counter_name || "" : "";
+  // The way to the counter: in the screen's language and in the language the citizen chose.
+  const where = (current && current.counter_location) || {};
+  const wayLanguages = [...new Set([languages[0], current && current.language].filter((l) => l && where[l]))];
+  $("current-location").replaceChildren(
+    ...wayLanguages.map((lang, i) => languageSpan(lang, where[lang], i ? "secondary" : "primary")),
+  );
+  // A recall looks different from a new call: marked, in the display's languages.
+  const recall = Boolean(current && (current.recall || current.recalls > 0));
+  $("current").classList.toggle("recall", recall);
+  $("current-recall").hidden = !recall;
   $("recent-list").replaceChildren(...older.slice(0, options.recent).map(callRow));
-  fitNumber();
+  fit();
 }
 
 /** Size the big number: as large as fits, never below the legibility rule for the viewing distance. */
-function fitNumber() {
+function fitNumber(scale = 1) {
   const row = $("current-call");
   const minimum = minNumberFontPx({
     minMm: config.minNumberMm, diagonalInches: options.diagonal, width: innerWidth, height: innerHeight,
   });
-  let size = Math.max(minimum, innerHeight * 0.24);
+  // The number shrinks half as much as the other texts on a crowded screen.
+  let size = Math.max(minimum, Math.min(innerHeight, innerWidth) * 0.24 * ((1 + scale) / 2));
   row.style.setProperty("--number-size", `${size}px`);
   if (!row.hidden) {
     // Shrink a long number or counter id to the panel's width, but not below the minimum.
@@ -164,6 +168,30 @@ function fitNumber() {
     row.style.setProperty("--number-size", `${size}px`);
   }
   row.dataset.minFontPx = minimum.toFixed(1);
+}
+
+// How far the texts may shrink on a crowded screen (many languages, a small TV), in steps.
+const FIT_STEPS = [1, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6, 0.55, 0.5, 0.45];
+
+/** Whether some text or row needs more room than the screen gives it. */
+function overflowing() {
+  const screen = $("screen");
+  if (screen.scrollHeight > screen.clientHeight + 1 || screen.scrollWidth > screen.clientWidth + 1) return true;
+  for (const panel of document.querySelectorAll(".current, .recent, .top")) {
+    if (panel.scrollHeight > panel.clientHeight + 1 || panel.scrollWidth > panel.clientWidth + 1) return true;
+  }
+  return false;
+}
+
+/** Shrink every text step by step until the whole screen fits (the number never below the rule). */
+function fit() {
+  const screen = $("screen");
+  for (const step of FIT_STEPS) {
+    screen.style.setProperty("--fit", String(step));
+    fitNumber(step);
+    if (!overflowing()) break;
+  }
+  screen.dataset.fit = screen.style.getPropertyValue("--fit");
 }
 
 function flash(call) {
@@ -178,24 +206,36 @@ function flash(call) {
   flashTimer = setTimeout(() => panel.classList.remove("fresh"), seconds * 1000);
 }
 
-function audioUrl(call) {
-  const path = `/display/${encodeURIComponent(config.site)}/audio/${encodeURIComponent(call.number)}`;
-  return `${path}/${encodeURIComponent(call.counter)}.wav?languages=${languages.join(",")}`;
+function audioUrl(calls) {
+  const site = `/display/${encodeURIComponent(config.site)}/audio`;
+  if (calls.length > 1) {
+    // Calls that queued up: one gong and the short form "A 17 Schalter 3, B 4 Schalter 5".
+    const list = calls.map((c) => `${c.number}:${c.counter}`).join(",");
+    const language = (options.announce && options.announce[0]) || "de";
+    return `${site}/catch-up.wav?calls=${encodeURIComponent(list)}&language=${language}`;
+  }
+  const [call] = calls;
+  const spoken = callLanguages(call, options.announce).join(",");
+  const recall = call.recall ? "&recall=1" : "";
+  return `${site}/${encodeURIComponent(call.number)}/${encodeURIComponent(call.counter)}.wav?languages=${spoken}${recall}`;
 }
 
-/** Play one call's gong and speech; resolves when it ended, failed or sound is blocked. */
-function playAnnouncement(call) {
-  const record = { number: call.number, counter: call.counter, seq: call.seq, url: audioUrl(call) };
-  announced.push(record);
+/** Play the gong and speech of the calls that waited; resolves when it ended, failed or sound is blocked. */
+function playAnnouncement(calls) {
+  const url = audioUrl(calls);
+  const records = calls.map((call) => ({ number: call.number, counter: call.counter, seq: call.seq, url }));
+  announced.push(...records);
+  const note = (fields) => records.forEach((record) => Object.assign(record, fields));
   if (!soundAllowed) {
-    record.skipped = "sound off";
+    note({ skipped: "sound off" });
     return Promise.resolve();
   }
   return new Promise((resolve) => {
-    const audio = new Audio(record.url);
-    const finish = (outcome) => {
-      record.outcome = record.outcome || outcome;
-      record.endedAt = Date.now();
+    const audio = new Audio(url);
+    let outcome = null;
+    const finish = (result) => {
+      outcome = outcome || result;
+      note({ outcome, endedAt: Date.now() });
       clearTimeout(guard);
       resolve();
     };
@@ -203,7 +243,7 @@ function playAnnouncement(call) {
     const guard = setTimeout(() => finish("timeout"), 60000);
     audio.addEventListener("ended", () => finish("ended"), { once: true });
     audio.addEventListener("error", () => finish("error"), { once: true });
-    audio.addEventListener("playing", () => { record.startedAt = Date.now(); }, { once: true });
+    audio.addEventListener("playing", () => note({ startedAt: Date.now() }), { once: true });
     audio.play().catch((error) => {
       if (error.name === "NotAllowedError") $("sound-off").hidden = false;
       finish(error.name);
@@ -213,6 +253,7 @@ function playAnnouncement(call) {
 
 function setOnline(online) {
   $("offline").hidden = online;
+  fit();
   document.body.dataset.online = String(online);
 }
 
@@ -287,7 +328,7 @@ $("sound-off").addEventListener("click", () => {
   $("sound-off").hidden = true;
   new Audio().play().catch(() => {});
 });
-addEventListener("resize", fitNumber);
+addEventListener("resize", fit);
 translateStatic();
 setOnline(false);
 tick();

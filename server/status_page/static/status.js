@@ -19,6 +19,8 @@
   var clockOffset = S.serverNow ? Date.parse(S.serverNow) - Date.now() : 0;
 
   function $(id) { return document.getElementById(id); }
+  var FINAL = { done: true, cancelled: true, no_show: true };
+  var alertsPossible = !!("Notification" in window || navigator.vibrate || window.AudioContext);
   function fill(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (all, name) {
       return values[name] === undefined || values[name] === null ? "" : String(values[name]);
@@ -65,7 +67,14 @@
     show("row-wait", status === "waiting");
     show("called", status === "called");
     $("called-counter").textContent = fill(T.called_counter, values);
-    $("message").textContent = fill(T["text." + status], values);
+    var where = ticket.counter_location || {};
+    $("called-location").textContent = where[S.lang] || where.de || "";
+    show("called-location", !!$("called-location").textContent);
+    // Near the turn the sentence asks to come back; it must not still say one may leave.
+    var near = status === "waiting" && ticket.people_ahead <= S.site.near_turn_alert;
+    $("message").textContent = near ? T.near_text : fill(T["text." + status], values);
+    // A finished ticket has nothing left to alert about.
+    show("alerts", alertsPossible && !FINAL[status]);
     show("cancel", !!CANCELLABLE[status]);
     if (!CANCELLABLE[status]) { show("cancel-confirm", false); }
   }
@@ -326,8 +335,8 @@
   $("cancel-link").addEventListener("click", askCancel);
   $("cancel-no").addEventListener("click", keepTicket);
   $("cancel-yes").addEventListener("click", confirmCancel);
-  if ("Notification" in window || navigator.vibrate || window.AudioContext) {
-    show("alerts", true);
+  if (alertsPossible) {
+    show("alerts", !FINAL[ticket.status]);
     $("alerts-button").addEventListener("click", enableAlerts);
     showAlertState();
     if ("Notification" in window && window.Notification.permission === "granted") { subscribePush(); }
