@@ -1,7 +1,7 @@
 """staff per site, counter keys per site, express counters, pauses with an end, unserved services
 
 Revision ID: b02d2c0678c7
-Revises: da0ba0615db2
+Revises: 5f2c1a9d7e44
 Create Date: 2026-12-01 09:39:50.709728
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import server.db_types
 
 revision: str = "b02d2c0678c7"
-down_revision: str | None = "da0ba0615db2"
+down_revision: str | None = "5f2c1a9d7e44"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
