@@ -56,7 +56,7 @@ def test_upgrading_keeps_existing_counter_ids_as_their_keys(tmp_path: Path) -> N
     config = alembic_config(database.engine)
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "da0ba0615db2")
+        command.upgrade(config, "5f2c1a9d7e44")
         connection.execute(text("INSERT INTO site (id, name, timezone, opening_hours, always_open, languages, "
                                 "near_turn_alert) VALUES ('mitte', 'Mitte', 'Europe/Berlin', '{}', 0, '[]', 3)"))
         connection.execute(text("INSERT INTO counter (id, site_id, name, status, active_services) "
