@@ -19,6 +19,7 @@ class StreamBridge(QObject):
     message = Signal(object)
     connection_changed = Signal(bool)
     refused = Signal(str)
+    reconnecting = Signal(float)  # seconds until the next attempt
 
     def __init__(self, url: str, *, token: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +31,7 @@ class StreamBridge(QObject):
                 on_event=self.message.emit,
                 on_connection=self.connection_changed.emit,
                 on_refused=self.refused.emit,
+                on_reconnecting=self.reconnecting.emit,
             ),
             token=token,
         )

@@ -24,6 +24,9 @@ def display(
     flash: Annotated[float, typer.Option(help="Seconds a new call flashes.")] = 6.0,
     ticker: Annotated[str, typer.Option(help="A line of text along the bottom.")] = "",
     audio: Annotated[str, typer.Option(help="auto, none, file:///dir or cmd:program args.")] = "auto",
+    missed_calls: Annotated[
+        float, typer.Option(help="After reconnecting, announce missed calls up to this many seconds old (0: none).")
+    ] = 60.0,
     windowed: Annotated[bool, typer.Option("--windowed", help="A window instead of full screen.")] = False,
 ) -> None:
     """Show calls, waiting lines and the clock; play the gong and the announcements."""
@@ -31,7 +34,7 @@ def display(
         config = DisplayConfig(
             server=server, site=site, services=split_list(services), counters=split_list(counters),
             languages=split_list(languages), viewing_distance=viewing_distance, diagonal_inches=diagonal,
-            recent=recent, flash_seconds=flash, ticker=ticker, audio=audio,
+            recent=recent, flash_seconds=flash, ticker=ticker, audio=audio, missed_call_seconds=missed_calls,
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None

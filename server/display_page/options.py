@@ -28,6 +28,10 @@ class DisplayOptions(BaseModel):
     flash: float = Field(default=6.0, ge=0, le=60, description="Seconds a new call flashes")
     ticker: str = Field(default="", max_length=500)
     sound: bool = True
+    missed: float = Field(
+        default=60.0, ge=0, le=3600,
+        description="After reconnecting, announce calls missed meanwhile up to this many seconds old; older silently",
+    )
 
     @field_validator("services", "counters")
     @classmethod
@@ -71,7 +75,7 @@ def options_from_query(query: dict[str, str]) -> DisplayOptions:
     for key in ("services", "counters", "languages"):
         if key in query:
             values[key] = split_list(query[key])
-    for key in ("distance", "diagonal", "recent", "flash", "ticker"):
+    for key in ("distance", "diagonal", "recent", "flash", "ticker", "missed"):
         if key in query:
             values[key] = query[key]
     if "sound" in query:
