@@ -59,8 +59,14 @@ def lan_address() -> str:
     return "127.0.0.1"
 
 
-def run_server(*, host: str, port: int, workers: int, environment: dict[str, str]) -> None:
-    """Start uvicorn with the app factory, configured through AUFRUF_* variables."""
+def run_server(
+    *, host: str, port: int, workers: int, environment: dict[str, str], start_seconds: int = 60
+) -> None:
+    """Start uvicorn with the app factory, configured through AUFRUF_* variables.
+
+    With several workers uvicorn pings each one and kills any that does not answer in time; a worker
+    still importing on a loaded host cannot answer, so it gets `start_seconds`, not uvicorn's 5 s.
+    """
     os.environ.update(environment)
     if os.environ.get("AUFRUF_DEMO") and len(os.environ.get("AUFRUF_SECRET_KEY", "")) < 32:
         # Workers must share one signing key, so the demo picks it before they start.
@@ -71,6 +77,7 @@ def run_server(*, host: str, port: int, workers: int, environment: dict[str, str
         host=host,
         port=port,
         workers=workers,
+        timeout_worker_healthcheck=start_seconds,
         log_level="info",
         proxy_headers=True,
         **uvicorn_websocket_options(),
@@ -93,7 +100,10 @@ def serve(
     if workers > 1 and settings.broadcast_url.startswith("memory"):
         raise _fail("Several workers need a shared event bus: set AUFRUF_BROADCAST_URL=redis://…")
     environment = {"AUFRUF_CONFIG_FILE": str(config)} if config else {}
-    run_server(host=host, port=port, workers=workers, environment=environment)
+    run_server(
+        host=host, port=port, workers=workers, environment=environment,
+        start_seconds=settings.worker_healthcheck_seconds,
+    )
 
 
 def demo(

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
         default=3, ge=0, le=20, description="Recalls before the next one marks a no-show; 0 never does"
     )
     undo_call_seconds: int = Field(default=10, ge=0, le=120, description="How long a call can be undone")
+    worker_healthcheck_seconds: int = Field(
+        default=60, ge=5, le=600,
+        description="With several workers: how long one may take to answer the supervisor (it may be importing)",
+    )
     offline_lease_cap: int = Field(
         default=40, ge=1, le=1000, description="Numbers one offline kiosk may lease per service and day"
     )
