@@ -42,7 +42,7 @@ class Phase:
     p99_ms: float
     max_ms: float
     beyond_kiosk_timeout: int
-    call_next_ms: float
+    call_next_max_ms: float
     failed: int
 
 
@@ -105,10 +105,17 @@ async def _drive(url: str, kiosks: int, seconds: float) -> tuple[list[float], li
         return latencies, failures, time.perf_counter() - started
 
 
-def _call_next_ms(server: Server) -> float:
-    started = time.perf_counter()
-    httpx.post(server.api("/counters/1/call-next"), headers=server.clerk, timeout=120)
-    return round((time.perf_counter() - started) * 1000, 1)
+def _call_next_ms(server: Server, calls: int = 5) -> float:
+    """The slowest of a few call-nexts at counter 1 (each after finishing the one before)."""
+    slowest = 0.0
+    for _ in range(calls):
+        httpx.post(server.api("/counters/1/finish"), headers=server.clerk, timeout=120)
+        started = time.perf_counter()
+        reply = httpx.post(server.api("/counters/1/call-next"), headers=server.clerk, timeout=120)
+        slowest = max(slowest, time.perf_counter() - started)
+        if reply.status_code != 200:
+            raise RuntimeError(f"call-next answered {reply.status_code}: {reply.text[:200]}")
+    return round(slowest * 1000, 1)
 
 
 def _phase(server: Server, redis: str, kiosks: int, seconds: float) -> Phase:
@@ -119,10 +126,10 @@ def _phase(server: Server, redis: str, kiosks: int, seconds: float) -> Phase:
         p50_ms=round(percentile(latencies, 0.5), 1), p99_ms=round(percentile(latencies, 0.99), 1),
         max_ms=round(max(latencies, default=float("nan")), 1),
         beyond_kiosk_timeout=sum(1 for latency in latencies if latency > KIOSK_TIMEOUT_MS),
-        call_next_ms=call_ms, failed=len(failures),
+        call_next_max_ms=call_ms, failed=len(failures),
     )
     print(f"Redis {redis:7}: {phase.per_second:6.1f} draws/s  p50 {phase.p50_ms:7.1f} ms  p99 {phase.p99_ms:7.1f} ms  "
-          f"max {phase.max_ms:7.1f} ms  >5 s: {phase.beyond_kiosk_timeout}  call-next {call_ms} ms  "
+          f"max {phase.max_ms:7.1f} ms  >5 s: {phase.beyond_kiosk_timeout}  call-next max {call_ms} ms  "
           f"failed {phase.failed} {dict(Counter(failures))}", flush=True)
     return phase
 
@@ -140,8 +147,6 @@ def main() -> None:
         postgres_database() as database_url,
         run_server(database_url=database_url, workers=options.workers, broadcast_url=redis_url) as server,
     ):
-        # Open the demo counter for call-next.
-        httpx.post(server.api("/counters/1/resume"), headers=server.clerk, timeout=30)
         phases = [_phase(server, "live", options.kiosks, options.seconds)]
         redis_process.send_signal(signal.SIGSTOP)
         try:
