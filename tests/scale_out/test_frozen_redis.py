@@ -96,7 +96,7 @@ def test_draws_and_calls_go_on_while_redis_is_frozen(workers: str, redis_server:
         clerk = ApiClient(url, timeout=5)
         clerk.login("clerk1", "demo")
         called = clerk.call_next("3")
-        assert called is not None and called.number == "A001"
+        assert called is not None and called.number in numbers
 
         # Every display, whichever worker holds it, learns of every ticket from the event log.
         for watcher in watchers:
@@ -104,7 +104,7 @@ def test_draws_and_calls_go_on_while_redis_is_frozen(workers: str, redis_server:
             while seen != set(numbers):
                 event = watcher.next_of("ticket.created")
                 seen.add(event["data"]["number"])
-            assert watcher.next_of("ticket.called", "A001")["data"]["counter"] == "3"
+            assert watcher.next_of("ticket.called", called.number)["data"]["counter"] == "3"
 
         _until(lambda: _bus(url)["state"] == "degraded")
         redis_server.thaw()
