@@ -170,6 +170,7 @@ class CounterCore(QObject):
             if ticket is None:
                 self.finished.emit("call_next", True, self.t("nobody_waiting"))
                 return
+            self._show_note(ticket)
             self._open_undo()
             self.finished.emit("call_next", True, self.t("called", number=ticket.number))
 
@@ -190,10 +191,17 @@ class CounterCore(QObject):
             return self.api.call(counter, number)
 
         def done(ticket: TicketOut) -> None:
+            self._show_note(ticket)
             self._open_undo()
             self.finished.emit("call_number", True, self.t("called", number=ticket.number))
 
         self._submit("call_number", work, done)
+
+    def _show_note(self, ticket: TicketOut) -> None:
+        """Show the transfer note the call's answer carries for this clerk."""
+        if self.state is not None and ticket.note:
+            self.state.remember_note(ticket.model_dump(mode="json"))
+            self.state_changed.emit(self.state)
 
     def ticket_action(self, action: str) -> None:
         """recall, start, finish, no_show or park the current citizen."""

@@ -39,6 +39,18 @@ class CounterState:
     current: Message | None = None
     # When the current ticket was first called here; a recall does not restart the timer.
     current_since: datetime | None = None
+    # Transfer notes by ticket id: staff-only, so they come with the counter's own answers, never with events.
+    notes: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def current_note(self) -> str:
+        """The note left for the current citizen by the clerk who sent them here, or ''."""
+        return self.notes.get(int(self.current.get("id", 0)), "") if self.current else ""
+
+    def remember_note(self, ticket: Message) -> None:
+        """Keep a ticket's transfer note from a staff answer (a call, the counter snapshot)."""
+        if ticket.get("note"):
+            self.notes[int(ticket["id"])] = str(ticket["note"])
 
     @property
     def status(self) -> str:
@@ -73,6 +85,8 @@ class CounterState:
         self.services = list(data.get("services", []))
         self.parked = list(data.get("parked", []))
         self.served_today = int(data.get("served_today", 0))
+        if self.counter.get("current"):
+            self.remember_note(self.counter["current"])
         self._set_current(self.counter.get("current"))
 
     def apply(self, message: Message) -> bool:

@@ -9,7 +9,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from server.api.error_docs import install_error_docs
 from server.api.errors import install_error_handlers
+from server.api.http_limits import HttpLimits
+from server.api.input_guard import InputGuard
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
 from server.clock import Clock
@@ -43,7 +46,7 @@ log = logging.getLogger(__name__)
 
 def build_context(settings: Settings, clock: Clock) -> AppContext:
     """Wire the database, bus and hub together."""
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, write_wait=settings.database_write_wait_seconds)
 
     def load_gap(site: str, after: int, before: int) -> list[Envelope]:
         with database.read() as session:
@@ -94,7 +97,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_event_streams(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["health"])
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:
         """Liveness, what the server runs on, and whether live updates cross workers (`bus.state`)."""
         return {
             "status": "ok",
@@ -114,5 +117,8 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_supervisor_page(app, prefix=API_PREFIX)
     install_appointments(app, prefix=API_PREFIX)
     app.include_router(display_page_router)
+    # Inside the security layer, so refused bodies still get its headers and count against its budgets.
+    app.add_middleware(InputGuard, limits=HttpLimits())
     install_security(app, api_prefix=API_PREFIX)
+    install_error_docs(app)
     return app

@@ -8,11 +8,13 @@ import socket
 import tempfile
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 import uvicorn
 from pydantic import ValidationError
 
+from server.api.http_protocol import uvicorn_http_options
 from server.auth.models import DeviceKind, Role
 from server.auth.passwords import hash_password
 from server.auth.service import add_clerk, set_password
@@ -28,6 +30,7 @@ config_app = typer.Typer(help="Check office configuration files.", no_args_is_he
 user_app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
 device_app = typer.Typer(help="Create device tokens for kiosks and displays.", no_args_is_help=True)
 
+WORKER_HEALTHCHECK_SECONDS = 60
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Office configuration (TOML)")]
 DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: AUFRUF_DATABASE_URL)")]
 
@@ -59,29 +62,42 @@ def lan_address() -> str:
     return "127.0.0.1"
 
 
-def run_server(
-    *, host: str, port: int, workers: int, environment: dict[str, str], start_seconds: int = 60
-) -> None:
-    """Start uvicorn with the app factory, configured through AUFRUF_* variables.
-
-    With several workers uvicorn pings each one and kills any that does not answer in time; a worker
-    still importing on a loaded host cannot answer, so it gets `start_seconds`, not uvicorn's 5 s.
-    """
+def _prepare_environment(environment: dict[str, str]) -> None:
+    """Put the settings into the environment, where the app factory and every worker read them."""
     os.environ.update(environment)
     if os.environ.get("AUFRUF_DEMO") and len(os.environ.get("AUFRUF_SECRET_KEY", "")) < 32:
         # Workers must share one signing key, so the demo picks it before they start.
         os.environ["AUFRUF_SECRET_KEY"] = secrets.token_urlsafe(48)
+
+
+def run_server(*, host: str, port: int, workers: int, environment: dict[str, str]) -> None:
+    """Start uvicorn with the app factory, configured through AUFRUF_* variables."""
+    _prepare_environment(environment)
     uvicorn.run(
         "server.main:app_from_env",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        timeout_worker_healthcheck=start_seconds,
         log_level="info",
         proxy_headers=True,
+        # A worker still starting (schema check, office file) on a busy machine is not hung: uvicorn's
+        # 5 s default kills and restarts such workers over and over.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **uvicorn_websocket_options(),
+        **uvicorn_http_options(),
     )
+
+
+def public_url_problem(url: str) -> str | None:
+    """Why phones could not follow tickets at this public URL, or None when it is fit for an office."""
+    parsed = urlsplit(url)
+    host = (parsed.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost") or host in {"::1", "0.0.0.0"} or host.startswith("127."):
+        return f"AUFRUF_PUBLIC_URL is {url}: ticket QR codes would point phones at themselves."
+    if parsed.scheme != "https":
+        return f"AUFRUF_PUBLIC_URL is {url}: phones need https (status alerts and Web Push need a secure page)."
+    return None
 
 
 def serve(
@@ -89,6 +105,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "0.0.0.0",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes")] = 1,
+    allow_insecure_public_url: Annotated[
+        bool,
+        typer.Option(
+            "--allow-insecure-public-url",
+            help="Start even if AUFRUF_PUBLIC_URL is localhost or plain http (a test set-up, not an office)",
+        ),
+    ] = False,
 ) -> None:
     """Run the ticket server for the offices in a configuration file."""
     if config is not None:
@@ -99,11 +122,15 @@ def serve(
     settings = _settings(config_file=config)
     if workers > 1 and settings.broadcast_url.startswith("memory"):
         raise _fail("Several workers need a shared event bus: set AUFRUF_BROADCAST_URL=redis://…")
+    insecure_allowed = allow_insecure_public_url or settings.allow_insecure_public_url
+    if not settings.demo and not insecure_allowed and (problem := public_url_problem(settings.public_url)):
+        raise _fail(
+            f"{problem}\nSet AUFRUF_PUBLIC_URL to the https address phones reach the server at, e.g. "
+            "https://aufruf.example.de (see docs/deployment.md), or start with --allow-insecure-public-url "
+            "(AUFRUF_ALLOW_INSECURE_PUBLIC_URL=1) for a test set-up."
+        )
     environment = {"AUFRUF_CONFIG_FILE": str(config)} if config else {}
-    run_server(
-        host=host, port=port, workers=workers, environment=environment,
-        start_seconds=settings.worker_healthcheck_seconds,
-    )
+    run_server(host=host, port=port, workers=workers, environment=environment)
 
 
 def demo(
@@ -111,6 +138,14 @@ def demo(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "0.0.0.0",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     headless: Annotated[bool, typer.Option(help="Run only the server, no kiosk/display/counter windows")] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Start everything, report whether the server and all three windows came up (on a virtual "
+            "screen if there is none), stop, and exit 0 if so",
+        ),
+    ] = False,
 ) -> None:
     """Run the example Bürgeramt with demo identities (site 'demo', kiosk token 'demo-kiosk', clerk1/demo)."""
     directory = data_dir or Path(tempfile.mkdtemp(prefix="aufruf-demo-"))
@@ -124,11 +159,24 @@ def demo(
     typer.echo(f"Aufruf demo: data in {directory}")
     typer.echo(f"  display  {public_url}/display/demo      API docs  {public_url}/docs")
     typer.echo("  kiosk token 'demo-kiosk', clerks clerk1/demo and clerk2/demo, supervisor super1/demo")
-    if not headless:
-        from aufruf.demo_apps import start_demo_apps
+    if check:
+        from aufruf.demo_check import check_demo
 
-        start_demo_apps(server_url=f"http://127.0.0.1:{port}", data_dir=directory)
-    run_server(host=host, port=port, workers=1, environment=environment)
+        _prepare_environment(environment)
+        raise typer.Exit(check_demo(host=host, port=port, data_dir=directory))
+    if headless:
+        run_server(host=host, port=port, workers=1, environment=environment)
+        return
+    from aufruf.demo_apps import running_demo_apps
+
+    with running_demo_apps(server_url=f"http://127.0.0.1:{port}", data_dir=directory):
+        run_server(host=host, port=port, workers=1, environment=environment)
+
+
+def migrate(database_url: DatabaseOption = None) -> None:
+    """Bring the database to the newest schema (the server does this too when it starts)."""
+    _database(database_url).dispose()
+    typer.echo("Database schema is up to date.")
 
 
 @config_app.command("check")
@@ -195,7 +243,7 @@ def user_passwd(
 
 @user_app.command("hash")
 def user_hash(password: Annotated[str | None, typer.Option(help="Omit to be asked")] = None) -> None:
-    """Print an Argon2 hash for a [[clerks]] entry of the configuration file."""
+    """Print an Argon2 hash for a [\\[clerks]] entry of the configuration file."""
     typer.echo(hash_password(_new_password(password)))
 
 
@@ -205,7 +253,7 @@ def device_add(
     kind: Annotated[DeviceKind, typer.Option(help="kiosk or display")] = DeviceKind.kiosk,
     site: Annotated[str, typer.Option(help="Site id")] = "",
 ) -> None:
-    """Make a new random device token and the [[sites.devices]] entry that admits it."""
+    """Make a new random device token and the [\\[sites.devices]] entry that admits it."""
     token = new_device_token()
     typer.echo(f"Token for the device (store it on the device only): {token}")
     typer.echo(f'\n[[sites.devices]]   # site {site or "<site id>"}\nid = "{device_id}"\nkind = "{kind.value}"')

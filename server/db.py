@@ -5,13 +5,14 @@ from __future__ import annotations
 import fcntl
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
+from server.errors import DatabaseBusy
 from server.events.envelope import Envelope
 from server.events.log import OUTBOX
 
@@ -20,9 +21,13 @@ Publisher = Callable[[Envelope], None]
 STARTUP_LOCK_KEY = 0x41554652
 # Execution option that marks a connection's transaction as read-only.
 READ_ONLY = "aufruf_read_only"
+# Seconds a write waits for the database (another process's lock, this process's other writer).
+DEFAULT_WRITE_WAIT = 5.0
+# Connections of the separate read pool: readers never queue behind writers for one.
+READ_POOL = 24
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, reader: bool) -> None:
     """WAL for concurrent readers, FULL sync so a handed-out number survives power loss."""
 
     @event.listens_for(engine, "connect")
@@ -30,9 +35,12 @@ def _configure_sqlite(engine: Engine) -> None:
         # Take over transaction control from pysqlite so BEGIN IMMEDIATE below is honoured.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        if not reader:
+            # Setting the journal mode waits for locks; WAL stays set in the file, so readers need not ask.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+        # Bounded: a writer that cannot get the file in time answers 503 instead of holding a request thread.
+        cursor.execute(f"PRAGMA busy_timeout={int(engine.aufruf_write_wait * 1000)}")  # type: ignore[attr-defined]
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -46,7 +54,9 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(
+    url: str, *, write_wait: float = DEFAULT_WRITE_WAIT, pool_size: int = 48, reader: bool = False
+) -> Engine:
     """Create an engine for SQLite or PostgreSQL with the settings each needs."""
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1]
@@ -55,9 +65,11 @@ def make_engine(url: str) -> Engine:
         # As many pooled connections as request threads (AnyIO's default of 40) and then some: an overflow
         # connection is closed after use, and opening one again re-runs the PRAGMAs above on every request.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=48, max_overflow=16
+            url, connect_args={"check_same_thread": False, "timeout": write_wait}, pool_size=pool_size,
+            max_overflow=16,
         )
-        _configure_sqlite(engine)
+        engine.aufruf_write_wait = write_wait  # type: ignore[attr-defined]
+        _configure_sqlite(engine, reader=reader)
         return engine
     return create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
 
@@ -69,8 +81,15 @@ def _discard(_envelope: Envelope) -> None:
 class Database:
     """Owns the engine; every state change goes through `transaction()`."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, *, write_wait: float = DEFAULT_WRITE_WAIT) -> None:
+        self.engine = make_engine(url, write_wait=write_wait)
+        self.write_wait = write_wait
+        # A SQLite file gets a pool of its own for reads (WAL lets them run beside a writer); one in memory cannot.
+        self.read_engine = (
+            make_engine(url, write_wait=write_wait, pool_size=READ_POOL, reader=True)
+            if _sqlite_file(url)
+            else self.engine
+        )
         self.publish: Publisher = _discard
         # Commit and hand-over to the bus happen together so one process never reorders its own events;
         # the hand-over only queues the event for the loop (the bus sends it later), so it never waits.
@@ -113,7 +132,7 @@ class Database:
         `consistent` gives every query the same view of the database (for snapshots with their seq);
         SQLite transactions always have that, PostgreSQL needs REPEATABLE READ for it.
         """
-        with self._write_lock or nullcontext(), Session(self.engine, expire_on_commit=False) as session:
+        with self._writer_turn(), Session(self.engine, expire_on_commit=False) as session:
             if consistent and self.engine.dialect.name == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             try:
@@ -127,9 +146,22 @@ class Database:
                 raise
 
     @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        """This process's one SQLite writer slot, waited for a bounded time; DatabaseBusy after that."""
+        if self._write_lock is None:
+            yield
+            return
+        if not self._write_lock.acquire(timeout=self.write_wait):
+            raise DatabaseBusy("locked", f"no write slot within {self.write_wait:g} s; another write holds the file")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session with one consistent view, that neither waits for nor blocks writers."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self.read_engine, expire_on_commit=False) as session:
             options: dict[str, Any] = {READ_ONLY: True}
             if self.engine.dialect.name == "postgresql":
                 options["isolation_level"] = "REPEATABLE READ"
@@ -145,3 +177,9 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        self.read_engine.dispose()
+
+
+def _sqlite_file(url: str) -> bool:
+    """Whether the URL names a SQLite file (not an in-memory database)."""
+    return url.startswith("sqlite") and url.split("sqlite:///", 1)[-1] not in ("", ":memory:")

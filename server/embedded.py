@@ -8,6 +8,7 @@ import threading
 import uvicorn
 from starlette.types import ASGIApp
 
+from server.api.http_protocol import uvicorn_http_options
 from server.events.direct import uvicorn_websocket_options
 
 
@@ -20,7 +21,7 @@ def free_port() -> int:
 
 def loopback_config(app: ASGIApp, port: int, *, direct_websockets: bool = True) -> uvicorn.Config:
     """Serve `app` on loopback with the websocket settings of `aufruf serve` (or uvicorn's own, to compare)."""
-    options = uvicorn_websocket_options()
+    options = {**uvicorn_websocket_options(), **uvicorn_http_options()}
     if not direct_websockets:
         options["ws"] = "auto"
     return uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)

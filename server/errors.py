@@ -42,3 +42,14 @@ class Unauthorized(DomainError):
 
     status_code = 401
     code = "unauthorized"
+
+
+class DatabaseBusy(DomainError):
+    """The database cannot take a write now (locked by another process, disk full, read-only); retry later."""
+
+    status_code = 503
+    code = "database_busy"
+
+    def __init__(self, cause: str, message: str) -> None:
+        super().__init__(message)
+        self.cause = cause

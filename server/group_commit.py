@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from sqlmodel import Session
+
+from server.errors import DatabaseBusy
 
 if TYPE_CHECKING:
     from server.db import Database
@@ -47,14 +50,23 @@ class GroupCommit(Generic[In, Out]):
         self._leading = False
 
     def submit(self, item: In) -> Out:
-        """Run `item` in the next batch and return its answer (or raise its error) once committed."""
+        """Run `item` in the next batch and return its answer (or raise its error) once committed.
+
+        A request still waiting for a batch after the database's write wait gives up with DatabaseBusy;
+        one already in a batch waits for that batch, whose own wait is bounded.
+        """
         slot: _Slot[In, Out] = _Slot(item)
+        deadline = time.monotonic() + self._database.write_wait
         with self._cond:
             self._pending.append(slot)
         while True:
             with self._cond:
                 while not slot.done and self._leading:
-                    self._cond.wait()
+                    left = deadline - time.monotonic()
+                    if left <= 0 and slot in self._pending:
+                        self._pending.remove(slot)
+                        raise DatabaseBusy("locked", "the writes before this one did not finish in time")
+                    self._cond.wait(timeout=max(left, 0.05))
                 if slot.done:
                     break
                 self._leading = True

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     )
     broadcast_url: str = Field(default="memory://", description="memory:// in one process, redis://host:port/db across")
     public_url: str = Field(default="http://localhost:8000", description="Base URL that ticket QR codes point to")
+    allow_insecure_public_url: bool = Field(
+        default=False, description="Let `aufruf serve` start with a localhost or plain-http public_url (test set-ups)"
+    )
     secret_key: str = Field(default="", description="Signs clerk tokens; at least 32 characters")
     config_file: Path | None = Field(default=None, description="Office configuration (TOML)")
     demo: bool = Field(default=False, description="Enables the demo identities; never in production")
@@ -37,12 +40,12 @@ class Settings(BaseSettings):
         default=3, ge=0, le=20, description="Recalls before the next one marks a no-show; 0 never does"
     )
     undo_call_seconds: int = Field(default=10, ge=0, le=120, description="How long a call can be undone")
-    worker_healthcheck_seconds: int = Field(
-        default=60, ge=5, le=600,
-        description="With several workers: how long one may take to answer the supervisor (it may be importing)",
-    )
     offline_lease_cap: int = Field(
         default=40, ge=1, le=1000, description="Numbers one offline kiosk may lease per service and day"
+    )
+    database_write_wait_seconds: float = Field(
+        default=5.0, gt=0, le=60,
+        description="How long a write waits for a locked database before answering 503 database_busy",
     )
 
     @field_validator("public_url")

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from server.counters.models import Counter
 from server.counters.service import counter_out, get_counter
 from server.events.log import current_seq
+from server.privacy import DISPLAY_SNAPSHOT, HOLDER, TICKET_SNAPSHOT, allowed
 from server.sites.hours import business_day
 from server.sites.queue import get_site, queue_state
 from server.sites.schemas import SiteOut
@@ -47,16 +48,16 @@ def recent_calls(*, session: Session, site_id: str, now: datetime, limit: int, p
 
 
 def display_snapshot(*, session: Session, site_id: str, now: datetime, recent: int, public_url: str) -> dict[str, Any]:
-    """What a call display needs: lines, counters and the latest calls."""
+    """What a call display needs: lines, counters and the latest calls; public fields only."""
     counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
-    return {
+    return allowed(DISPLAY_SNAPSHOT, {
         "site": site_out(session=session, site_id=site_id).model_dump(mode="json"),
         **queue_state(session=session, site_id=site_id, now=now).as_data(),
         "counters": [
             counter_out(session=session, counter=c, public_url=public_url).model_dump(mode="json") for c in counters
         ],
         "calls": recent_calls(session=session, site_id=site_id, now=now, limit=recent, public_url=public_url),
-    }
+    })
 
 
 def counter_snapshot(*, session: Session, counter_id: str, now: datetime, public_url: str) -> dict[str, Any]:
@@ -82,14 +83,14 @@ def counter_snapshot(*, session: Session, counter_id: str, now: datetime, public
 
 
 def ticket_snapshot(*, session: Session, ticket: Ticket, now: datetime, public_url: str) -> dict[str, Any]:
-    """What a citizen's status page needs: their ticket and the lines."""
-    return {
+    """What a citizen's status page needs: their ticket (with its token) and the lines, nothing of staff."""
+    return allowed(TICKET_SNAPSHOT, {
         "ticket": ticket_out(session=session, ticket=ticket, public_url=public_url, holder=True, now=now).model_dump(
             mode="json"
         ),
         "site": site_out(session=session, site_id=ticket.site_id).model_dump(mode="json"),
         **queue_state(session=session, site_id=ticket.site_id, now=now, language=ticket.language).as_data(),
-    }
+    }, HOLDER)
 
 
 def with_seq(*, session: Session, site_id: str, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -122,6 +122,8 @@ class WorkPanel(QWidget):
             extras = []
             if ticket.get("recalls"):
                 extras.append(self.t("recalls", count=ticket["recalls"]))
+            if state.current_note:
+                extras.append(self.t("transfer_note", note=state.current_note))
             self.details.setText(" · ".join(extras))
         self.buttons["pause"].setText(
             f"{self.t('button_resume' if state.paused else 'button_pause')}\n[{self.buttons_shortcut('pause')}]"

@@ -17,8 +17,8 @@ from server.sites.queue import get_site
 bearer = HTTPBearer(auto_error=False, description="Clerk token from /auth/login, or a device token")
 
 
-def get_context(request: Request) -> AppContext:
-    """The application context."""
+async def get_context(request: Request) -> AppContext:
+    """The application context (async: a sync dependency would wait for a thread that waiting writers hold)."""
     context: AppContext = request.app.state.context
     return context
 

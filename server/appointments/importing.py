@@ -12,6 +12,8 @@ from typing import Any
 from server.errors import DomainError
 
 MAX_PROBLEMS_SHOWN = 10
+# Import ids made up for rows without one; they hash personal data and are deleted by the purge.
+FALLBACK_UID_PREFIX = "row:"
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "start": ("start", "starts_at", "beginn", "termin", "datetime"),
     "date": ("date", "datum"),
@@ -74,7 +76,8 @@ def _text(value: Any) -> str | None:
 
 
 def _fallback_uid(*parts: object) -> str:
-    return "row:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+    """An id for a row without uid or code; derived from its name, so the purge deletes it."""
+    return FALLBACK_UID_PREFIX + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 def parse_ics(data: bytes, *, filename: str, default_service: str | None) -> list[BookingRow]:

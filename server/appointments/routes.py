@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
+from server.api.bounds import YEARS_PATTERN, CalendarDay
 from server.api.deps import ContextDep, CurrentClerk, CurrentSupervisor
 from server.appointments.bulk import import_bookings
 from server.appointments.importing import ImportRefused, parse_file
@@ -40,7 +39,10 @@ def book(site: str, body: AppointmentIn, clerk: CurrentClerk, context: ContextDe
 
 @router.get("/sites/{site}/appointments", response_model=list[AppointmentOut])
 def list_day(
-    site: str, clerk: CurrentClerk, context: ContextDep, day: date | None = Query(default=None, alias="date")
+    site: str,
+    clerk: CurrentClerk,
+    context: ContextDep,
+    day: CalendarDay = Query(default=None, alias="date", json_schema_extra={"pattern": YEARS_PATTERN}),
 ) -> list[AppointmentOut]:
     """A day's appointments (today by default) in time order."""
     with context.database.transaction() as session:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from server.api.bounds import IN_CALENDAR, within_calendar
 
 
 class AppointmentIn(BaseModel):
     """A booking made by staff; a time without zone is the site's local time."""
 
     service: str = Field(min_length=1, max_length=40)
-    starts_at: datetime
+    starts_at: Annotated[datetime, AfterValidator(within_calendar)] = Field(json_schema_extra=IN_CALENDAR)
     duration_minutes: int | None = Field(default=None, ge=1, le=480)
     code: str | None = Field(default=None, min_length=4, max_length=32, description="Keep a code given elsewhere")
     name: str | None = Field(default=None, max_length=200)

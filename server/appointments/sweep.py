@@ -9,10 +9,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from server.appointments.checkin import APPOINTMENT_PRIORITY
+from server.appointments.importing import FALLBACK_UID_PREFIX
 from server.appointments.models import Appointment, AppointmentStatus
 from server.appointments.policy import rules_for
 from server.appointments.service import record_appointment_event
 from server.events.envelope import EventType
+from server.retention import purge_event_notes, purge_ticket_notes
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 from server.tickets.service import announce_queue
@@ -74,14 +76,31 @@ def mark_no_shows(*, session: Session, site_id: str, now: datetime) -> int:
 
 
 def purge_personal_data(*, session: Session, site_id: str, now: datetime) -> int:
-    """Delete names, contact data and notes of appointments past the retention period; returns how many."""
+    """Delete names, contact data and notes of appointments past the retention period; returns how many.
+
+    Transfer and alarm notes in tickets and in the event log go with them, and so do import ids made
+    from a row's start, service and name (a hash of a name is still personal data).
+    """
     policy = rules_for(session=session, site_id=site_id)
+    cutoff = now - timedelta(hours=policy.retention_hours)
+    purge_ticket_notes(session=session, site_id=site_id, before=cutoff)
+    purge_event_notes(session=session, site_id=site_id, before=cutoff)
+    session.execute(
+        update(Appointment)
+        .where(
+            col(Appointment.site_id) == site_id,
+            col(Appointment.starts_at) < cutoff,
+            col(Appointment.external_uid).startswith(FALLBACK_UID_PREFIX),
+        )
+        .values(external_uid=None)
+        .execution_options(synchronize_session=False)
+    )
     result = session.execute(
         update(Appointment)
         .where(
             col(Appointment.site_id) == site_id,
             col(Appointment.purged_at).is_(None),
-            col(Appointment.starts_at) < now - timedelta(hours=policy.retention_hours),
+            col(Appointment.starts_at) < cutoff,
         )
         .values(purged_at=now, **dict.fromkeys(PERSONAL_FIELDS))
         .execution_options(synchronize_session=False)

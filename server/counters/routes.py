@@ -33,7 +33,7 @@ def _run(
             session=session, counter_id=counter_id, clerk=clerk, now=context.clock.now(),
             public_url=public_url, **arguments,
         )
-        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False)
+        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @router.get("/sites/{site}/counters", response_model=list[CounterOut])
@@ -66,7 +66,7 @@ def call_next(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketO
         )
         if ticket is None:
             return Response(status_code=status.HTTP_204_NO_CONTENT)
-        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False)
+        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @router.post("/counters/{counter}/call", response_model=TicketOut)

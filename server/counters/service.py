@@ -47,7 +47,7 @@ def counter_out(*, session: Session, counter: Counter, public_url: str) -> Count
         clerk=clerk.display_name or clerk.username if clerk else None,
         services=every,
         active_services=[key for key in counter.active_services.split(",") if key],
-        current=ticket_out(session=session, ticket=current, public_url=public_url, holder=False)
+        current=ticket_out(session=session, ticket=current, public_url=public_url, holder=False, staff=True)
         if current
         else None,
     )
@@ -293,7 +293,7 @@ def transfer(
     session.add_all([ticket, counter])
     _announce_move(
         session=session, counter=counter, ticket=ticket, now=now, actor=f"clerk:{clerk.username}",
-        public_url=public_url, type=EventType.ticket_transferred, extra={"from_service": source.key, "note": note},
+        public_url=public_url, type=EventType.ticket_transferred, extra={"from_service": source.key},
     )
     return ticket
 
@@ -320,7 +320,7 @@ def undo_call(
     _announce_move(
         session=session, counter=counter, ticket=ticket, now=now, actor=f"clerk:{clerk.username}",
         public_url=public_url, type=EventType.ticket_requeued,
-        extra={"undone_by": clerk.username, "from_counter": counter.id},
+        extra={"from_counter": counter.id},
     )
     return ticket
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from server.events.envelope import Envelope, EventType
 from server.events.models import EventRecord, SiteSequence
+from server.privacy import public_event_data
 from server.upsert import increment
 
 OUTBOX = "aufruf_outbox"
@@ -28,7 +29,11 @@ def record_event(
     counter_id: str | None = None,
     service_key: str | None = None,
 ) -> Envelope:
-    """Append an event with the site's next seq and queue it for publishing after commit."""
+    """Append an event with the site's next seq and queue it for publishing after commit.
+
+    On a site's public stream only the fields classed public are kept, in the log as on the wire.
+    """
+    data = public_event_data(site_id, type.value, data)
     seq = increment(session, SiteSequence, {"site_id": site_id}, "last_seq")
     session.add(
         EventRecord(
@@ -78,7 +83,7 @@ def record_events(*, session: Session, site_id: str, events: list[NewEvent]) -> 
         {
             "site_id": site_id, "seq": first + offset, "type": event.type.value, "at": event.at, "actor": event.actor,
             "ticket_id": event.ticket_id, "counter_id": event.counter_id, "service_key": event.service_key,
-            "data": event.data,
+            "data": public_event_data(site_id, event.type.value, event.data),
         }
         for offset, event in enumerate(events)
     ]

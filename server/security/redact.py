@@ -15,10 +15,27 @@ PATTERNS = (
 )
 
 
+# Query parameters whose values are never personal or secret (languages, days, periods, switches);
+# every other parameter's value is redacted, so a search for a name or an e-mail never reaches a log.
+SAFE_QUERY_NAMES = frozenset(
+    {"lang", "language", "languages", "date", "period", "goal", "missed", "format", "limit", "since", "v"}
+)
+QUERY_PAIR = re.compile(r"([?&])([^=&#\s\"']+)=([^&#\s\"']*)")
+
+
+def _query_value(match: re.Match[str]) -> str:
+    separator, name, value = match.groups()
+    if name.lower() in SAFE_QUERY_NAMES or value in ("", "[redacted]"):
+        return match.group(0)
+    return f"{separator}{name}=[redacted]"
+
+
 def redact(text: str) -> str:
-    """The text with every secret replaced."""
+    """The text with every secret replaced, and every query value that might be personal."""
     for pattern, replacement in PATTERNS:
         text = pattern.sub(replacement, text)
+    if "=" in text:
+        text = QUERY_PAIR.sub(_query_value, text)
     return text
 
 

@@ -7,7 +7,9 @@ from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
+from server.api.bounds import YEARS_PATTERN, CalendarDay
 from server.api.deps import ContextDep, CurrentSupervisor
+from server.errors import DomainError
 from server.stats.export import filename, kpi_header, kpi_rows, staffing_header, staffing_rows, to_csv, to_xlsx
 from server.stats.kpis import DailyKpis, WeeklyKpis
 from server.stats.service import Period, report
@@ -15,9 +17,19 @@ from server.stats.staffing import DEFAULT_GOAL
 
 router = APIRouter(tags=["statistics"])
 
-DayQuery = Query(default=None, alias="date", description="YYYY-MM-DD (local day at the site), default today")
+DayQuery = Query(
+    default=None, alias="date", json_schema_extra={"pattern": YEARS_PATTERN},
+    description="YYYY-MM-DD (local day at the site, 2000 to 2199), default today",
+)
 GoalQuery = Query(default=DEFAULT_GOAL, gt=0, lt=1, description="share to serve within the target wait")
 Language = Literal["de", "en"]
+class StaffingNeedsDay(DomainError):
+    """A staffing table asked for a week; it exists per day only."""
+
+    status_code = 422
+    code = "staffing_needs_day"
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The charts carry pygal's inline style sheet and nothing else.
 SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "Cache-Control": "no-store"}
@@ -42,7 +54,7 @@ def day_stats(
     site: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     goal: float = GoalQuery,
     lang: Language = "de",
 ) -> DailyKpis | WeeklyKpis:
@@ -52,18 +64,22 @@ def day_stats(
 
 @router.get("/sites/{site}/stats/week", response_model=WeeklyKpis)
 def week_stats(
-    site: str, context: ContextDep, supervisor: CurrentSupervisor, day: date | None = DayQuery, lang: Language = "de"
+    site: str, context: ContextDep, supervisor: CurrentSupervisor, day: CalendarDay = DayQuery, lang: Language = "de"
 ) -> DailyKpis | WeeklyKpis:
     """The KPIs of the ISO week (Monday to Sunday) containing the date, per day, service and counter."""
     return _load(context, site, day, Period.week, lang)
 
 
-@router.get("/sites/{site}/stats/export.csv")
+@router.get(
+    "/sites/{site}/stats/export.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, ; separated"}},
+)
 def export_csv(
     site: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     period: Period = Period.day,
     table: Literal["kpis", "staffing"] = "kpis",
     goal: float = GoalQuery,
@@ -73,7 +89,7 @@ def export_csv(
     found = _load(context, site, day, period, lang, goal)
     if table == "staffing":
         if not isinstance(found, DailyKpis):
-            raise HTTPException(status_code=422, detail="The staffing plan is made per day: use period=day.")
+            raise StaffingNeedsDay("The staffing plan is made per day: use period=day.")
         body = to_csv(staffing_rows(found), staffing_header(lang))
     else:
         body = to_csv(kpi_rows(found, lang), kpi_header(lang))
@@ -84,12 +100,18 @@ def export_csv(
     )
 
 
-@router.get("/sites/{site}/stats/export.xlsx")
+@router.get(
+    "/sites/{site}/stats/export.xlsx",
+    response_class=Response,
+    responses={
+        200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}, "description": "Workbook"}
+    },
+)
 def export_xlsx(
     site: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     period: Period = Period.day,
     goal: float = GoalQuery,
     lang: Language = "de",
@@ -99,13 +121,17 @@ def export_xlsx(
     return Response(to_xlsx(found, lang), media_type=XLSX, headers=_attachment(filename(found, "xlsx")))
 
 
-@router.get("/sites/{site}/stats/charts/{name}.svg")
+@router.get(
+    "/sites/{site}/stats/charts/{name}.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "SVG chart"}},
+)
 def chart(
     site: str,
     name: str,
     context: ContextDep,
     supervisor: CurrentSupervisor,
-    day: date | None = DayQuery,
+    day: CalendarDay = DayQuery,
     period: Period = Period.day,
     goal: float = GoalQuery,
     lang: Language = "de",

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from aufruf.i18n import DEFAULT_LANGUAGES, is_rtl, normalise_language
 from server.api.deps import ContextDep
+from server.api.reads import run_read
 from server.context import AppContext
 from server.errors import Conflict, NotFound
 from server.status_page.assets import asset, asset_url
@@ -79,7 +80,7 @@ def _missing(request: Request, asked: str | None) -> HTMLResponse:
 def _load(context: AppContext, token: str, asked: str | None, poll_seconds: float = 15.0) -> PageState | None:
     """The page state, or None when the token names no current ticket."""
     try:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             return page_state(
                 session=session, token=token, now=context.clock.now(),
                 public_url=context.settings.public_url, asked=asked, poll_seconds=poll_seconds,
@@ -120,9 +121,10 @@ def service_worker() -> Response:
 
 
 @router.get("/t/{token}", response_class=HTMLResponse)
-def status_page(token: str, request: Request, context: ContextDep, lang: str | None = None) -> HTMLResponse:
+async def status_page(token: str, request: Request, context: ContextDep, lang: str | None = None) -> HTMLResponse:
     """The ticket's current state in the citizen's language."""
-    state = _load(context, token, lang, page_settings(request.app).poll_seconds)
+    poll_seconds = page_settings(request.app).poll_seconds
+    state = await run_read(lambda: _load(context, token, lang, poll_seconds))
     if state is None:
         return _missing(request, lang)
     return _render(request, "page.html", _page_values(state))

@@ -26,11 +26,16 @@ class StatusPageSettings(BaseSettings):
 
     rate_limit: str = Field(
         default="600/minute",
-        description="Requests per client address to /t/…, /api/v1/tickets/… and /ws/tickets/…",
+        description="Requests per client address to /t/…, /api/v1/tickets/… and /ws/tickets/… naming a token "
+        "not yet known to be valid",
+    )
+    token_limit: str = Field(
+        default="120/minute",
+        description="Requests per valid ticket token, whatever the address (phones behind one NAT each have theirs)",
     )
     miss_limit: str = Field(
         default="30 per 10 minutes",
-        description="Unknown-token answers per client address before it is refused altogether",
+        description="Unknown-token answers per client address; past it unknown tokens get 429, valid ones still pass",
     )
     rate_limit_storage: str = Field(
         default="memory://", description="`limits` storage URL; redis://host:port to share across workers"
@@ -49,7 +54,7 @@ class StatusPageSettings(BaseSettings):
         default=15.0, ge=0.5, le=300, description="How often the page polls while its websocket is down"
     )
 
-    @field_validator("rate_limit", "miss_limit")
+    @field_validator("rate_limit", "token_limit", "miss_limit")
     @classmethod
     def _parsable(cls, value: str) -> str:
         return valid_rate_limit(value)
@@ -63,6 +68,11 @@ class StatusPageSettings(BaseSettings):
     def request_limit(self) -> RateLimitItem:
         """The parsed per-address request limit."""
         return parse(self.rate_limit)
+
+    @property
+    def per_token_limit(self) -> RateLimitItem:
+        """The parsed per-token request limit."""
+        return parse(self.token_limit)
 
     @property
     def unknown_token_limit(self) -> RateLimitItem:

@@ -13,6 +13,7 @@ from server.sites.models import Service
 from server.sites.queue import get_site, site_services, waiting_tickets
 from server.supervisor_page.alarms import acknowledged
 from server.supervisor_page.devices import device_health
+from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 
 
@@ -63,6 +64,21 @@ def _queues(*, session: Session, site_id: str, language: str) -> list[dict[str, 
     return out
 
 
+def _notes(*, session: Session, site_id: str) -> list[dict[str, Any]]:
+    """Transfer notes of tickets still in line or at a counter, for staff eyes only."""
+    open_states = (TicketStatus.waiting, TicketStatus.called, TicketStatus.serving, TicketStatus.parked)
+    tickets = session.exec(
+        select(Ticket)
+        .where(Ticket.site_id == site_id, col(Ticket.note).is_not(None), col(Ticket.status).in_(open_states))
+        .order_by(col(Ticket.queued_at))
+    ).all()
+    services = {service.pk: service.key for service in site_services(session=session, site_id=site_id)}
+    return [
+        {"number": t.number, "service": services.get(t.service_pk), "status": t.status, "note": t.note}
+        for t in tickets
+    ]
+
+
 def supervision_snapshot(*, session: Session, site_id: str, now: datetime, language: str = "de") -> dict[str, Any]:
     """Everything the live page shows, as of one transaction."""
     site = get_site(session=session, site_id=site_id)
@@ -71,6 +87,7 @@ def supervision_snapshot(*, session: Session, site_id: str, now: datetime, langu
         "now": now.isoformat(),
         "counters": _counters(session=session, site_id=site_id),
         "queues": _queues(session=session, site_id=site_id, language=language),
+        "notes": _notes(session=session, site_id=site_id),
         "devices": [device.model_dump(mode="json") for device in device_health(session=session, site_id=site_id)],
         "acknowledged": {str(alarm): by for alarm, by in acknowledged(session=session, site_id=site_id).items()},
     }

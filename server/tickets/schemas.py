@@ -23,7 +23,7 @@ class CheckInIn(BaseModel):
 class CallNumberIn(BaseModel):
     """A clerk calling a particular ticket."""
 
-    number: str = Field(min_length=2, max_length=12)
+    number: str = Field(min_length=2, max_length=12, pattern=r"^\s*[A-Za-z]{1,3}\s*-?\s*0*[0-9]{1,6}\s*$")
 
 
 class TransferIn(BaseModel):
@@ -56,3 +56,5 @@ class TicketOut(BaseModel):
     appointment: bool = False
     # The waiting room is full: the citizen may wait outside and follow the ticket on the phone.
     wait_outside: bool = False
+    # Staff only: the note a clerk left when transferring the citizen here.
+    note: str | None = None

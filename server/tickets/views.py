@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, func, or_, select
 
 from server.counters.models import Counter
+from server.privacy import EVERYONE, TICKET, allowed
 from server.sites.forecast_memo import shared_forecast
 from server.sites.models import Service
 from server.sites.queue import get_site, site_services
@@ -41,9 +42,10 @@ def people_ahead(*, session: Session, ticket: Ticket) -> int:
 
 
 def ticket_out(
-    *, session: Session, ticket: Ticket, public_url: str, holder: bool, now: datetime | None = None
+    *, session: Session, ticket: Ticket, public_url: str, holder: bool, now: datetime | None = None,
+    staff: bool = False,
 ) -> TicketOut:
-    """The full public view; `holder` adds the token and status URL; `now` is the clock the range is read at."""
+    """The full view; `holder` adds the token and status URL, `staff` the note; `now` is when the range is read."""
     service = session.get(Service, ticket.service_pk)
     assert service is not None
     counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
@@ -79,9 +81,10 @@ def ticket_out(
         site=ticket.site_id,
         appointment=ticket.appointment_id is not None,
         wait_outside=wait_outside,
+        note=ticket.note if staff else None,
     )
 
 
 def public_data(view: TicketOut) -> dict[str, Any]:
-    """A ticket view fit for public events: without its secret token."""
-    return view.model_dump(mode="json", exclude={"token", "status_url"})
+    """A ticket view fit for public events and pages: its public fields only."""
+    return allowed(TICKET, view.model_dump(mode="json"), EVERYONE)

@@ -74,3 +74,28 @@ def test_the_periodic_job_purges_every_site(database: Database, clock: ManualClo
 def _site(database: Database) -> Site:
     with database.transaction() as session:
         return get_site(session=session, site_id="demo")
+
+
+def test_purge_deletes_import_ids_made_from_a_name(database: Database, clock: ManualClock) -> None:
+    from server.appointments.bulk import import_bookings
+    from server.appointments.importing import parse_csv
+
+    start = (clock.now() + timedelta(hours=1)).strftime("%d.%m.%Y %H:%M")
+    rows = parse_csv(
+        f"Termin;Anliegen;Name\n{start};ausweis;Erika Mustermann\n".encode(), filename="export.csv",
+        default_service=None,
+    )
+    with database.transaction() as session:
+        import_bookings(
+            session=session, site_id="demo", rows=rows, source="csv", filename="export.csv", now=clock.now(),
+            actor="clerk:test",
+        )
+    with database.transaction() as session:
+        imported = session.exec(select(Appointment)).one()
+    assert imported.external_uid is not None and imported.external_uid.startswith("row:")  # hashes the name
+    clock.advance(timedelta(hours=30))
+    with database.transaction() as session:
+        assert sweep(session=session, site_id="demo", now=clock.now()).purged == 1
+    with database.transaction() as session:
+        purged = session.exec(select(Appointment)).one()
+    assert (purged.name, purged.external_uid) == (None, None)

@@ -66,7 +66,7 @@ def test_undo_the_last_call(live_server: LiveServer, open_clerk: Callable[..., C
         assert core.can_undo
         assert str(first["number"]) in clerk.ok(core.undo_call)
         requeued = display.wait_for(event("ticket.requeued", number=first["number"]))
-        assert requeued["data"]["undone_by"] == "clerk2" and requeued["data"]["position"] == 1
+        assert "undone_by" not in requeued["data"] and requeued["data"]["position"] == 1
         qtbot.waitUntil(lambda: core.state is not None and core.state.current is None)
         # Back at the head of the line: the next call gets the same citizen again, not the second.
         assert str(first["number"]) in clerk.ok(core.call_next)

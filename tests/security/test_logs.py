@@ -80,7 +80,27 @@ def test_login_ticket_and_device_flows_log_no_secret(live_server: LiveServer, lo
 
 def test_redaction_patterns() -> None:
     assert redact('"GET /t/AbCdEfGh12345678?lang=de HTTP/1.1"') == '"GET /t/[redacted]?lang=de HTTP/1.1"'
-    assert redact("/ws/counters/1?token=eyJx.eyJy.sig&x=1") == "/ws/counters/1?token=[redacted]&x=1"
+    assert redact("/ws/counters/1?token=eyJx.eyJy.sig&x=1") == "/ws/counters/1?token=[redacted]&x=[redacted]"
+    # Any query value that could name or reach a person is gone; days and languages stay readable.
+    assert redact('"GET /api/v1/sites/demo/appointments?date=2026-12-01&name=Erika%20Mustermann HTTP/1.1"') == (
+        '"GET /api/v1/sites/demo/appointments?date=2026-12-01&name=[redacted] HTTP/1.1"'
+    )
+    assert redact("/x?email=a%40b.de&phone=0151&code=ABCD-1234&lang=tr") == (
+        "/x?email=[redacted]&phone=[redacted]&code=[redacted]&lang=tr"
+    )
     assert redact("Authorization: Bearer abc.def") == "Authorization: Bearer [redacted]"
     assert redact("claims eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl") == "claims [redacted-jwt]"
     assert redact("/t/sw.js and /api/v1/health") == "/t/sw.js and /api/v1/health"
+
+
+def test_the_access_log_shows_no_personal_query_value(live_server: LiveServer, log_lines: list[str]) -> None:
+    add_admin(live_server)
+    admin = live_server.clerk_headers("admin1", ADMIN_PASSWORD)
+    httpx.get(
+        live_server.api("/sites/demo/appointments"),
+        params={"date": "2026-12-01", "name": "Erika Mustermann", "email": "erika@example.org"}, headers=admin,
+    )
+    text = "\n".join(line for line in log_lines if "/appointments" in line)
+    assert "date=2026-12-01" in text  # the access line was captured
+    for personal in ("Erika", "Mustermann", "erika", "example.org"):
+        assert personal not in text

@@ -1,17 +1,16 @@
-"""An axe-core audit (from npm, injected locally) of the status page in its main states."""
+"""An axe-core audit (shipped in a Python wheel, injected locally) of the status page in its main states."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.status_page.office import Office
+from tests.support.axe import AXE
 from tests.support.live_server import LiveServer
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0-2.2 A and AA, plus the AAA contrast rule the page promises.
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
@@ -21,7 +20,7 @@ AXE_OPTIONS = {
 
 def audit(browser: Browser, url: str, *, expected_status: int = 200, after: Any = None) -> list[dict[str, Any]]:
     """Open a URL, optionally act, run axe and return its violations."""
-    assert AXE.exists(), "axe-core is missing: run scripts/setup (npm ci)"
+    assert AXE.exists(), "axe-core is missing: run scripts/setup"
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     # An init script is injected by the browser itself, so the page's CSP still forbids inline code.
     context.add_init_script(path=str(AXE))

@@ -1,4 +1,4 @@
-"""Rate limits on the public ticket endpoints: a request budget and a small unknown-token budget."""
+"""Rate limits on the public ticket endpoints: a budget per token, per address, and a small unknown-token budget."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from tests.support.live_server import LiveServer, run_live_server
 
 @pytest.fixture
 def limited_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    """The demo office with tight limits: 8 requests a minute, 3 unknown tokens a minute."""
-    monkeypatch.setenv("AUFRUF_STATUS_RATE_LIMIT", "8/minute")
+    """The demo office with tight limits: 8 requests a minute per token, 3 unknown tokens a minute per address."""
+    monkeypatch.setenv("AUFRUF_STATUS_TOKEN_LIMIT", "8/minute")
     monkeypatch.setenv("AUFRUF_STATUS_MISS_LIMIT", "3/minute")
     with run_live_server(tmp_path) as server:
         yield server
@@ -48,13 +48,18 @@ def test_request_budget_applies_to_page_api_and_websocket(limited_server: LiveSe
     assert httpx.get(limited_server.api("/health")).status_code == 200
 
 
-def test_guessing_tokens_locks_the_guesser_out(limited_server: LiveServer) -> None:
-    """After a few unknown tokens, even a real token is refused: guessing gains nothing."""
+def test_guessing_tokens_gains_nothing_and_locks_nobody_out(limited_server: LiveServer) -> None:
+    """After a few unknown tokens, further guesses get 429; a real token from the same address still works."""
     mine = Office(limited_server).draw()
     assert httpx.get(limited_server.api("/tickets/guess-1")).status_code == 404
     assert httpx.get(f"{limited_server.url}/t/guess-2").status_code == 404
     with pytest.raises(InvalidStatus) as unknown:
         connect(f"{limited_server.ws_url}/ws/tickets/guess-3", open_timeout=10).close()
     assert unknown.value.response.status_code == 403  # refused before the handshake: counts as a miss
-    assert_refused(httpx.get(limited_server.api(f"/tickets/{mine['token']}")))
-    assert_refused(httpx.get(mine["status_url"]))
+    assert_refused(httpx.get(limited_server.api("/tickets/guess-4")))
+    assert_refused(httpx.get(f"{limited_server.url}/t/guess-5"))
+    with pytest.raises(InvalidStatus) as guessed:
+        connect(f"{limited_server.ws_url}/ws/tickets/guess-6", open_timeout=10).close()
+    assert guessed.value.response.status_code == 429
+    assert httpx.get(limited_server.api(f"/tickets/{mine['token']}")).status_code == 200
+    assert httpx.get(mine["status_url"]).status_code == 200

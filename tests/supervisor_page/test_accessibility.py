@@ -1,17 +1,16 @@
-"""An axe-core audit (from npm, injected locally) of the supervisor page: log-in form and live page with figures."""
+"""An axe-core audit (injected locally) of the supervisor page: log-in form and live page with figures."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support.axe import AXE
 from tests.support.live_server import LiveServer
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
 }
@@ -19,7 +18,7 @@ AXE_OPTIONS = {
 
 def audit(browser: Browser, url: str, act: Any) -> list[str]:
     """Open the page, act, run axe; return the serious and critical violations."""
-    assert AXE.exists(), "axe-core is missing: run scripts/setup (npm ci)"
+    assert AXE.exists(), "axe-core is missing: run scripts/setup"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     # An init script is injected by the browser itself, so the page's CSP still forbids inline code.
     context.add_init_script(path=str(AXE))

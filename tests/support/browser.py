@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-CHROMIUM = "/usr/bin/chromium"
+import os
+from pathlib import Path
+
+# Debian's package; Ubuntu ships Chromium only as a snap. AUFRUF_CHROMIUM names any other build.
+CHROMIUM = os.environ.get("AUFRUF_CHROMIUM") or next(
+    (path for path in ("/usr/bin/chromium", "/snap/bin/chromium") if Path(path).exists()), "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

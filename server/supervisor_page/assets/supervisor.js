@@ -12,6 +12,7 @@ function t(key, values = {}) {
 const state = {
   counters: new Map(),
   queues: [],
+  notes: [],
   devices: new Map(),
   alarms: new Map(),
   acknowledged: new Map(),
@@ -117,6 +118,19 @@ function renderQueues() {
   }
 }
 
+// Transfer notes are staff-only; this page is for supervisors, the public display never gets them.
+function renderNotes() {
+  const list = $("notes");
+  list.replaceChildren();
+  for (const note of state.notes) {
+    const item = el("li");
+    item.dataset.number = note.number;
+    item.append(el("strong", `${note.number} · ${note.service ?? ""}`), el("span", ` „${note.note}“`));
+    list.append(item);
+  }
+  $("notes-none").hidden = state.notes.length > 0;
+}
+
 function health(stateName) {
   if (stateName === "ok") return "health-ok";
   return stateName === "paper_near_end" ? "health-warn" : "health-bad";
@@ -174,6 +188,7 @@ function renderAlarms() {
 function renderLive() {
   renderCounters();
   renderQueues();
+  renderNotes();
   renderDevices();
   renderAlarms();
 }
@@ -192,6 +207,7 @@ function applySnapshot(data) {
   state.clockOffset = Date.parse(data.now) - Date.now();
   state.counters = new Map(data.counters.map((counter) => [counter.id, counter]));
   state.queues = data.queues;
+  state.notes = data.notes ?? [];
   state.devices = new Map(data.devices.map((device) => [device.id, device]));
   for (const [id, by] of Object.entries(data.acknowledged)) state.acknowledged.set(Number(id), by);
 }
@@ -211,7 +227,7 @@ function onSiteEvent(message, resync) {
         }
       : null;
     state.counters.set(data.id, { ...known, id: data.id, name: data.name, room: data.room, status: data.status,
-      clerk: data.clerk, current });
+      clerk: known?.clerk ?? null, current });  // clerks' names never travel on the public stream
   } else if (message.type === "ticket.serving" && data.counter) {
     const counter = state.counters.get(data.counter);
     if (counter?.current?.number === data.number) {

@@ -1,0 +1,133 @@
+"""Every field of every event, view and page classed public, staff or personal; public payloads by allow-list.
+
+Public fields go to anyone: call displays, citizens' phones, the status and display pages. Staff fields
+(the names of clerks, who undid a call) go only to authenticated staff. Personal fields (a clerk's note
+about a citizen, a ticket's secret token) go to staff, or the token to its holder only, and notes are
+deleted by the retention run. A field that is not listed here is never sent to the public at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Union
+
+
+class Class(StrEnum):
+    """Who may see a field."""
+
+    public = "public"
+    staff = "staff"
+    personal = "personal"
+
+
+PUBLIC, STAFF, PERSONAL = Class.public, Class.staff, Class.personal
+
+# A shape classes each key of a JSON object: a leaf class, a nested object's shape, or [shape] for a list of them.
+Shape = dict[str, Union[Class, "Shape", list["Shape"]]]
+
+TICKET: Shape = {
+    "id": PUBLIC, "number": PUBLIC, "service": PUBLIC, "service_name": PUBLIC, "status": PUBLIC,
+    "position": PUBLIC, "people_ahead": PUBLIC, "eta_minutes": PUBLIC, "issued_at": PUBLIC, "called_at": PUBLIC,
+    "counter": PUBLIC, "counter_name": PUBLIC, "language": PUBLIC, "recalls": PUBLIC, "site": PUBLIC,
+    "appointment": PUBLIC, "wait_outside": PUBLIC,
+    # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
+    "token": PERSONAL, "status_url": PERSONAL,
+    # A clerk's note for the next counter, often a citizen's name or matter.
+    "note": PERSONAL,
+}
+# What ticket events add to the ticket's view.
+TICKET_EVENT: Shape = {
+    **TICKET,
+    "from_service": PUBLIC, "from_counter": PUBLIC, "reason": PUBLIC,
+    "undone_by": STAFF,
+}
+SERVICE: Shape = {
+    "id": PUBLIC, "prefix": PUBLIC, "name": PUBLIC, "names": PUBLIC, "waiting": PUBLIC, "eta_minutes": PUBLIC,
+    "open": PUBLIC, "closed_reason": PUBLIC, "target_wait_minutes": PUBLIC, "express": PUBLIC,
+    "longest_wait_minutes": PUBLIC, "wait_outside": PUBLIC,
+}
+SITE: Shape = {"id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC}
+COUNTER: Shape = {
+    "id": PUBLIC, "site": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC, "services": PUBLIC,
+    "active_services": PUBLIC, "current": TICKET,
+    "clerk": STAFF,
+}
+# Lines are lists of ticket numbers per service.
+QUEUE: Shape = {"services": [SERVICE], "lines": PUBLIC}
+DEVICE_STATUS: Shape = {
+    "device": PUBLIC, "kind": PUBLIC, "component": PUBLIC, "state": PUBLIC,
+    # The device software's own words about its part ("paper low"), never a person's text.
+    "detail": PUBLIC,
+}
+APPOINTMENT_EVENT: Shape = {
+    "appointment": PUBLIC, "service": PUBLIC, "starts_at": PUBLIC, "status": PUBLIC, "late": PUBLIC,
+}
+DISPLAY_SNAPSHOT: Shape = {"site": SITE, **QUEUE, "counters": [COUNTER], "calls": [TICKET]}
+TICKET_SNAPSHOT: Shape = {"ticket": TICKET, "site": SITE, **QUEUE}
+
+# The shape of each event type's data on a site's stream, which call displays and phones receive.
+EVENT_SHAPES: dict[str, Shape] = {
+    **{
+        kind: TICKET_EVENT
+        for kind in (
+            "ticket.created", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.finished",
+            "ticket.no_show", "ticket.cancelled", "ticket.parked", "ticket.transferred", "ticket.requeued",
+        )
+    },
+    "counter.changed": COUNTER,
+    "queue.changed": QUEUE,
+    "device.status": DEVICE_STATUS,
+    **{
+        kind: APPOINTMENT_EVENT
+        for kind in ("appointment.booked", "appointment.cancelled", "appointment.checked_in", "appointment.no_show")
+    },
+}
+# Keys of personal free text in event data, removed by the retention run wherever they occur.
+PERSONAL_TEXT_KEYS = ("note",)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who receives a payload: the classes they may see, plus single fields allowed to them alone."""
+
+    classes: frozenset[Class]
+    extra: frozenset[str] = frozenset()
+
+
+EVERYONE = Audience(frozenset({PUBLIC}))
+# A citizen following their own ticket: the public view plus its token and status URL.
+HOLDER = Audience(frozenset({PUBLIC}), frozenset({"token", "status_url"}))
+STAFF_ONLY = Audience(frozenset(Class))
+
+
+def allowed(shape: Shape, data: dict[str, Any], audience: Audience = EVERYONE) -> dict[str, Any]:
+    """`data` with only the fields `shape` lets `audience` see; unlisted fields are dropped."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        kind = shape.get(key)
+        if kind is None:
+            continue
+        if isinstance(kind, Class):
+            if kind in audience.classes or key in audience.extra:
+                out[key] = value
+        elif value is None:
+            out[key] = None
+        elif isinstance(kind, list):
+            out[key] = [allowed(kind[0], item, audience) for item in value]
+        else:
+            out[key] = allowed(kind, value, audience)
+    return out
+
+
+def is_private_channel(site_id: str) -> bool:
+    """Whether an event-log key is a staff channel (supervisors, security) rather than a site's public stream."""
+    return "~" in site_id
+
+
+def public_event_data(site_id: str, type: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The data an event may carry on a site's public stream; staff channels keep everything."""
+    if is_private_channel(site_id):
+        return data
+    shape = EVENT_SHAPES.get(type)
+    return allowed(shape, data) if shape is not None else {}
