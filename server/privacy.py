@@ -40,6 +40,8 @@ TICKET: Shape = {
 TICKET_EVENT: Shape = {
     **TICKET,
     "from_service": PUBLIC, "from_counter": PUBLIC, "reason": PUBLIC,
+    # A ticket a kiosk issued from a leased number while the server was away, now reconciled.
+    "offline": PUBLIC,
     "undone_by": STAFF,
 }
 SERVICE: Shape = {

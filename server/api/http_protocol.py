@@ -51,7 +51,7 @@ def _httptools_protocol(seconds: float) -> type[Any]:
             super().connection_lost(exc)
 
     DeadlineHttpToolsProtocol.seconds = seconds
-    return DeadlineHttpToolsProtocol
+    return _publish(DeadlineHttpToolsProtocol)
 
 
 def _h11_protocol(seconds: float) -> type[Any]:
@@ -76,7 +76,29 @@ def _h11_protocol(seconds: float) -> type[Any]:
             super().connection_lost(exc)
 
     DeadlineH11Protocol.seconds = seconds
-    return DeadlineH11Protocol
+    return _publish(DeadlineH11Protocol)
+
+
+# With --workers uvicorn pickles its config, protocol class included, into each spawned worker: pickle
+# finds a class by module and name, so the classes made above are kept here under their names, and a
+# worker that has not made one yet makes it from the same AUFRUF_HTTP_* settings (module __getattr__).
+_made: dict[str, type[Any]] = {}
+_FACTORIES = {"DeadlineHttpToolsProtocol": _httptools_protocol, "DeadlineH11Protocol": _h11_protocol}
+
+
+def _publish(protocol: type[Any]) -> type[Any]:
+    protocol.__qualname__ = protocol.__name__
+    _made[protocol.__name__] = protocol
+    return protocol
+
+
+def __getattr__(name: str) -> type[Any]:
+    """A protocol class by name, for unpickling in a worker process."""
+    if name in _made:
+        return _made[name]
+    if name in _FACTORIES:
+        return _FACTORIES[name](HttpLimits().header_seconds)
+    raise AttributeError(name)
 
 
 def uvicorn_http_options(limits: HttpLimits | None = None) -> dict[str, Any]:
