@@ -11,10 +11,16 @@ from pathlib import Path
 DEFAULT_LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "uk", "ru")
 FALLBACK_CHAIN: tuple[str, ...] = ("en", "de")
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "fa", "he", "ur", "ps", "ku"})
+# Leichte Sprache (easy German) as a BCP 47 private-use variant: browsers, screen readers and
+# Babel see the primary subtag "de"; the catalogs keep it apart as a language of its own.
+EASY_GERMAN = "de-x-ls"
+# Language variants a catalog may carry besides plain primary subtags.
+VARIANTS: frozenset[str] = frozenset({EASY_GERMAN})
 
 # Each language's own name, so a citizen recognises theirs on a language button.
 NATIVE_NAMES: dict[str, str] = {
     "de": "Deutsch",
+    EASY_GERMAN: "Leichte Sprache",
     "en": "English",
     "tr": "Türkçe",
     "ar": "العربية",
@@ -36,10 +42,18 @@ def is_rtl(language: str) -> bool:
 
 
 def normalise_language(language: str | None) -> str:
-    """Reduce a tag such as 'de-DE' or 'AR' to its lower-case primary subtag."""
+    """Reduce a tag such as 'de-DE' or 'AR' to its lower-case primary subtag; known variants stay."""
     if not language:
         return "de"
-    return language.replace("_", "-").split("-")[0].strip().lower() or "de"
+    tag = language.replace("_", "-").strip().lower()
+    if tag in VARIANTS:
+        return tag
+    return tag.split("-")[0] or "de"
+
+
+def base_language(language: str) -> str:
+    """The primary subtag, for what knows only real languages: HTML `lang`, Babel, voices."""
+    return normalise_language(language).split("-")[0]
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,9 @@ class Catalog:
 
     def text(self, key: str, language: str, /, **values: object) -> str:
         """Translate a key into a language, falling back to English then German."""
-        for lang in (normalise_language(language), *FALLBACK_CHAIN):
+        wanted = normalise_language(language)
+        # A variant falls back to its own language first (Leichte Sprache to German).
+        for lang in dict.fromkeys((wanted, base_language(wanted), *FALLBACK_CHAIN)):
             template = self.messages.get(lang, {}).get(key)
             if template is not None:
                 return template.format(**values) if values else template

@@ -53,6 +53,8 @@ class ApiClient:
     def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 5.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
+        # Sent with every request, e.g. the counter app's workstation id.
+        self.headers: dict[str, str] = {}
         self._http = httpx.Client(base_url=self.base_url + API_PREFIX, timeout=timeout, trust_env=False)
 
     def close(self) -> None:
@@ -63,7 +65,7 @@ class ApiClient:
         self, method: str, path: str, *, json: Any = None, headers: dict[str, str] | None = None
     ) -> httpx.Response:
         """Send a request and raise ApiError or ServerUnreachable unless it succeeded."""
-        all_headers = dict(headers or {})
+        all_headers = {**self.headers, **(headers or {})}
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
         try:
@@ -100,19 +102,27 @@ class ApiClient:
         return dict(self.request("GET", f"/sites/{site}/display").json())
 
     # Kiosks
-    def draw_ticket(self, site: str, service: str, *, language: str, idempotency_key: str) -> TicketOut:
+    def draw_ticket(
+        self, site: str, service: str, *, language: str, idempotency_key: str, visual_call: bool = False
+    ) -> TicketOut:
         """Draw a ticket; repeating the key returns the same ticket instead of a second one."""
+        body: dict[str, Any] = {"service": service, "language": language}
+        if visual_call:
+            body["visual_call"] = True  # only sent when chosen, so older servers keep working
         response = self.request(
             "POST",
             f"/sites/{site}/tickets",
-            json={"service": service, "language": language},
+            json=body,
             headers={"Idempotency-Key": idempotency_key},
         )
         return TicketOut.model_validate(response.json())
 
-    def check_in(self, site: str, code: str) -> TicketOut:
+    def check_in(self, site: str, code: str, *, visual_call: bool = False) -> TicketOut:
         """Turn a booking code into an appointment ticket."""
-        return TicketOut.model_validate(self.request("POST", f"/sites/{site}/check-in", json={"code": code}).json())
+        body: dict[str, Any] = {"code": code}
+        if visual_call:
+            body["visual_call"] = True
+        return TicketOut.model_validate(self.request("POST", f"/sites/{site}/check-in", json=body).json())
 
     def report_status(self, site: str, *, component: str, state: str, detail: str | None = None) -> None:
         """Tell the server about a device part's state (e.g. printer out of paper)."""

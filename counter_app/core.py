@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 StreamFactory = Callable[[str, str], StreamBridge]
 # Ticket actions on the current citizen: action name -> API path segment.
 TICKET_ACTIONS = {"recall": "recall", "start": "start", "finish": "finish", "no_show": "no-show", "park": "park"}
+WORKSTATION_HEADER = "X-Aufruf-Workstation"
 
 
 def bridge_for(url: str, token: str) -> StreamBridge:
@@ -42,6 +43,12 @@ class CounterCore(QObject):
     busy_changed = Signal(bool)
     # action, succeeded, message for the clerk
     finished = Signal(str, bool, str)
+    # Back to the login screen (token expired or refused, or logged out), with the reason; the counter choice stays.
+    logged_out = Signal(str)
+    # Back to the counter choice (closed here, taken over elsewhere, timed out, day closed), with the reason.
+    counter_closed = Signal(str)
+    # Another session holds the chosen counter: the clerk may take it over (True) or not any more (False).
+    takeover_offered = Signal(bool)
 
     def __init__(
         self,
@@ -75,6 +82,11 @@ class CounterCore(QObject):
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._undo_expired)
+        self.session_id: int | None = None
+        self.max_recalls = 0
+        self._takeover: tuple[str, list[str]] | None = None
+        self._closing: int | None = None
+        api.headers[WORKSTATION_HEADER] = memory.ensure_id()
 
     # Session -----------------------------------------------------------------------------
 
@@ -93,15 +105,19 @@ class CounterCore(QObject):
 
         self._submit("login", work, done, needs_stream=False)
 
-    def open_counter(self, counter_id: str, services: list[str]) -> None:
-        """Take a counter with the services chosen for today, then follow its live stream."""
+    def open_counter(self, counter_id: str, services: list[str], *, takeover: bool = False) -> None:
+        """Open a counter for this clerk with the services chosen for today, then follow its live stream."""
 
-        def work() -> CounterOut:
+        def work() -> tuple[dict[str, Any], CounterOut]:
+            held = self.api.request("POST", f"/counters/{counter_id}/open", json={"takeover": takeover}).json()
             body = {"services": services}
             response = self.api.request("PUT", f"/counters/{counter_id}/services", json=body)
-            return CounterOut.model_validate(response.json())
+            return held, CounterOut.model_validate(response.json())
 
-        def done(counter: CounterOut) -> None:
+        def done(result: tuple[dict[str, Any], CounterOut]) -> None:
+            held, counter = result
+            self.session_id, self.max_recalls = held.get("session"), int(held.get("max_recalls") or 0)
+            self._offer_takeover(None)
             self.memory.server, self.memory.site = self.api.base_url, self.site
             self.memory.username, self.memory.counter, self.memory.services = self.username, counter_id, services
             if self.memory_path is not None:
@@ -110,7 +126,85 @@ class CounterCore(QObject):
             self.counter_opened.emit(counter)
             self.finished.emit("open", True, self.t("counter_opened", counter=counter.name))
 
-        self._submit("open", work, done, needs_stream=False)
+        def failed(error: Exception) -> None:
+            held = isinstance(error, ApiError) and error.code == "counter_held"
+            self._offer_takeover((counter_id, services) if held else None)
+
+        self._submit("open", work, done, needs_stream=False, failed=failed)
+
+    def take_over(self) -> None:
+        """Take over the counter another session holds (own session elsewhere, or as a supervisor); audited."""
+        if self._takeover is None:
+            self.finished.emit("open", False, self.t("takeover_unavailable"))
+            return
+        counter_id, services = self._takeover
+        self.open_counter(counter_id, services, takeover=True)
+
+    def _offer_takeover(self, offer: tuple[str, list[str]] | None) -> None:
+        self._takeover = offer
+        self.takeover_offered.emit(offer is not None)
+
+    def close_counter(self) -> None:
+        """Close the counter (its citizen finished or handed back first) and return to the counter choice."""
+        counter = self.counter_id
+        # Our own close comes back on the stream too; only the HTTP answer ends the counter here.
+        self._closing = self.session_id
+
+        def done(_held: Any) -> None:
+            self._leave_counter(self.t("counter_closed"))
+
+        self._submit("close_counter", lambda: self.api.request("POST", f"/counters/{counter}/close").json(), done,
+                     needs_stream=False, failed=self._keep_session)
+
+    def logout(self) -> None:
+        """Close the counters held here and log out; the workstation keeps its counter choice."""
+
+        self._closing = self.session_id
+
+        def done(_closed: Any) -> None:
+            self._drop_login(self.t("logged_out"))
+
+        self._submit("logout", lambda: self.api.request("POST", "/auth/logout").json(), done, needs_stream=False,
+                     failed=self._keep_session)
+
+    def _keep_session(self, _error: Exception) -> None:
+        """Closing was refused (e.g. a citizen is still here): the session goes on."""
+        self._closing = None
+
+    def _leave_counter(self, reason: str) -> None:
+        """Stop following the counter and go back to the counter choice."""
+        self._close_stream()
+        self._close_undo()
+        self.state, self.session_id = None, None
+        self._on_connection(False)
+        self.counter_closed.emit(reason)
+
+    def _drop_login(self, reason: str) -> None:
+        """Forget the token and go back to the login screen."""
+        self._close_stream()
+        self._close_undo()
+        self.state, self.session_id, self.api.token = None, None, None
+        self._offer_takeover(None)
+        self._on_connection(False)
+        self.logged_out.emit(reason)
+
+    def _session_ended(self, data: Message) -> None:
+        """Our session at the counter ended elsewhere: say why, naming who took over (staff-only lookup)."""
+        reason = str(data.get("reason") or "closed")
+        if reason != "taken_over":
+            self._leave_counter(self.t(f"lost_{reason}") if self.t.has(f"lost_{reason}") else self.t("lost_closed"))
+            return
+        counter = self.counter_id
+
+        def holder() -> str:
+            held = self.api.request("GET", f"/counters/{counter}/session").json()
+            where = held.get("workstation") or "?"
+            return self.t("lost_taken_over", name=held.get("clerk") or "?", workstation=where)
+
+        def unknown(error: Exception) -> None:
+            self._leave_counter(self.t("lost_taken_over", name="?", workstation="?"))
+
+        self.calls.submit(holder, self._leave_counter, unknown)
 
     def _follow(self, counter: CounterOut) -> None:
         self._close_stream()
@@ -144,6 +238,14 @@ class CounterCore(QObject):
             self.state_changed.emit(self.state)
 
     def _on_event(self, message: Message) -> None:
+        data = message.get("data", {})
+        if (
+            message.get("type") == "counter.session" and data.get("state") == "closed"
+            and self.session_id is not None and data.get("session") == self.session_id
+            and self._closing != self.session_id
+        ):
+            self._session_ended(data)
+            return
         if self.state is not None and self.state.apply(message):
             self.state_changed.emit(self.state)
 
@@ -153,7 +255,9 @@ class CounterCore(QObject):
             self.online_changed.emit(connected)
 
     def _on_refused(self, reason: str) -> None:
-        self.finished.emit("stream", False, self.t("stream_refused", reason=reason))
+        text = self.t("stream_refused", reason=reason)
+        self.finished.emit("stream", False, text)
+        self._drop_login(text)
 
     # Actions -----------------------------------------------------------------------------
 
@@ -212,6 +316,11 @@ class CounterCore(QObject):
                 self._close_undo()
             if action == "recall" and ticket.status == "no_show":
                 self.finished.emit(action, True, self.t("auto_no_show", number=ticket.number))
+                return
+            if action == "recall" and self.max_recalls and ticket.recalls >= self.max_recalls:
+                # Say it before the press that marks the no-show, not after.
+                text = self.t("done_recall", number=ticket.number) + " " + self.t("recall_last_warning")
+                self.finished.emit(action, True, text)
                 return
             self.finished.emit(action, True, self.t(f"done_{action}", number=ticket.number))
 
@@ -290,7 +399,8 @@ class CounterCore(QObject):
     # Running calls -----------------------------------------------------------------------
 
     def _submit(
-        self, action: str, work: Callable[[], Any], done: Callable[[Any], None], *, needs_stream: bool = True
+        self, action: str, work: Callable[[], Any], done: Callable[[Any], None], *, needs_stream: bool = True,
+        failed: Callable[[Exception], None] | None = None,
     ) -> None:
         """Run one call off the GUI thread; refuse at once when offline or when one is in flight."""
         if needs_stream and not self.counter_id:
@@ -311,7 +421,13 @@ class CounterCore(QObject):
 
         def on_failed(error: Exception) -> None:
             self._set_busy(False)
-            self.finished.emit(action, False, self.explain(action, error))
+            text = self.explain(action, error)
+            self.finished.emit(action, False, text)
+            if failed is not None:
+                failed(error)
+            if isinstance(error, ApiError) and error.status == 401 and action != "login":
+                # The token expired or was refused: back to the login screen, keeping the counter choice.
+                self._drop_login(text)
 
         self.calls.submit(work, on_done, on_failed)
 

@@ -28,5 +28,8 @@ KEYS: tuple[Key, ...] = (
     Key("undo", "button_undo", "F11"),
     # A deliberate chord: the alarm must not go off by a slip of one key.
     Key("alarm", "button_alarm", "Ctrl+Alt+A"),
+    # Chords as well: leaving the counter is never one slip away.
+    Key("close_counter", "button_close_counter", "Ctrl+Shift+S"),
+    Key("logout", "button_logout", "Ctrl+Shift+L"),
 )
 SHORTCUTS = {key.action: key.shortcut for key in KEYS}

@@ -11,7 +11,7 @@ Message = dict[str, Any]
 TICKET_EVENTS = frozenset(
     {
         "ticket.called", "ticket.recalled", "ticket.serving", "ticket.finished", "ticket.no_show",
-        "ticket.cancelled", "ticket.parked", "ticket.transferred", "ticket.requeued",
+        "ticket.cancelled", "ticket.parked", "ticket.transferred", "ticket.requeued", "ticket.expired",
     }
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,14 @@ class Workstation:
     username: str = ""
     counter: str = ""
     services: list[str] = field(default_factory=list)
+    # A random id of this workstation, sent with every request: the same clerk elsewhere must take over.
+    workstation: str = ""
+
+    def ensure_id(self) -> str:
+        """This workstation's id, made up once."""
+        if not self.workstation:
+            self.workstation = f"ws-{secrets.token_hex(6)}"
+        return self.workstation
 
     @classmethod
     def load(cls, path: Path) -> Workstation:

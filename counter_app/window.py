@@ -48,6 +48,10 @@ class CounterWindow(QMainWindow):
 
         self.login.login_requested.connect(core.login)
         self.login.open_requested.connect(core.open_counter)
+        self.login.takeover_requested.connect(core.take_over)
+        core.takeover_offered.connect(self.login.offer_takeover)
+        core.logged_out.connect(self._logged_out)
+        core.counter_closed.connect(self._counter_closed)
         self.work.action_requested.connect(self.trigger)
         core.logged_in.connect(lambda counters: self.login.show_counters(counters, core.site_services))
         core.counter_opened.connect(self._opened)
@@ -84,16 +88,32 @@ class CounterWindow(QMainWindow):
             self.core.undo_call()
         elif action == "alarm":
             self.core.alarm()
+        elif action == "close_counter":
+            self.core.close_counter()
+        elif action == "logout":
+            self.core.logout()
         elif action == "call_next":
             self.core.call_next()
         else:
             self.core.ticket_action(action)
 
-    def _opened(self, _counter: CounterOut) -> None:
+    def _opened(self, counter: CounterOut) -> None:
+        self.work.set_title(self.core.t("work_title", counter=counter.name, user=self.core.username))
         self.work.set_services(self.core.site_services)
         self.stack.setCurrentWidget(self.work)
         self.work.number.setFocus()
         self._online(self.core.online)
+
+    def _logged_out(self, reason: str) -> None:
+        self.login.ask_login()
+        self.stack.setCurrentWidget(self.login)
+        self._online(self.core.online)
+        self._show(False, reason)
+
+    def _counter_closed(self, reason: str) -> None:
+        self.stack.setCurrentWidget(self.login)
+        self._online(self.core.online)
+        self._show(True, reason)
 
     def _render(self, state: CounterState) -> None:
         self.work.show_state(state)

@@ -22,6 +22,7 @@ def display(
     diagonal: Annotated[float | None, typer.Option(help="Screen diagonal in inches (default 55).")] = None,
     recent: Annotated[int, typer.Option(help="How many earlier calls to list.")] = 6,
     flash: Annotated[float, typer.Option(help="Seconds a new call flashes.")] = 6.0,
+    visual: Annotated[float, typer.Option(help="Seconds a call for someone who cannot hear it stands out.")] = 30.0,
     ticker: Annotated[str, typer.Option(help="A line of text along the bottom.")] = "",
     audio: Annotated[str, typer.Option(help="auto, none, file:///dir or cmd:program args.")] = "auto",
     missed_calls: Annotated[
@@ -34,7 +35,8 @@ def display(
         config = DisplayConfig(
             server=server, site=site, services=split_list(services), counters=split_list(counters),
             languages=split_list(languages), viewing_distance=viewing_distance, diagonal_inches=diagonal,
-            recent=recent, flash_seconds=flash, ticker=ticker, audio=audio, missed_call_seconds=missed_calls,
+            recent=recent, flash_seconds=flash, visual_seconds=visual, ticker=ticker, audio=audio,
+            missed_call_seconds=missed_calls,
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None

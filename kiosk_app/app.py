@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from client.api import ApiClient
 from client.qt import StreamBridge, stream_url
 from hardware import Scanner, open_printer, open_scanner
+from kiosk_app import speech_mode
 from kiosk_app.core import KioskCore, ScanCallback, Timing
 from kiosk_app.offline import OfflineJournal
 from kiosk_app.settings import KioskSettings
@@ -59,13 +60,19 @@ def run(settings: KioskSettings) -> int:
     core = build_core(settings)
     window = KioskWindow(core, large_text=settings.large_text)
     window.setWindowTitle("Aufruf Kiosk")
+    # The tactile 5 of a numeric keypad (or headphones, where the jack reports) starts speech guidance.
+    speech = speech_mode.build(
+        window, core, output=settings.speech_output, start_key=settings.speech_key, jack=settings.headphones
+    )
     if settings.windowed:
         window.resize(720, 1080)
         window.show()
     else:
         window.showFullScreen()
     core.start()
+    speech.start()
     try:
         return int(app.exec())
     finally:
+        speech.stop()
         core.stop()

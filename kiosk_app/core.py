@@ -75,6 +75,7 @@ class KioskCore(QObject):
     printer_reported = Signal(object)  # PrinterHealth the server has acknowledged
     online_changed = Signal(bool)
     code_changed = Signal(str)  # the booking code typed so far
+    visual_call_changed = Signal(bool)  # "I cannot hear the calls" chosen or not
     offline_issued = Signal(object)  # journal entry of a ticket issued from a leased number
     reconciled = Signal(object)  # {journal key: created | existing | rejected}
     offline_synced = Signal()  # journal sent and leases topped up
@@ -121,6 +122,7 @@ class KioskCore(QObject):
         # After a restart during an outage the saved list keeps the buttons; the server's replaces it.
         self.services: list[ServiceOut] = offline.load_services() if offline is not None else []
         self.code = ""
+        self.visual_call = False
         self.pending: PendingRequest | None = None
         self.last_issued: Issued | None = None
         self.last_message: Message | None = None
@@ -220,6 +222,19 @@ class KioskCore(QObject):
         if self.screen in INTERACTIVE:
             self._return_timer.start(int(self.timing.idle_seconds * 1000))
 
+    def set_visual_call(self, on: bool) -> None:
+        """The "I cannot hear the calls" option for the ticket about to be drawn."""
+        if self.screen in INTERACTIVE:
+            self.touched()
+        if on != self.visual_call:
+            self.visual_call = on
+            self.visual_call_changed.emit(on)
+
+    def hold_result(self) -> None:
+        """The result is being heard again: give it its full time on screen once more."""
+        if self.screen in RESULT:
+            self._return_timer.start(int(self.timing.confirmation_seconds * 1000))
+
     def service(self, service_id: str) -> ServiceOut | None:
         """A service by id, with the latest figures."""
         return next((s for s in self.services if s.id == service_id), None)
@@ -236,7 +251,7 @@ class KioskCore(QObject):
             return
         self.pending = PendingRequest(
             kind="draw", language=self.language, key=uuid.uuid4().hex,
-            touched_at=time.perf_counter(), service=service_id,
+            touched_at=time.perf_counter(), service=service_id, visual_call=self.visual_call,
         )
         self._set_screen(Screen.ISSUING)
         if not self.online and issue_offline(self, self.pending):
@@ -258,7 +273,7 @@ class KioskCore(QObject):
             return
         self.pending = PendingRequest(
             kind="check_in", language=self.language, key=uuid.uuid4().hex,
-            touched_at=time.perf_counter(), code=code,
+            touched_at=time.perf_counter(), code=code, visual_call=self.visual_call,
         )
         self._set_code("")
         self._set_screen(Screen.ISSUING)
@@ -276,10 +291,11 @@ class KioskCore(QObject):
             if pending.kind == "draw":
                 assert pending.service is not None
                 return api.draw_ticket(
-                    site, pending.service, language=pending.language, idempotency_key=pending.key
+                    site, pending.service, language=pending.language, idempotency_key=pending.key,
+                    visual_call=pending.visual_call,
                 )
             assert pending.code is not None
-            return api.check_in(site, pending.code)
+            return api.check_in(site, pending.code, visual_call=pending.visual_call)
 
         self.calls.submit(work, self._on_ticket, self._on_request_failed)
 
@@ -532,6 +548,7 @@ class KioskCore(QObject):
 
     def _return_to_start(self) -> None:
         self._set_code("")
+        self.set_visual_call(False)  # the next citizen chooses afresh
         self._set_language("de")
         if not self.online and not offline_ready(self):
             self._go_out_of_order()

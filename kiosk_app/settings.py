@@ -55,6 +55,14 @@ class KioskSettings(BaseSettings):
         default=False, description="Lease number blocks and hand them out while the server is away"
     )
 
+    speech_output: str = Field(
+        default="auto", description="Where the speech guide speaks: auto, none, file:///dir or cmd:program"
+    )
+    speech_key: str = Field(default="", description="A further key that starts the speech guide, e.g. F9")
+    headphones: str | None = Field(
+        default=None, description="Headphone jack that starts the speech guide: alsa://CARD or sim:///file"
+    )
+
     @field_validator("server")
     @classmethod
     def _http_url(cls, value: str) -> str:

@@ -26,6 +26,13 @@ def people_ahead(language: str, count: int, eta: tuple[int, int] | None) -> str:
     return tr(f"ticket.ahead.{form}", language, count=count, low=low, high=high)
 
 
+def not_served(language: str, served_from_time: str | None, screen: str) -> str:
+    """'Not served at the moment', with 'expected from HH:MM' when the server knows it."""
+    if served_from_time:
+        return tr(f"{screen}.not_served_from", language, time=served_from_time)
+    return tr(f"{screen}.not_served", language)
+
+
 def closed_key(reason: str | None) -> str:
     """The message key for a service's `closed_reason`; a reason this kiosk does not know says "closed"."""
     key = f"closed.{reason or 'closed'}"

@@ -16,10 +16,12 @@ from server.api.input_guard import InputGuard
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
 from server.clock import Clock
+from server.closing.jobs import install_closing
 from server.context import AppContext
 from server.counter_extras.routes import router as counter_extras_router
 from server.counter_extras.routes import ws_router as supervisor_ws_router
 from server.counters.routes import router as counters_router
+from server.counters.session_routes import router as counter_sessions_router
 from server.db import Database
 from server.demo import uses_demo_identities
 from server.devices.routes import router as devices_router
@@ -29,6 +31,7 @@ from server.events.envelope import Envelope
 from server.events.hub import Hub
 from server.events.log import current_seq, events_between
 from server.events.routes import install_event_streams
+from server.maintenance.serving_lock import install_serving_lock
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
 from server.security import install_security
@@ -109,13 +112,15 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
 
     for router in (
         sites_router, tickets_router, auth_router, counters_router, counter_extras_router, devices_router,
-        stats_router,
+        stats_router, counter_sessions_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(supervisor_ws_router)
     install_status_page(app)
     install_supervisor_page(app, prefix=API_PREFIX)
     install_appointments(app, prefix=API_PREFIX)
+    install_closing(app, prefix=API_PREFIX)
+    install_serving_lock(app, database_url=settings.database_url)
     app.include_router(display_page_router)
     # Inside the security layer, so refused bodies still get its headers and count against its budgets.
     app.add_middleware(InputGuard, limits=HttpLimits())

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from server.api.http_protocol import uvicorn_http_options
 from server.auth.models import DeviceKind, Role
+from server.auth.password_policy import check_password
 from server.auth.passwords import hash_password
 from server.auth.service import add_clerk, set_password
 from server.auth.tokens import hash_device_token, new_device_token
@@ -24,6 +25,7 @@ from server.errors import DomainError
 from server.events.direct import uvicorn_websocket_options
 from server.office.loading import ConfigError, load_office
 from server.security.cli import register_device_commands
+from server.security.users import set_sites
 from server.settings import Settings
 
 config_app = typer.Typer(help="Check office configuration files.", no_args_is_help=True)
@@ -211,15 +213,20 @@ def user_add(
     role: Annotated[Role, typer.Option(help="clerk, supervisor or admin")] = Role.clerk,
     name: Annotated[str, typer.Option(help="Name shown on displays and reports")] = "",
     password: Annotated[str | None, typer.Option(help="Omit to be asked (recommended)")] = None,
+    site: Annotated[
+        list[str] | None, typer.Option(help="A site where the role applies (repeat for several; not for admins)")
+    ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Create a staff account in the database."""
+    """Create a staff account in the database, granted its role at the given sites."""
     database = _database(database_url)
     try:
         with database.transaction() as session:
-            add_clerk(
+            clerk = add_clerk(
                 session=session, username=username, password=_new_password(password), role=role, display_name=name
             )
+            session.flush()
+            set_sites(session=session, clerk=clerk, sites=site or [])
     except DomainError as error:
         raise _fail(error.message) from None
     typer.echo(f"Added {role.value} '{username}'.")
@@ -244,7 +251,12 @@ def user_passwd(
 @user_app.command("hash")
 def user_hash(password: Annotated[str | None, typer.Option(help="Omit to be asked")] = None) -> None:
     """Print an Argon2 hash for a [\\[clerks]] entry of the configuration file."""
-    typer.echo(hash_password(_new_password(password)))
+    chosen = _new_password(password)
+    try:
+        check_password(chosen, username="")
+    except DomainError as error:
+        raise _fail(error.message) from None
+    typer.echo(hash_password(chosen))
 
 
 @device_app.command("add")

@@ -24,7 +24,8 @@ from sqlmodel import Session, col, func, select
 
 from server.appointments.models import Appointment, AppointmentPolicy, AppointmentStatus
 from server.appointments.policy import rules_for
-from server.counters.models import Counter, CounterService, CounterStatus
+from server.counters.models import Counter, CounterService
+from server.counters.serving import is_serving
 from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
@@ -173,7 +174,11 @@ def replay(
     Expected walk-ins (`arrivals`) queue behind everyone already in their service's walk-in line, so
     each is created only when that line runs empty: most never are before the last wanted job is called.
     """
-    from server.tickets.routing import APPOINTMENT_HEAD_START, RANK_DISCOUNT  # the router imports this module
+    from server.tickets.routing import (  # the router imports this module
+        APPOINTMENT_HEAD_START,
+        PREFERENCE_YIELDS_AT,
+        RANK_DISCOUNT,
+    )
 
     # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
     lines = _lines(jobs)
@@ -212,7 +217,8 @@ def replay(
             priority_from = head.priority_from
             bonus = APPOINTMENT_HEAD_START if priority_from is not None and priority_from <= now else 0.0
             waited = (now - head.joined) * 60
-            score = (1 + (waited if waited > 0.0 else 0.0) / target + bonus) / (1 + RANK_DISCOUNT * rank)
+            share = (waited if waited > 0.0 else 0.0) / target
+            score = (1 + share + bonus) / (1 + RANK_DISCOUNT * (rank if share < PREFERENCE_YIELDS_AT else 0))
             if score > best_score:
                 best, best_score = line, score
         if best is None:
@@ -251,14 +257,15 @@ class Forecast:
     ranges: dict[Any, tuple[int, int]]
     service_minutes: dict[int, float]
     waiting: int = 0
+    served: frozenset[int] = frozenset()  # services some serving counter takes now
 
     def for_ticket(self, ticket_id: int | None) -> tuple[int, int] | None:
         """The range of a waiting ticket, or None if it is not waiting."""
         return self.ranges.get(("ticket", ticket_id))
 
-    def for_new(self, service_pk: int) -> tuple[int, int]:
-        """The range a ticket drawn now for this service would be shown."""
-        return self.ranges.get(("new", service_pk), (0, 1))
+    def for_new(self, service_pk: int) -> tuple[int, int] | None:
+        """The range a ticket drawn now for this service would be shown, or None while no counter serves it."""
+        return self.ranges.get(("new", service_pk)) if service_pk in self.served else None
 
     def done_new(self, service_pk: int) -> float | None:
         """Expected minutes until a ticket drawn now would be served, or None if no counter serves it."""
@@ -275,7 +282,7 @@ def wait_range(*, expected: float, service_minutes: float, cv: float, servers: i
 
 
 def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], now: datetime) -> list[Desk]:
-    """Open counters with their preferences; closed ones stand in for services no open counter serves."""
+    """Counters serving now, with their preferences; paused and closed counters count nowhere."""
     counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
     links = session.exec(
         select(CounterService.counter_id, CounterService.service_pk, CounterService.rank, Service.key)
@@ -294,9 +301,8 @@ def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], n
         t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(current_ids))).all()
     } if current_ids else {}
     desks: list[Desk] = []
-    covered: set[int] = set()
     for order, counter in enumerate(counters):
-        if counter.status != CounterStatus.open or not ranks[counter.id]:
+        if not is_serving(counter) or not ranks[counter.id]:
             continue
         free_at = 0.0
         ticket = current.get(counter.current_ticket_id) if counter.current_ticket_id else None
@@ -305,14 +311,6 @@ def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], n
             typical = durations[ticket.service_pk].median if ticket.service_pk in durations else 5.0
             free_at = max(typical - elapsed, MIN_REMAINING)
         desks.append(Desk(free_at=free_at, order=order, ranks=dict(ranks[counter.id])))
-        covered.update(ranks[counter.id])
-    for order, counter in enumerate(counters):
-        if counter.status == CounterStatus.open:
-            continue
-        # Nobody open serves these yet (e.g. before the first call of the day): assume the configured counters.
-        stand_in = {pk: rank for pk, rank in ranks[counter.id].items() if pk not in covered}
-        if stand_in:
-            desks.append(Desk(free_at=0.0, order=len(counters) + order, ranks=stand_in))
     return desks
 
 
@@ -410,6 +408,11 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
     desks = _desks(session=session, site_id=site.id, durations=durations, now=now)
     policy = rules_for(session=session, site_id=site.id)
     jobs = _jobs(session=session, site=site, services=services, policy=policy, now=now)
+    served = frozenset(pk for desk in desks for pk in desk.ranks)
+    for job in jobs:
+        # Nobody serves this line now: no call time to promise, and the replay need not wait for one.
+        if job.service_pk not in served:
+            job.wanted = False
     arrivals = _expected_walk_ins(session=session, site=site, now=now)
     targets = {s.pk: s.target_wait_minutes for s in services if s.pk is not None}
     # Lines of retired services still count, with their last configured figures.
@@ -439,4 +442,5 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
         ranges=ranges,
         service_minutes={pk: figures.median for pk, figures in durations.items()},
         waiting=sum(1 for job in jobs if job.key[0] == "ticket"),
+        served=served,
     )

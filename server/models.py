@@ -1,8 +1,10 @@
 """Imports every table model so the metadata is complete."""
 
 from server.appointments.models import Appointment, AppointmentPolicy  # noqa: F401
-from server.auth.models import Clerk, Device
+from server.auth.models import Clerk, Device, SiteGrant  # noqa: F401
+from server.closing.models import DayClosure  # noqa: F401
 from server.counters.models import Counter, CounterService
+from server.counters.session_models import CounterSession  # noqa: F401
 from server.events.models import EventRecord, SiteSequence
 from server.security.models import AuditRecord, DeviceKeyChange  # noqa: F401
 from server.sites.models import Service, Site

@@ -31,6 +31,10 @@ TICKET: Shape = {
     "position": PUBLIC, "people_ahead": PUBLIC, "eta_minutes": PUBLIC, "issued_at": PUBLIC, "called_at": PUBLIC,
     "counter": PUBLIC, "counter_name": PUBLIC, "language": PUBLIC, "recalls": PUBLIC, "site": PUBLIC,
     "appointment": PUBLIC, "wait_outside": PUBLIC,
+    # Whether a counter serves the ticket's service now, and from when again (a pause's end, the opening).
+    "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
+    # A boolean only: the display shows this call longer and more prominently, the phone vibrates longer.
+    "visual_call": PUBLIC,
     # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
     "token": PERSONAL, "status_url": PERSONAL,
     # A clerk's note for the next counter, often a citizen's name or matter.
@@ -40,19 +44,22 @@ TICKET: Shape = {
 TICKET_EVENT: Shape = {
     **TICKET,
     "from_service": PUBLIC, "from_counter": PUBLIC, "reason": PUBLIC,
-    # A ticket a kiosk issued from a leased number while the server was away, now reconciled.
-    "offline": PUBLIC,
+    # How the ticket came: from a kiosk's offline lease, or checking in an appointment (early, on time, late).
+    "offline": PUBLIC, "arrival": PUBLIC,
+    # ticket.expired: the business day the ticket belonged to when its day closed.
+    "business_day": PUBLIC,
     "undone_by": STAFF,
 }
 SERVICE: Shape = {
     "id": PUBLIC, "prefix": PUBLIC, "name": PUBLIC, "names": PUBLIC, "waiting": PUBLIC, "eta_minutes": PUBLIC,
     "open": PUBLIC, "closed_reason": PUBLIC, "target_wait_minutes": PUBLIC, "express": PUBLIC,
     "longest_wait_minutes": PUBLIC, "wait_outside": PUBLIC,
+    "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
 }
 SITE: Shape = {"id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC}
 COUNTER: Shape = {
-    "id": PUBLIC, "site": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC, "services": PUBLIC,
-    "active_services": PUBLIC, "current": TICKET,
+    "id": PUBLIC, "site": PUBLIC, "key": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC,
+    "services": PUBLIC, "active_services": PUBLIC, "current": TICKET, "express": PUBLIC, "paused_until": PUBLIC,
     "clerk": STAFF,
 }
 # Lines are lists of ticket numbers per service.
@@ -65,6 +72,10 @@ DEVICE_STATUS: Shape = {
 APPOINTMENT_EVENT: Shape = {
     "appointment": PUBLIC, "service": PUBLIC, "starts_at": PUBLIC, "status": PUBLIC, "late": PUBLIC,
 }
+# A day closed: which one, why, and how many tickets it ended.
+DAY_CLOSED: Shape = {"business_day": PUBLIC, "reason": PUBLIC, "expired": PUBLIC}
+# A clerk's session at a counter began or ended; who holds it is staff-only (GET /counters/{id}/session).
+COUNTER_SESSION: Shape = {"counter": PUBLIC, "session": PUBLIC, "state": PUBLIC, "reason": PUBLIC}
 DISPLAY_SNAPSHOT: Shape = {"site": SITE, **QUEUE, "counters": [COUNTER], "calls": [TICKET]}
 TICKET_SNAPSHOT: Shape = {"ticket": TICKET, "site": SITE, **QUEUE}
 
@@ -75,8 +86,11 @@ EVENT_SHAPES: dict[str, Shape] = {
         for kind in (
             "ticket.created", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.finished",
             "ticket.no_show", "ticket.cancelled", "ticket.parked", "ticket.transferred", "ticket.requeued",
+            "ticket.expired",
         )
     },
+    "day.closed": DAY_CLOSED,
+    "counter.session": COUNTER_SESSION,
     "counter.changed": COUNTER,
     "queue.changed": QUEUE,
     "device.status": DEVICE_STATUS,

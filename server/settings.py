@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     offline_lease_cap: int = Field(
         default=40, ge=1, le=1000, description="Numbers one offline kiosk may lease per service and day"
     )
+    closing_grace_minutes: int = Field(
+        default=30, ge=0, le=6 * 60, description="Minutes after a site's last opening period until its day closes"
+    )
+    counter_idle_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, description="A counter session without any action this long is closed"
+    )
+    day_check_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="How often the server looks for days to close and idle sessions"
+    )
     database_write_wait_seconds: float = Field(
         default=5.0, gt=0, le=60,
         description="How long a write waits for a locked database before answering 503 database_busy",

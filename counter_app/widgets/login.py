@@ -26,6 +26,7 @@ class LoginPanel(QWidget):
 
     login_requested = Signal(str, str)
     open_requested = Signal(str, list)
+    takeover_requested = Signal()
 
     def __init__(self, texts: Texts, memory: Workstation, server: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +57,9 @@ class LoginPanel(QWidget):
         self.checks: dict[str, QCheckBox] = {}
         self.open_button = QPushButton(self.t("open_button"))
         choice_layout.addWidget(self.open_button)
+        self.takeover_button = QPushButton(self.t("takeover_button"))
+        self.takeover_button.hide()
+        choice_layout.addWidget(self.takeover_button)
         layout.addWidget(self.choice)
         layout.addStretch()
 
@@ -64,6 +68,7 @@ class LoginPanel(QWidget):
         self.username.returnPressed.connect(self.password.setFocus)
         self.counter_box.currentIndexChanged.connect(self._show_services)
         self.open_button.clicked.connect(self._open)
+        self.takeover_button.clicked.connect(self.takeover_requested.emit)
         (self.password if memory.username else self.username).setFocus()
 
     def _login(self) -> None:
@@ -111,3 +116,17 @@ class LoginPanel(QWidget):
         if counter is not None:
             chosen = [key for key, check in self.checks.items() if check.isChecked()]
             self.open_requested.emit(counter.id, chosen)
+
+    def offer_takeover(self, offered: bool) -> None:
+        """Show the take-over button while another session holds the chosen counter."""
+        self.takeover_button.setVisible(offered)
+
+    def ask_login(self) -> None:
+        """Back to the credentials, keeping the remembered user and counter choice."""
+        self.choice.setEnabled(False)
+        self.takeover_button.hide()
+        if not self.username.text():
+            self.username.setText(self.memory.username)
+        self.password.clear()
+        self.login_button.setDefault(True)
+        self.password.setFocus()

@@ -36,6 +36,13 @@ class WorkPanel(QWidget):
         self.t = texts
         self.state: CounterState | None = None
         layout = QVBoxLayout(self)
+        # Which counter this is and who works here, always in sight.
+        self.title = QLabel("")
+        title_font = QFont()
+        title_font.setPointSize(14)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        layout.addWidget(self.title)
 
         self.current = QLabel(self.t("current_none"))
         big = QFont()
@@ -92,6 +99,10 @@ class WorkPanel(QWidget):
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self._tick)
         self._ticker.start(1000)
+
+    def set_title(self, text: str) -> None:
+        """Show the counter's name and the clerk."""
+        self.title.setText(text)
 
     def set_services(self, services: list[ServiceOut]) -> None:
         """Fill the transfer target list; no preselection, so F8 never transfers by accident."""

@@ -56,6 +56,10 @@ class AnnouncementQueue:
         """Whether something is playing or waiting."""
         return self._playing or self._head is not None or bool(self._pending)
 
+    def unfinished(self) -> list[Announcement]:
+        """The announcement playing now, then those still to play, in order."""
+        return ([self._head] if self._head is not None else []) + list(self._pending)
+
     @property
     def waiting(self) -> int:
         """How many announcements have not started yet."""

@@ -20,6 +20,8 @@ class DisplayConfig:
     diagonal_inches: float | None = None
     recent: int = 6
     flash_seconds: float = 6.0
+    # How long a call for someone who cannot hear it stays highlighted.
+    visual_seconds: float = 30.0
     ticker: str = ""
     audio: str = "auto"
     # Calls made while the display was reconnecting are announced if younger than this; older ones silently shown.
@@ -39,6 +41,8 @@ class DisplayConfig:
             raise ValueError("recent must be between 0 and 12")
         if not 0 <= self.missed_call_seconds <= 3600:
             raise ValueError("missed-call seconds must be between 0 and 3600")
+        if not 0 <= self.visual_seconds <= 300:
+            raise ValueError("visual seconds must be between 0 and 300")
 
     @property
     def primary(self) -> str:

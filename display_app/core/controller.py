@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from client.qt import BackgroundCalls
 from display_app.core.announcements import Announcement, AnnouncementQueue, Player
 from display_app.core.config import DisplayConfig
+from display_app.core.on_screen import Screenful, choose
 from display_app.core.state import Call, DisplayState
 from hardware.audio import gong
 
@@ -47,6 +49,10 @@ class DisplayController(QObject):
         )
         # One worker: clips are rendered in call order, and espeak-ng never competes with itself.
         self.worker = BackgroundCalls(self, threads=1)
+        # Calls for people who cannot hear them: number → monotonic time their highlight ends.
+        self.visual_until: dict[str, float] = {}
+        # A call whose audio has ended may give up its row: redraw.
+        self.announcement_finished.connect(lambda _a: self.changed.emit())
 
     def on_snapshot(self, message: dict[str, Any]) -> None:
         """A snapshot sets the screen; only calls made while the display was away, and recent, are announced."""
@@ -62,8 +68,22 @@ class DisplayController(QObject):
         if outcome.changed:
             self.changed.emit()
         for call in outcome.fresh:
+            if call.visual:
+                self._hold_visual(call)
             self.presented.emit(call)
             self.announce(call)
+
+    def screenful(self, rows: int) -> Screenful:
+        """What the window shows now, with `rows` recent rows."""
+        return choose(self.state.calls, self.queue.unfinished(), rows, self.visual_until)
+
+    def _hold_visual(self, call: Call) -> None:
+        seconds = self.config.visual_seconds
+        now = time.monotonic()
+        self.visual_until = {number: until for number, until in self.visual_until.items() if until > now}
+        self.visual_until[call.number] = time.monotonic() + seconds
+        # The highlight ends by itself: redraw then.
+        QTimer.singleShot(int(seconds * 1000) + 50, self, self.changed.emit)
 
     def on_connection(self, online: bool) -> None:
         """Track the connection for the offline mark."""

@@ -26,6 +26,8 @@ class Call:
     def key(self) -> tuple[str, str | None, bool]:
         """Tells one call from another of the same number (a recall, or a call after an undo)."""
         return self.number, self.called_at, self.recall
+    # The citizen cannot hear calls: shown longer and more prominently.
+    visual: bool = False
 
     @classmethod
     def from_ticket(cls, data: dict[str, Any], *, recall: bool = False, seq: int | None = None) -> Call:
@@ -38,6 +40,7 @@ class Call:
             recall=recall or int(data.get("recalls") or 0) > 0,
             seq=seq,
             called_at=str(data["called_at"]) if data.get("called_at") else None,
+            visual=bool(data.get("visual_call")),
         )
 
 
@@ -50,6 +53,8 @@ class Line:
     waiting: int
     eta_minutes: tuple[int, int] | None
     open: bool
+    served_now: bool = True
+    served_from_time: str | None = None
 
     def name(self, language: str) -> str:
         """The service's name in a language, German when it has none."""
@@ -135,6 +140,8 @@ class DisplayState:
                 waiting=int(s.get("waiting") or 0),
                 eta_minutes=tuple(s["eta_minutes"]) if s.get("eta_minutes") else None,
                 open=bool(s.get("open", True)),
+                served_now=bool(s.get("served_now", True)),
+                served_from_time=s.get("served_from_time"),
             )
             for s in services
             if not self.services or s["id"] in self.services

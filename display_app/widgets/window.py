@@ -26,6 +26,8 @@ QFrame#line {{ background: {theme.PANEL}; border-radius: 8px; }}
 QLabel#number, QLabel#counter {{ color: {theme.ACCENT}; }}
 QFrame#panel[flash="true"] {{ background: {theme.ACCENT}; }}
 QFrame#panel[flash="true"] QLabel {{ color: {theme.BACKGROUND}; }}
+QFrame#panel[visual="true"] {{ border: 10px solid {theme.ACCENT}; }}
+QWidget[visual="true"] QLabel {{ color: {theme.BACKGROUND}; background: {theme.ACCENT}; }}
 QLabel#ticker {{ background: {theme.ACCENT}; color: {theme.BACKGROUND}; border-radius: 8px; }}
 QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}
 """
@@ -48,9 +50,10 @@ class RecentRow(QWidget):
         layout.addWidget(self.counter, 2)
         self.counter.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
 
-    def show_call(self, call: Call | None) -> None:
-        """Fill in a call, or hide the row."""
+    def show_call(self, call: Call | None, *, highlighted: bool = False) -> None:
+        """Fill in a call, or hide the row; a visual call's row stands out while it is held."""
         self.setVisible(call is not None)
+        restyle(self, "visual", highlighted)
         if call is not None:
             self.number.setText(call.number + (" ↻" if call.recall else ""))
             self.counter.setText(call.counter)
@@ -186,7 +189,9 @@ class DisplayWindow(QWidget):
         """Show the controller's current state."""
         state = self.controller.state
         self.site_name.setText(str(state.site.get("name") or self.config.site))
-        current = state.current
+        shown = self.controller.screenful(len(self.recent_rows))
+        current = shown.current
+        restyle(self.current_panel, "visual", current is not None and current.number in shown.highlighted)
         for widget in (self.number, self.arrow, self.counter, self.counter_name):
             widget.setVisible(current is not None)
         self.idle.setVisible(current is None)
@@ -194,9 +199,10 @@ class DisplayWindow(QWidget):
             self.number.setText(current.number)
             self.counter.setText(current.counter)
             self.counter_name.setText(current.counter_name)
-        recent = state.recent
+        recent = shown.recent
         for index, row in enumerate(self.recent_rows):
-            row.show_call(recent[index] if index < len(recent) else None)
+            call = recent[index] if index < len(recent) else None
+            row.show_call(call, highlighted=call is not None and call.number in shown.highlighted)
         self._render_lines(state.lines)
         self._fit_number()
 
@@ -232,6 +238,10 @@ class DisplayWindow(QWidget):
     def _wait_text(self, line: Line) -> str:
         if not line.open:
             return text("display.closed", self.config.primary)
+        if not line.served_now:
+            if line.served_from_time:
+                return text("display.not_served_from", self.config.primary, time=line.served_from_time)
+            return text("display.not_served", self.config.primary)
         if line.waiting and line.eta_minutes:
             low, high = line.eta_minutes
             return text("display.wait_range", self.config.primary, low=low, high=high)
@@ -304,9 +314,10 @@ class DisplayWindow(QWidget):
         self.offline.raise_()
 
     # Live behaviour ---------------------------------------------------------------------------
-    def flash(self, _call: Call) -> None:
-        """Make a new call blink for a few seconds (restarts for a call that follows a call)."""
-        self._flashes_left = max(0, round(self.config.flash_seconds * 1000 / FLASH_INTERVAL_MS))
+    def flash(self, call: Call) -> None:
+        """Make a new call blink for a few seconds, a visual call for longer (restarts for the next call)."""
+        seconds = self.config.visual_seconds if call.visual else self.config.flash_seconds
+        self._flashes_left = max(0, round(seconds * 1000 / FLASH_INTERVAL_MS))
         self._set_flash(self._flashes_left > 0)
         if self._flashes_left:
             self.flash_timer.start()
@@ -347,3 +358,13 @@ class DisplayWindow(QWidget):
         except ZoneInfoNotFoundError:
             zone = None
         self.clock.setText(datetime.now(zone).strftime("%H:%M"))
+
+
+def restyle(widget: QWidget, name: str, on: bool) -> None:
+    """Set a boolean style property and re-polish, so the style sheet's rule for it applies."""
+    if bool(widget.property(name)) == on:
+        return
+    widget.setProperty(name, on)
+    for part in (widget, *widget.findChildren(QLabel)):
+        part.style().unpolish(part)
+        part.style().polish(part)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from aufruf.i18n import is_rtl
 from kiosk_app.qr import qr_pixmap
 from kiosk_app.states import Issued, Message
-from kiosk_app.texts import people_ahead, tr
+from kiosk_app.texts import not_served, people_ahead, tr
 from kiosk_app.ui.widgets import TouchButton, text_label
 
 
@@ -81,7 +81,10 @@ class ConfirmationScreen(QWidget):
         self.heading.setText(tr("ticket.your_number", language))
         self.number.setText(ticket.number)
         self.service.setText(issued.service_name)
-        self.ahead.setText(people_ahead(language, ticket.people_ahead, ticket.eta_minutes))
+        if ticket.served_now or ticket.status != "waiting":
+            self.ahead.setText(people_ahead(language, ticket.people_ahead, ticket.eta_minutes))
+        else:
+            self.ahead.setText(not_served(language, ticket.served_from_time, "ticket"))
         self.qr.setPixmap(qr_pixmap(ticket.status_url or ticket.number, box_pixels=10))
         self.wait_outside.setText(tr("ticket.wait_outside", language) if issued.wait_outside else "")
         self.wait_outside.setVisible(issued.wait_outside)

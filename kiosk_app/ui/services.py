@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk_app.texts import closed_key, tr
+from kiosk_app.texts import closed_key, not_served, tr
+from kiosk_app.ui.visual_call import VisualCallSwitch
 from kiosk_app.ui.widgets import CardButton, TouchButton, text_label
 from server.sites.schemas import ServiceOut
 
@@ -37,8 +38,10 @@ def service_lines(service: ServiceOut, language: str) -> tuple[str, str]:
     name = service.names.get(language) or service.name
     if not service.open:
         return name, tr(closed_key(service.closed_reason), language)
-    low, high = service.eta_minutes
     waiting = tr("services.waiting", language, count=service.waiting)
+    if not service.served_now or service.eta_minutes is None:
+        return name, f"{waiting} · {not_served(language, service.served_from_time, 'services')}"
+    low, high = service.eta_minutes
     return name, f"{waiting} · {tr('services.wait_range', language, low=low, high=high)}"
 
 
@@ -66,12 +69,14 @@ class ServicesScreen(QWidget):
         self.appointment = TouchButton(touch_px)
         self.appointment.setObjectName("appointment")
         self.appointment.clicked.connect(self.check_in.emit)
+        self.visual_call = VisualCallSwitch(touch_px)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.printer_notice)
         layout.addWidget(self.wait_outside_notice)
         layout.addLayout(self.grid, 1)
         layout.addWidget(self.appointment)
+        layout.addWidget(self.visual_call)
 
     def set_services(self, services: list[ServiceOut]) -> None:
         """Rebuild the buttons when the list changes; otherwise only update their texts."""
@@ -97,6 +102,7 @@ class ServicesScreen(QWidget):
         self.language = language
         self.header.retranslate(language, "services.title")
         self.appointment.setText(tr("services.appointment", language))
+        self.visual_call.retranslate(language)
         self.printer_notice.setText(tr("services.printer_notice", language))
         self.wait_outside_notice.setText(tr("services.wait_outside", language))
         self._render()

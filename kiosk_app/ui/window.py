@@ -87,6 +87,8 @@ class KioskWindow(QWidget):
         self.services.back.connect(core.go_home)
         self.services.service_chosen.connect(core.choose_service)
         self.services.check_in.connect(core.open_check_in)
+        self.services.visual_call.chosen.connect(core.set_visual_call)
+        core.visual_call_changed.connect(self.services.visual_call.show_choice)
         self.check_in.back.connect(core.go_home)
         self.check_in.key_pressed.connect(core.type_key)
         self.check_in.submitted.connect(core.submit_typed_code)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, WebSocket, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from server.auth.access import granted_sites, require_site
 from server.auth.models import Clerk, Device, DeviceKind, Role
 from server.auth.service import clerk_from_token, device_from_token, require_role
 from server.context import AppContext
+from server.counters.addressing import counter_anywhere, site_counter
+from server.counters.models import Counter
 from server.errors import DomainError, Unauthorized
 from server.sites.queue import get_site
 
@@ -52,6 +57,53 @@ def current_supervisor(clerk: CurrentClerk) -> Clerk:
 CurrentSupervisor = Annotated[Clerk, Depends(current_supervisor)]
 
 
+def site_clerk(site: str, context: ContextDep, clerk: CurrentClerk) -> Clerk:
+    """A logged-in staff member granted the path's site."""
+    with context.database.read() as session:
+        return require_site(session=session, clerk=clerk, site_id=site)
+
+
+SiteClerk = Annotated[Clerk, Depends(site_clerk)]
+
+
+def site_supervisor(site: str, context: ContextDep, clerk: CurrentSupervisor) -> Clerk:
+    """A logged-in supervisor (or admin) of the path's site."""
+    with context.database.read() as session:
+        return require_site(session=session, clerk=clerk, site_id=site, role=Role.supervisor)
+
+
+SiteSupervisor = Annotated[Clerk, Depends(site_supervisor)]
+
+
+@dataclass(frozen=True)
+class AtCounter:
+    """A clerk at a counter of a site they are granted, the counter found by its site key or its id."""
+
+    clerk: Clerk
+    counter_id: str
+    site_id: str
+
+
+def at_counter(counter: str, request: Request, context: ContextDep, clerk: CurrentClerk) -> AtCounter:
+    """Resolve `/counters/{counter}` or `/sites/{site}/counters/{counter}` for the calling clerk."""
+    site = request.path_params.get("site")
+    with context.database.read() as session:
+        found = find_counter(session=session, clerk=clerk, ref=counter, site_id=site)
+        return AtCounter(clerk=clerk, counter_id=found.id, site_id=found.site_id)
+
+
+CounterDep = Annotated[AtCounter, Depends(at_counter)]
+
+
+def find_counter(*, session: Session, clerk: Clerk, ref: str, site_id: str | None) -> Counter:
+    """The counter a clerk means, refused unless the clerk is granted its site."""
+    if site_id is not None:
+        require_site(session=session, clerk=clerk, site_id=site_id)
+        return site_counter(session=session, site_id=site_id, key=ref)
+    sites = granted_sites(session=session, clerk=clerk, role=Role.clerk)
+    return counter_anywhere(session=session, ref=ref, sites=sites)
+
+
 def current_kiosk(context: ContextDep, credentials: Credentials) -> Device:
     """The kiosk making the request."""
     with context.database.read() as session:
@@ -88,6 +140,7 @@ async def admit_supervisor(websocket: WebSocket, site: str) -> bool:
             clerk = clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
             require_role(clerk, Role.supervisor)
             get_site(session=session, site_id=site)
+            require_site(session=session, clerk=clerk, site_id=site, role=Role.supervisor)
 
     try:
         await run_in_threadpool(check)

@@ -19,6 +19,8 @@ from server.api.http_limits import HttpLimits
 INT64 = 2**63
 # Paths whose bodies are files (appointment imports), with the larger upload limit.
 UPLOAD_PATHS = re.compile(r"^/api/v1/sites/[^/]+/appointments/import$")
+# A kiosk's offline journal (up to 500 tickets) is JSON but larger than any other request; it gets the upload limit.
+JOURNAL_PATHS = re.compile(r"^/api/v1/sites/[^/]+/tickets/reconcile$")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -111,7 +113,8 @@ class InputGuard:
             await self.app(scope, receive, send)
             return
         upload = bool(UPLOAD_PATHS.match(scope["path"]))
-        limit = self.limits.max_upload_bytes if upload else self.limits.max_body_bytes
+        large = upload or bool(JOURNAL_PATHS.match(scope["path"]))
+        limit = self.limits.max_upload_bytes if large else self.limits.max_body_bytes
         try:
             body = await self._read(scope, receive, limit)
             if body and not upload and _is_json(scope):

@@ -32,14 +32,20 @@ def _check(*, session: Session, site_id: str, rows: list[BookingRow], filename: 
 
 
 def import_bookings(
-    *, session: Session, site_id: str, rows: list[BookingRow], source: str, filename: str, now: datetime, actor: str
+    *, session: Session, site_id: str, rows: list[BookingRow], source: str, filename: str, now: datetime, actor: str,
+    overwrite: bool = False,
 ) -> ImportResult:
-    """Create or update appointments from parsed rows inside the caller's transaction."""
+    """Create or update appointments from parsed rows inside the caller's transaction.
+
+    A row that only its booking code ties to an existing, different booking is refused unless `overwrite`:
+    the same code in another export is more often a clash than the same booking moved.
+    """
     site = get_site(session=session, site_id=site_id)
     _check(session=session, site_id=site_id, rows=rows, filename=filename)
     services = {service.key: service for service in site_services(session=session, site_id=site_id)}
     created = updated = unchanged = 0
     codes: dict[str, str] = {}
+    overwritten: list[str] = []
     problems: list[str] = []
     for row in rows:
         existing = session.exec(
@@ -64,6 +70,13 @@ def import_bookings(
                 cancel_appointment(session=session, site_id=site_id, code=existing.code, now=now, actor=actor)
                 updated += 1
             elif existing.status == AppointmentStatus.booked and _differs(existing, row, services, site):
+                if row.uid.startswith("code:") and not overwrite:
+                    problems.append(
+                        f"{row.place}: booking code '{row.code}' exists already with another time, "
+                        "service or person; import with overwrite to replace it"
+                    )
+                    continue
+                overwritten.append(row.code or display(existing.code))
                 existing.starts_at = as_utc(site, row.starts_at)
                 existing.service_pk = services[row.service].pk or existing.service_pk
                 existing.duration_minutes = row.duration_minutes
@@ -78,13 +91,15 @@ def import_bookings(
         codes[row.uid] = display(appointment.code)
     if problems:
         raise ImportRefused(filename, problems)
-    return ImportResult(created=created, updated=updated, unchanged=unchanged, codes=codes)
+    return ImportResult(created=created, updated=updated, unchanged=unchanged, codes=codes, overwritten=overwritten)
 
 
 def _differs(existing: Appointment, row: BookingRow, services: dict[str, Service], site: Site) -> bool:
-    """Whether a re-imported booking moved in time, service or length."""
+    """Whether a re-imported booking moved in time, service or length, or names another person."""
     return (
         existing.starts_at != as_utc(site, row.starts_at)
         or existing.service_pk != services[row.service].pk
         or existing.duration_minutes != row.duration_minutes
+        # Someone else under the same code is a different booking (before the names are deleted).
+        or (existing.purged_at is None and (existing.name or "") != (row.name or ""))
     )

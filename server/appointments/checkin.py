@@ -78,7 +78,9 @@ def _refuse_by_rules(*, site: Site, appointment: Appointment, policy: Appointmen
         )
 
 
-def check_in(*, session: Session, site_id: str, code: str, now: datetime, actor: str, public_url: str) -> Ticket:
+def check_in(
+    *, session: Session, site_id: str, code: str, now: datetime, actor: str, public_url: str, visual_call: bool = False
+) -> Ticket:
     """Turn a booking code into a ticket; on time it carries priority, early it gains it at the window."""
     site = get_site(session=session, site_id=site_id)
     appointment = get_by_code(session=session, site_id=site_id, code=code)
@@ -104,6 +106,7 @@ def check_in(*, session: Session, site_id: str, code: str, now: datetime, actor:
         now=now,
         priority=APPOINTMENT_PRIORITY if kind is Arrival.on_time else 0,
         appointment_id=appointment.id,
+        visual_call=visual_call,
     )
     appointment.status = AppointmentStatus.checked_in
     appointment.checked_in_at = now

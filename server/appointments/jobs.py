@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from typing import Any
 
 from fastapi import FastAPI
 from sqlmodel import select
@@ -14,6 +11,7 @@ from sqlmodel import select
 from server.appointments.routes import router
 from server.appointments.sweep import sweep
 from server.context import AppContext
+from server.lifespan import run_during_lifespan
 from server.sites.models import Site
 
 # Call-next sweeps its own site first, so this only has to catch quiet times (end of day, idle counters).
@@ -43,17 +41,4 @@ async def sweep_forever(context: AppContext, interval: float = SWEEP_SECONDS) ->
 def install_appointments(app: FastAPI, *, prefix: str) -> None:
     """Add the appointment routes and run the sweep for as long as the app lives."""
     app.include_router(router, prefix=prefix)
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
-        async with inner(application) as state:
-            task = asyncio.create_task(sweep_forever(application.state.context))
-            try:
-                yield state
-            finally:
-                task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await task
-
-    app.router.lifespan_context = lifespan
+    run_during_lifespan(app, sweep_forever)

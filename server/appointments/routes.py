@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from server.api.bounds import YEARS_PATTERN, CalendarDay
-from server.api.deps import ContextDep, CurrentClerk, CurrentSupervisor
+from server.api.deps import ContextDep, SiteClerk, SiteSupervisor
 from server.appointments.bulk import import_bookings
 from server.appointments.importing import ImportRefused, parse_file
 from server.appointments.schemas import AppointmentIn, AppointmentOut, ImportResult
@@ -26,7 +26,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 @router.post("/sites/{site}/appointments", response_model=AppointmentOut, status_code=status.HTTP_201_CREATED)
-def book(site: str, body: AppointmentIn, clerk: CurrentClerk, context: ContextDep) -> AppointmentOut:
+def book(site: str, body: AppointmentIn, clerk: SiteClerk, context: ContextDep) -> AppointmentOut:
     """Book an appointment; the answer carries the booking code for the citizen."""
     with context.database.transaction() as session:
         appointment = create_appointment(
@@ -40,7 +40,7 @@ def book(site: str, body: AppointmentIn, clerk: CurrentClerk, context: ContextDe
 @router.get("/sites/{site}/appointments", response_model=list[AppointmentOut])
 def list_day(
     site: str,
-    clerk: CurrentClerk,
+    clerk: SiteClerk,
     context: ContextDep,
     day: CalendarDay = Query(default=None, alias="date", json_schema_extra={"pattern": YEARS_PATTERN}),
 ) -> list[AppointmentOut]:
@@ -54,14 +54,14 @@ def list_day(
 
 
 @router.get("/sites/{site}/appointments/{code}", response_model=AppointmentOut)
-def look_up(site: str, code: str, clerk: CurrentClerk, context: ContextDep) -> AppointmentOut:
+def look_up(site: str, code: str, clerk: SiteClerk, context: ContextDep) -> AppointmentOut:
     """One appointment by its booking code."""
     with context.database.transaction() as session:
         return appointment_out(session=session, appointment=get_by_code(session=session, site_id=site, code=code))
 
 
 @router.delete("/sites/{site}/appointments/{code}", response_model=AppointmentOut)
-def cancel(site: str, code: str, clerk: CurrentClerk, context: ContextDep) -> AppointmentOut:
+def cancel(site: str, code: str, clerk: SiteClerk, context: ContextDep) -> AppointmentOut:
     """Cancel a booking that has not been checked in."""
     with context.database.transaction() as session:
         appointment = cancel_appointment(
@@ -71,14 +71,14 @@ def cancel(site: str, code: str, clerk: CurrentClerk, context: ContextDep) -> Ap
 
 
 def _import(
-    context: AppContext, site: str, data: bytes, filename: str, service: str | None, actor: str
+    context: AppContext, site: str, data: bytes, filename: str, service: str | None, actor: str, overwrite: bool
 ) -> ImportResult:
     rows = parse_file(data, filename=filename, default_service=service)
     source = "ics" if rows and rows[0].place.startswith("event") else "csv"
     with context.database.transaction() as session:
         return import_bookings(
             session=session, site_id=site, rows=rows, source=source, filename=filename, now=context.clock.now(),
-            actor=actor,
+            actor=actor, overwrite=overwrite,
         )
 
 
@@ -86,13 +86,15 @@ def _import(
 async def import_file(
     site: str,
     request: Request,
-    supervisor: CurrentSupervisor,
+    supervisor: SiteSupervisor,
     context: ContextDep,
     service: str | None = Query(default=None, max_length=40, description="Service for bookings that name none"),
     filename: str = Query(default="upload", max_length=200),
+    overwrite: bool = Query(default=False, description="Replace existing bookings that share a booking code"),
 ) -> ImportResult:
     """Import an ICS calendar or a CSV export sent as the request body; all bookings or none."""
     data = await request.body()
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused(filename, [f"larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
-    return await run_in_threadpool(_import, context, site, data, filename, service, f"clerk:{supervisor.username}")
+    actor = f"clerk:{supervisor.username}"
+    return await run_in_threadpool(_import, context, site, data, filename, service, actor, overwrite)

@@ -52,3 +52,4 @@ class ImportResult(BaseModel):
     updated: int
     unchanged: int
     codes: dict[str, str] = Field(description="Booking code per imported uid, to send to citizens")
+    overwritten: list[str] = Field(default_factory=list, description="Codes of existing bookings this import changed")

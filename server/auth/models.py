@@ -42,6 +42,14 @@ class Clerk(SQLModel, table=True):
     active: bool = True
 
 
+class SiteGrant(SQLModel, table=True):
+    """A staff member's role at one site; admins need none, they are global."""
+
+    clerk_id: int = Field(foreign_key="clerk.id", primary_key=True)
+    site_id: str = Field(foreign_key="site.id", primary_key=True, max_length=40)
+    role: str = Field(default=Role.clerk, sa_column=Column(String(16), nullable=False))
+
+
 class Device(SQLModel, table=True):
     """A kiosk or display, authenticated by a random token of which only a hash is stored."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server.api.deps import ContextDep, CurrentClerk
+from server.auth.access import granted_sites
+from server.auth.models import Role
 from server.auth.schemas import LoginIn, TokenOut
 from server.auth.service import login
 from server.errors import Unauthorized
@@ -49,6 +51,11 @@ def log_in(body: LoginIn, context: ContextDep, guard: LoginGuardDep, address: Cl
 
 
 @router.get("/auth/me")
-def who_am_i(clerk: CurrentClerk) -> dict[str, str]:
-    """The logged-in staff member."""
-    return {"username": clerk.username, "role": clerk.role, "display_name": clerk.display_name}
+def who_am_i(clerk: CurrentClerk, context: ContextDep) -> dict[str, object]:
+    """The logged-in staff member and the sites they may work at (null: every site)."""
+    with context.database.read() as session:
+        sites = granted_sites(session=session, clerk=clerk, role=Role.clerk)
+    return {
+        "username": clerk.username, "role": clerk.role, "display_name": clerk.display_name,
+        "sites": sorted(sites) if sites is not None else None,
+    }

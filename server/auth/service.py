@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from server.auth.models import Clerk, Device, DeviceKind, Role
+from server.auth.password_policy import check_password
 from server.auth.passwords import hash_password, verify_password
 from server.auth.tokens import create_staff_token, hash_device_token, read_staff_token
 from server.errors import Conflict, Forbidden, NotFound, Unauthorized
@@ -56,6 +57,7 @@ def add_clerk(*, session: Session, username: str, password: str, role: Role, dis
     """Create a staff account."""
     if session.exec(select(Clerk).where(Clerk.username == username)).first() is not None:
         raise Conflict(f"User '{username}' already exists.", code="user_exists")
+    check_password(password, username=username, display_name=display_name)
     clerk = Clerk(username=username, password_hash=hash_password(password), role=role, display_name=display_name)
     session.add(clerk)
     return clerk
@@ -66,6 +68,7 @@ def set_password(*, session: Session, username: str, password: str) -> Clerk:
     clerk = session.exec(select(Clerk).where(Clerk.username == username)).first()
     if clerk is None:
         raise NotFound(f"No user '{username}'.", code="unknown_user")
+    check_password(password, username=username, display_name=clerk.display_name)
     clerk.password_hash = hash_password(password)
     session.add(clerk)
     return clerk

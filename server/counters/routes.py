@@ -1,4 +1,8 @@
-"""HTTP routes for the clerks' actions at a counter."""
+"""HTTP routes for the clerks' actions at a counter.
+
+Every action answers at `/counters/{counter}/...` (the counter's id, or its key where only one of
+the clerk's sites has it) and at `/sites/{site}/counters/{counter}/...` (the key within a site).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from server.api.deps import ContextDep, CurrentClerk
-from server.auth.models import Clerk
+from server.api.deps import AtCounter, ContextDep, CounterDep, SiteClerk
 from server.context import AppContext
 from server.counters import service as counters
 from server.counters.models import Counter
-from server.counters.schemas import CounterOut, CounterServicesIn
+from server.counters.schemas import CounterOut, CounterServicesIn, PauseIn
+from server.counters.session_routes import WorkstationDep
+from server.counters.sessions import hold_counter
 from server.tickets.models import Ticket
 from server.tickets.schemas import CallNumberIn, TicketOut, TransferIn
 from server.tickets.views import ticket_out
@@ -21,131 +26,160 @@ from server.tickets.views import ticket_out
 router = APIRouter(tags=["counters"])
 
 TicketAction = Callable[..., Ticket]
+PREFIXES = ("", "/sites/{site}")
 
 
-def _run(
-    context: AppContext, clerk: Clerk, counter_id: str, action: TicketAction, **arguments: Any
-) -> TicketOut:
+def both(method: str, suffix: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a route under the installation-wide and the per-site counter path."""
+
+    def register(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        for prefix in PREFIXES:
+            router.add_api_route(f"{prefix}/counters/{{counter}}{suffix}", endpoint, methods=[method], **options)
+        return endpoint
+
+    return register
+
+
+def _hold(context: AppContext, session: Session, at: AtCounter, workstation: str) -> None:
+    """Refuse (409) unless the caller holds the counter's session; a free counter opens for them."""
+    counter = counters.get_counter(session=session, counter_id=at.counter_id)
+    hold_counter(
+        session=session, counter=counter, clerk=at.clerk, workstation=workstation, now=context.clock.now(),
+        public_url=context.settings.public_url,
+    )
+
+
+def _run(context: AppContext, at: AtCounter, workstation: str, action: TicketAction, **arguments: Any) -> TicketOut:
     """Run one ticket action in one transaction and return the ticket's view."""
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, at, workstation)
         ticket = action(
-            session=session, counter_id=counter_id, clerk=clerk, now=context.clock.now(),
+            session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
             public_url=public_url, **arguments,
         )
         return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @router.get("/sites/{site}/counters", response_model=list[CounterOut])
-def list_counters(site: str, context: ContextDep, clerk: CurrentClerk) -> list[CounterOut]:
+def list_counters(site: str, context: ContextDep, clerk: SiteClerk) -> list[CounterOut]:
     """Every counter at a site with its state."""
     with context.database.transaction() as session:
         rows = session.exec(select(Counter).where(Counter.site_id == site).order_by(col(Counter.id))).all()
         return [counters.counter_out(session=session, counter=c, public_url=context.settings.public_url) for c in rows]
 
 
-@router.get("/counters/{counter}", response_model=CounterOut)
-def show_counter(counter: str, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
+@both("GET", "", response_model=CounterOut)
+def show_counter(at: CounterDep, context: ContextDep) -> CounterOut:
     """One counter's state."""
     with context.database.transaction() as session:
-        found = counters.get_counter(session=session, counter_id=counter)
+        found = counters.get_counter(session=session, counter_id=at.counter_id)
         return counters.counter_out(session=session, counter=found, public_url=context.settings.public_url)
 
 
-@router.post(
-    "/counters/{counter}/call-next",
-    response_model=TicketOut,
+@both(
+    "POST", "/call-next", response_model=TicketOut,
     responses={204: {"description": "Nobody is waiting for this counter's services"}},
 )
-def call_next(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut | Response:
+def call_next(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut | Response:
     """Call the most urgent waiting citizen this counter serves."""
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, at, workstation)
         ticket = counters.call_next(
-            session=session, counter_id=counter, clerk=clerk, now=context.clock.now(), public_url=public_url
+            session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(), public_url=public_url,
+            grace_minutes=context.settings.closing_grace_minutes,
         )
         if ticket is None:
             return Response(status_code=status.HTTP_204_NO_CONTENT)
         return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
-@router.post("/counters/{counter}/call", response_model=TicketOut)
-def call_number(counter: str, body: CallNumberIn, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/call", response_model=TicketOut)
+def call_number(body: CallNumberIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """Call a given ticket, e.g. a parked citizen who came back."""
-    return _run(context, clerk, counter, counters.call_number, number=body.number)
+    return _run(context, at, workstation, counters.call_number, number=body.number)
 
 
-@router.post("/counters/{counter}/recall", response_model=TicketOut)
-def recall(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/recall", response_model=TicketOut)
+def recall(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """Call the current citizen again; past the recall limit this marks a no-show instead."""
-    return _run(context, clerk, counter, counters.recall, max_recalls=context.settings.max_recalls)
+    return _run(context, at, workstation, counters.recall, max_recalls=context.settings.max_recalls)
 
 
-@router.post("/counters/{counter}/undo-call", response_model=TicketOut)
-def undo_call(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/undo-call", response_model=TicketOut)
+def undo_call(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """Take back a call made by mistake; the citizen keeps their place in line."""
-    return _run(context, clerk, counter, counters.undo_call, window_seconds=context.settings.undo_call_seconds)
+    return _run(context, at, workstation, counters.undo_call, window_seconds=context.settings.undo_call_seconds)
 
 
-@router.post("/counters/{counter}/start", response_model=TicketOut)
-def start(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/start", response_model=TicketOut)
+def start(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """The called citizen has arrived; service begins."""
-    return _run(context, clerk, counter, counters.start)
+    return _run(context, at, workstation, counters.start)
 
 
-@router.post("/counters/{counter}/finish", response_model=TicketOut)
-def finish(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/finish", response_model=TicketOut)
+def finish(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """The citizen has been served."""
-    return _run(context, clerk, counter, counters.finish)
+    return _run(context, at, workstation, counters.finish)
 
 
-@router.post("/counters/{counter}/no-show", response_model=TicketOut)
-def no_show(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/no-show", response_model=TicketOut)
+def no_show(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """The called citizen did not come."""
-    return _run(context, clerk, counter, counters.no_show)
+    return _run(context, at, workstation, counters.no_show)
 
 
-@router.post("/counters/{counter}/park", response_model=TicketOut)
-def park(counter: str, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/park", response_model=TicketOut)
+def park(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """The citizen steps away and will be called back by number."""
-    return _run(context, clerk, counter, counters.park)
+    return _run(context, at, workstation, counters.park)
 
 
-@router.post("/counters/{counter}/transfer", response_model=TicketOut)
-def transfer(counter: str, body: TransferIn, context: ContextDep, clerk: CurrentClerk) -> TicketOut:
+@both("POST", "/transfer", response_model=TicketOut)
+def transfer(body: TransferIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
     """Send the current citizen to another service's line, keeping their place in time."""
-    return _run(context, clerk, counter, counters.transfer, service_key=body.service, note=body.note)
+    return _run(context, at, workstation, counters.transfer, service_key=body.service, note=body.note)
 
 
-def _set_paused(counter: str, paused: bool, context: AppContext, clerk: Clerk) -> CounterOut:
+def _set_paused(
+    at: AtCounter, workstation: str, paused: bool, context: AppContext, minutes: int | None = None
+) -> CounterOut:
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, at, workstation)
         found = counters.set_paused(
-            session=session, counter_id=counter, paused=paused, clerk=clerk, now=context.clock.now(),
-            public_url=public_url,
+            session=session, counter_id=at.counter_id, paused=paused, clerk=at.clerk, now=context.clock.now(),
+            public_url=public_url, minutes=minutes,
         )
         return counters.counter_out(session=session, counter=found, public_url=public_url)
 
 
-@router.post("/counters/{counter}/pause", response_model=CounterOut)
-def pause(counter: str, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
-    """Stop calling at this counter for now."""
-    return _set_paused(counter, True, context, clerk)
+@both("POST", "/pause", response_model=CounterOut)
+def pause(
+    at: CounterDep, context: ContextDep, workstation: WorkstationDep, body: PauseIn | None = None
+) -> CounterOut:
+    """Stop calling at this counter for now; with `minutes`, kiosks and phones learn when it resumes."""
+    return _set_paused(at, workstation, True, context, body.minutes if body else None)
 
 
-@router.post("/counters/{counter}/resume", response_model=CounterOut)
-def resume(counter: str, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
+@both("POST", "/resume", response_model=CounterOut)
+def resume(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> CounterOut:
     """Take calls again."""
-    return _set_paused(counter, False, context, clerk)
+    return _set_paused(at, workstation, False, context)
 
 
-@router.put("/counters/{counter}/services", response_model=CounterOut)
-def set_services(counter: str, body: CounterServicesIn, context: ContextDep, clerk: CurrentClerk) -> CounterOut:
+@both("PUT", "/services", response_model=CounterOut)
+def set_services(
+    body: CounterServicesIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep
+) -> CounterOut:
     """Choose the services served at this counter today, within what it may serve."""
     public_url = context.settings.public_url
     with context.database.transaction() as session:
+        _hold(context, session, at, workstation)
         found = counters.set_services(
-            session=session, counter_id=counter, services=body.services, clerk=clerk, now=context.clock.now(),
+            session=session, counter_id=at.counter_id, services=body.services, clerk=at.clerk, now=context.clock.now(),
             public_url=public_url,
         )
         return counters.counter_out(session=session, counter=found, public_url=public_url)

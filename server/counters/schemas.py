@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 from server.tickets.schemas import TicketOut
@@ -12,6 +14,7 @@ class CounterOut(BaseModel):
 
     id: str
     site: str
+    key: str = ""  # the id within its site; equals `id` unless another site has a counter of that name
     name: str
     room: str | None
     status: str
@@ -19,6 +22,14 @@ class CounterOut(BaseModel):
     services: list[str]
     active_services: list[str]
     current: TicketOut | None
+    express: bool = False
+    paused_until: datetime | None = None
+
+
+class PauseIn(BaseModel):
+    """An optional pause length, so citizens can be told when the counter's services resume."""
+
+    minutes: int | None = Field(default=None, ge=1, le=480)
 
 
 class CounterServicesIn(BaseModel):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from server.auth.models import Clerk
+from server.closing.service import close_due
 from server.counters.models import Counter, CounterStatus
 from server.counters.schemas import CounterOut
 from server.errors import Conflict, NotFound
@@ -23,6 +24,7 @@ from server.tickets.service import announce_queue, announce_ticket
 from server.tickets.views import ticket_out
 
 CALLABLE_BY_NUMBER = (TicketStatus.waiting, TicketStatus.parked, TicketStatus.no_show)
+UNDO_TO = {TicketStatus.parked.value: TicketAction.unpark, TicketStatus.no_show.value: TicketAction.unmark}
 
 
 def get_counter(*, session: Session, counter_id: str) -> Counter:
@@ -41,6 +43,7 @@ def counter_out(*, session: Session, counter: Counter, public_url: str) -> Count
     return CounterOut(
         id=counter.id,
         site=counter.site_id,
+        key=counter.key or counter.id,
         name=counter.name,
         room=counter.room,
         status=counter.status,
@@ -50,12 +53,14 @@ def counter_out(*, session: Session, counter: Counter, public_url: str) -> Count
         current=ticket_out(session=session, ticket=current, public_url=public_url, holder=False, staff=True)
         if current
         else None,
+        express=counter.express,
+        paused_until=counter.paused_until if counter.status == CounterStatus.paused else None,
     )
 
 
 def _all(counter: Counter) -> Counter:
     """A copy of the counter that serves everything it may, for listing its services."""
-    return Counter(id=counter.id, site_id=counter.site_id, name=counter.name)
+    return Counter(id=counter.id, site_id=counter.site_id, key=counter.key, name=counter.name)
 
 
 def current_ticket(*, session: Session, counter: Counter) -> Ticket:
@@ -78,7 +83,8 @@ def _ensure_free(*, session: Session, counter: Counter) -> None:
         )
 
 
-def _announce_counter(*, session: Session, counter: Counter, now: datetime, actor: str, public_url: str) -> None:
+def announce_counter(*, session: Session, counter: Counter, now: datetime, actor: str, public_url: str) -> None:
+    """Log and queue a counter.changed event with the counter's view."""
     session.flush()
     view = counter_out(session=session, counter=counter, public_url=public_url)
     record_event(
@@ -99,11 +105,13 @@ def _occupy(*, counter: Counter, ticket: Ticket, clerk: Clerk) -> None:
 
 
 def call_next(
-    *, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str
+    *, session: Session, counter_id: str, clerk: Clerk, now: datetime, public_url: str, grace_minutes: int = 30
 ) -> Ticket | None:
     """Call the most urgent citizen this counter serves, or return None if nobody waits."""
     counter = get_counter(session=session, counter_id=counter_id)
     _ensure_free(session=session, counter=counter)
+    # Yesterday's lines, or today's after closing, end before anyone is chosen from them.
+    close_due(session=session, site_id=counter.site_id, now=now, grace_minutes=grace_minutes, public_url=public_url)
     actor = f"clerk:{clerk.username}"
     opened = counter.status != CounterStatus.open or counter.clerk_id != clerk.id
     counter.status, counter.clerk_id = CounterStatus.open, clerk.id
@@ -111,8 +119,10 @@ def call_next(
     ticket = claim_next(session=session, counter=counter, now=now)
     if ticket is None:
         if opened:
-            _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+            announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
         return None
+    # Every call starts a fresh recall count, also for a ticket called before (transferred, put back).
+    ticket.recalls, ticket.called_from = 0, None
     _occupy(counter=counter, ticket=ticket, clerk=clerk)
     session.add(counter)
     _announce_move(session=session, counter=counter, ticket=ticket, now=now, actor=actor, public_url=public_url)
@@ -134,7 +144,7 @@ def _announce_move(
     announce_ticket(
         session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
     )
-    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
 
 
@@ -165,8 +175,10 @@ def call_number(
             code="not_callable",
         )
     _ensure_free(session=session, counter=counter)
+    # Called back after a no-show or from parking: a fresh recall count, and undo knows where it came from.
+    ticket.called_from = ticket.status if ticket.status != TicketStatus.waiting else None
     ticket.status = next_status(ticket.number, ticket.status, TicketAction.call)
-    ticket.counter_id, ticket.called_at = counter.id, now
+    ticket.counter_id, ticket.called_at, ticket.recalls = counter.id, now, 0
     _occupy(counter=counter, ticket=ticket, clerk=clerk)
     session.add_all([ticket, counter])
     _announce_move(
@@ -240,7 +252,7 @@ def _close_current(
     announce_ticket(
         session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url, extra=extra
     )
-    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     return ticket
 
 
@@ -284,6 +296,13 @@ def transfer(
     target = get_service(session=session, site_id=counter.site_id, key=service_key)
     source = session.get(Service, ticket.service_pk)
     assert source is not None and target.pk is not None
+    if target.pk == source.pk:
+        # Sending a citizen back to the line they came from would be an undo without the undo's time limit.
+        raise Conflict(
+            f"{ticket.number} is already in {source.key}; transfer to another service, or undo the call "
+            "right after calling.",
+            code="transfer_same_service",
+        )
     ticket.status = next_status(ticket.number, ticket.status, TicketAction.transfer)
     ticket.service_pk = target.pk
     ticket.counter_id = None
@@ -311,9 +330,13 @@ def undo_call(
             "before a recall or the start of service.",
             code="undo_too_late",
         )
-    ticket.status = next_status(ticket.number, ticket.status, TicketAction.requeue)
+    # A ticket called back from parking or a no-show goes back there; one from a line, to its original place.
+    action = UNDO_TO.get(ticket.called_from or "", TicketAction.requeue)
+    ticket.status = next_status(ticket.number, ticket.status, action)
+    ticket.called_from = None
     # queued_at stays as it was, so the citizen is back at their original place.
-    ticket.counter_id = None
+    if ticket.status != TicketStatus.parked:
+        ticket.counter_id = None
     ticket.called_at = None
     counter.current_ticket_id = None
     session.add_all([ticket, counter])
@@ -341,25 +364,34 @@ def set_services(
     counter.active_services = ",".join(key for key in allowed if key in services)
     session.add(counter)
     actor = f"clerk:{clerk.username}"
-    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
     return counter
 
 
 def set_paused(
-    *, session: Session, counter_id: str, paused: bool, clerk: Clerk, now: datetime, public_url: str
+    *,
+    session: Session,
+    counter_id: str,
+    paused: bool,
+    clerk: Clerk,
+    now: datetime,
+    public_url: str,
+    minutes: int | None = None,
 ) -> Counter:
-    """Pause a counter (no calls) or resume it."""
+    """Pause a counter (no calls), for `minutes` if known, or resume it."""
     counter = get_counter(session=session, counter_id=counter_id)
     if paused:
         _ensure_free(session=session, counter=counter)
         counter.status = CounterStatus.paused
+        counter.paused_until = now + timedelta(minutes=minutes) if minutes else None
     else:
         counter.status = CounterStatus.open
+        counter.paused_until = None
     counter.clerk_id = clerk.id
     session.add(counter)
     actor = f"clerk:{clerk.username}"
-    _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
     return counter
 
@@ -372,4 +404,4 @@ def release_counter_of(
     for counter in counters:
         counter.current_ticket_id = None
         session.add(counter)
-        _announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+        announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)

@@ -26,6 +26,9 @@ class DisplayOptions(BaseModel):
     diagonal: float = Field(default=55.0, ge=10, le=200, description="Screen diagonal in inches")
     recent: int = Field(default=6, ge=0, le=12)
     flash: float = Field(default=6.0, ge=0, le=60, description="Seconds a new call flashes")
+    visual: float = Field(
+        default=30.0, ge=0, le=300, description="Seconds a call for someone who cannot hear it stands out"
+    )
     ticker: str = Field(default="", max_length=500)
     sound: bool = True
     missed: float = Field(
@@ -75,7 +78,7 @@ def options_from_query(query: dict[str, str]) -> DisplayOptions:
     for key in ("services", "counters", "languages"):
         if key in query:
             values[key] = split_list(query[key])
-    for key in ("distance", "diagonal", "recent", "flash", "ticker", "missed"):
+    for key in ("distance", "diagonal", "recent", "flash", "visual", "ticker", "missed"):
         if key in query:
             values[key] = query[key]
     if "sound" in query:

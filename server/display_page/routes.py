@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aufruf.i18n import is_rtl
 from server.api.deps import ContextDep
+from server.counters.models import Counter
 from server.display_page.audio import AnnouncementCache, BadAudioRequest, check_call, spoken_languages
 from server.display_page.messages import catalog
 from server.display_page.options import options_from_query
@@ -89,10 +90,13 @@ async def announcement_audio(
         with context.database.transaction() as session:
             site_row = get_site(session=session, site_id=site)
             day = business_day(site_row, context.clock.now())
+            # `counter` is the counter's id within the site, as the ticket views name it.
             called = session.exec(
-                select(Ticket.id).where(
+                select(Ticket.id)
+                .join(Counter, col(Counter.id) == Ticket.counter_id)
+                .where(
                     Ticket.site_id == site, Ticket.business_day == day, Ticket.number == number,
-                    Ticket.counter_id == counter, col(Ticket.called_at).is_not(None),
+                    Counter.site_id == site, Counter.key == counter, col(Ticket.called_at).is_not(None),
                 )
             ).first()
             if called is None:

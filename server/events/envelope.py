@@ -27,8 +27,13 @@ class EventType(StrEnum):
     ticket_parked = "ticket.parked"
     ticket_transferred = "ticket.transferred"
     ticket_requeued = "ticket.requeued"
+    # The day closed before the ticket was served; data carries `reason`.
+    ticket_expired = "ticket.expired"
+    day_closed = "day.closed"
     queue_changed = "queue.changed"
     counter_changed = "counter.changed"
+    # A clerk's session at a counter began or ended; names stay off this public event.
+    counter_session = "counter.session"
     # Only on the supervisors' channel, never on a site's public stream.
     counter_alarm = "counter.alarm"
     alarm_acknowledged = "alarm.acknowledged"

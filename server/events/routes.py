@@ -10,10 +10,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.api.deps import websocket_token
+from server.api.deps import find_counter, websocket_token
 from server.auth.service import clerk_from_token
 from server.context import AppContext
-from server.counters.service import get_counter
 from server.errors import DomainError
 from server.events.websocket import stream_site
 from server.sites.queue import get_site
@@ -60,30 +59,33 @@ async def display_stream(websocket: WebSocket, site: str) -> None:
     await stream_site(websocket, context, site, read, shared=f"display:{site}")
 
 
-async def counter_stream(websocket: WebSocket, counter: str) -> None:
-    """Every event of the counter's site plus its own state; needs a clerk token."""
+async def counter_stream(websocket: WebSocket, counter: str, site: str | None = None) -> None:
+    """Every event of the counter's site plus its own state; needs a token of a clerk granted that site."""
     context = _context(websocket)
     token = websocket_token(websocket) or ""
 
-    def check() -> str:
+    def check() -> tuple[str, str]:
         with context.database.read() as session:
-            clerk_from_token(session=session, token=token, secret=context.settings.secret_key)
-            return get_counter(session=session, counter_id=counter).site_id
+            clerk = clerk_from_token(
+                session=session, token=token, secret=context.settings.secret_key, now=context.clock.now()
+            )
+            found = find_counter(session=session, clerk=clerk, ref=counter, site_id=site)
+            return found.id, found.site_id
 
     try:
-        site = await run_in_threadpool(check)
+        counter_id, site_id = await run_in_threadpool(check)
     except DomainError as error:
         await _refuse(websocket, error)
         return
 
     def read(session: Session) -> tuple[int, dict[str, object]]:
         data = counter_snapshot(
-            session=session, counter_id=counter, now=context.clock.now(), public_url=context.settings.public_url
+            session=session, counter_id=counter_id, now=context.clock.now(), public_url=context.settings.public_url
         )
-        return with_seq(session=session, site_id=site, data=data)
+        return with_seq(session=session, site_id=site_id, data=data)
 
     await websocket.accept()
-    await stream_site(websocket, context, site, read)
+    await stream_site(websocket, context, site_id, read)
 
 
 async def ticket_stream(websocket: WebSocket, token: str) -> None:
@@ -115,6 +117,7 @@ Stream = Callable[..., Awaitable[None]]
 STREAMS: tuple[tuple[re.Pattern[str], Stream], ...] = (
     (re.compile(r"^/ws/sites/(?P<site>[^/]+)/display$"), display_stream),
     (re.compile(r"^/ws/counters/(?P<counter>[^/]+)$"), counter_stream),
+    (re.compile(r"^/ws/sites/(?P<site>[^/]+)/counters/(?P<counter>[^/]+)$"), counter_stream),
     (re.compile(r"^/ws/tickets/(?P<token>[^/]+)$"), ticket_stream),
 )
 

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from server.errors import DomainError
+from server.maintenance.serving_lock import exclusive
 
 
 def sqlite_path(database_url: str) -> Path:
@@ -30,10 +31,11 @@ def backup(*, database: Path, target: Path) -> int:
 
 
 def restore(*, backup_file: Path, database: Path) -> None:
-    """Replace a database by a backup; the server must be stopped, or it keeps writing to the old file."""
+    """Replace a database by a backup; refused (DatabaseInUse) while a server holds it."""
     _check(backup_file)
     database.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(backup_file) as source, sqlite3.connect(database) as live:
+    # Held throughout, so a server starting meanwhile waits until the restored file is complete.
+    with exclusive(database), sqlite3.connect(backup_file) as source, sqlite3.connect(database) as live:
         # The backup API also clears the old file's WAL, unlike copying files over it.
         source.backup(live)
 

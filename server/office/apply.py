@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, col, delete, select
 
 from server.appointments.policy import apply_rules
+from server.auth.access import grant_sites
 from server.auth.models import Clerk, Device
+from server.counters.addressing import counter_by_key, new_counter_id
 from server.counters.models import Counter, CounterService
 from server.events.models import SiteSequence
 from server.office.schema import OfficeConfig, SiteConfig
@@ -24,6 +26,8 @@ def apply_office(*, session: Session, office: OfficeConfig) -> None:
         clerk.role = clerk_config.role
         clerk.display_name = clerk_config.display_name
         session.add(clerk)
+        session.flush()
+        grant_sites(session=session, clerk=clerk, sites=clerk_config.sites, role=clerk_config.role)
 
 
 def _apply_site(*, session: Session, config: SiteConfig) -> None:
@@ -34,6 +38,8 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
     site.near_turn_alert = config.near_turn_alert
     site.waiting_room_capacity = config.waiting_room_capacity
     site.always_open = config.always_open
+    site.issue_when_unserved = config.issue_when_unserved
+    site.express_takes_others_at = config.express_takes_others_at
     site.opening_hours = {day: [list(p) for p in periods] for day, periods in config.opening_hours.items()}
     session.add(site)
     apply_rules(session=session, site_id=config.id, rules=config.appointments)
@@ -64,11 +70,16 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
     session.flush()
 
     pks = {s.key: s.pk for s in session.exec(select(Service).where(Service.site_id == config.id))}
+    express = {s.id for s in config.services if s.express}
     for counter_config in config.counters:
-        counter = session.get(Counter, counter_config.id) or Counter(
-            id=counter_config.id, site_id=config.id, name=counter_config.name
+        counter = counter_by_key(session=session, site_id=config.id, key=counter_config.id) or Counter(
+            id=new_counter_id(session=session, site_id=config.id, key=counter_config.id),
+            site_id=config.id, key=counter_config.id, name=counter_config.name,
         )
-        counter.site_id, counter.name, counter.room = config.id, counter_config.name, counter_config.room
+        counter.name, counter.room = counter_config.name, counter_config.room
+        counter.express = (
+            counter_config.express if counter_config.express is not None else counter_config.services[0] in express
+        )
         session.add(counter)
         session.flush()
         session.execute(delete(CounterService).where(col(CounterService.counter_id) == counter.id))

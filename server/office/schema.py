@@ -48,6 +48,8 @@ class CounterConfig(Strict):
     name: str = Field(min_length=1, max_length=60)
     room: str | None = None
     services: list[str] = Field(min_length=1)
+    # An express counter; left out, a counter whose first choice is an express service is one.
+    express: bool | None = None
 
 
 class DeviceConfig(Strict):
@@ -84,6 +86,10 @@ class SiteConfig(Strict):
     waiting_room_capacity: int | None = Field(default=None, ge=1)
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     always_open: bool = False
+    # Issue tickets for a service while no counter serves it (the ticket says so), or refuse them.
+    issue_when_unserved: bool = True
+    # An express counter takes a non-express ticket once it has waited this share of its target wait.
+    express_takes_others_at: float = Field(default=0.8, ge=0, le=5)
     opening_hours: dict[WEEKDAY, list[tuple[str, str]]] = Field(default_factory=dict)
     services: list[ServiceConfig] = Field(min_length=1)
     counters: list[CounterConfig] = Field(default_factory=list)
@@ -130,6 +136,14 @@ class ClerkConfig(Strict):
     display_name: str = ""
     role: Literal["clerk", "supervisor", "admin"] = "clerk"
     password_hash: str = Field(pattern=r"^\$argon2")
+    # The sites this clerk works at or this supervisor supervises; admins are global and list none.
+    sites: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _admins_are_global(self) -> Self:
+        if self.role == "admin" and self.sites:
+            raise ValueError(f"'{self.username}' is an admin, who is granted every site: drop 'sites'")
+        return self
 
 
 class OfficeConfig(Strict):
@@ -141,9 +155,19 @@ class OfficeConfig(Strict):
     @model_validator(mode="after")
     def _unique_across_sites(self) -> Self:
         _unique("site id", [s.id for s in self.sites])
-        _unique("counter id (across sites)", [c.id for s in self.sites for c in s.counters])
         _unique("device id (across sites)", [d.id for s in self.sites for d in s.devices])
         _unique("clerk username", [c.username for c in self.clerks])
+        known = {s.id for s in self.sites}
+        for clerk in self.clerks:
+            unknown = [site for site in clerk.sites if site not in known]
+            if unknown:
+                raise ValueError(f"clerk '{clerk.username}' names unknown sites {unknown}; known: {sorted(known)}")
+        if len(self.sites) > 1:
+            lost = [c.username for c in self.clerks if c.role != "admin" and not c.sites]
+            if lost:
+                raise ValueError(
+                    f"with several sites every clerk and supervisor needs 'sites = [...]'; missing for {lost}"
+                )
         return self
 
 

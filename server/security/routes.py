@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Query, Response, status
+from sqlmodel import Session
 
 from server.api.deps import ContextDep
 from server.auth.models import Clerk, Device, Role
@@ -12,15 +13,18 @@ from server.security.audit import audit_records, clerk_actions
 from server.security.deps import ClientAddress, CurrentAdmin
 from server.security.devices import list_devices, revoke_device, rotate_device
 from server.security.schemas import AuditOut, ClerkActionOut, DeviceOut, RotatedToken, UserChange, UserIn, UserOut
-from server.security.users import create_user, list_users, update_user
+from server.security.users import create_user, list_users, update_user, user_sites
 from server.sites.queue import get_site
 
 router = APIRouter(tags=["admin"])
 
 
 
-def _user(clerk: Clerk) -> UserOut:
-    return UserOut(username=clerk.username, display_name=clerk.display_name, role=Role(clerk.role), active=clerk.active)
+def _user(session: Session, clerk: Clerk) -> UserOut:
+    return UserOut(
+        username=clerk.username, display_name=clerk.display_name, role=Role(clerk.role), active=clerk.active,
+        sites=user_sites(session=session, clerk=clerk),
+    )
 
 
 def _device(device: Device) -> DeviceOut:
@@ -33,7 +37,7 @@ def _device(device: Device) -> DeviceOut:
 def get_users(admin: CurrentAdmin, context: ContextDep) -> list[UserOut]:
     """Every staff account."""
     with context.database.transaction() as session:
-        return [_user(clerk) for clerk in list_users(session=session)]
+        return [_user(session, clerk) for clerk in list_users(session=session)]
 
 
 @router.post("/admin/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
@@ -43,9 +47,9 @@ def post_user(body: UserIn, admin: CurrentAdmin, context: ContextDep, address: C
         clerk = create_user(
             session=session, username=body.username, password=body.password, role=body.role,
             display_name=body.display_name, now=context.clock.now(), actor=f"clerk:{admin.username}",
-            address=address,
+            address=address, sites=body.sites,
         )
-        return _user(clerk)
+        return _user(session, clerk)
 
 
 @router.patch("/admin/users/{username}", response_model=UserOut)
@@ -57,9 +61,9 @@ def patch_user(
         clerk = update_user(
             session=session, username=username, role=body.role, active=body.active, password=body.password,
             display_name=body.display_name, now=context.clock.now(), actor=f"clerk:{admin.username}",
-            address=address,
+            address=address, sites=body.sites,
         )
-        return _user(clerk)
+        return _user(session, clerk)
 
 
 @router.get("/admin/devices", response_model=list[DeviceOut])

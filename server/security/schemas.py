@@ -19,6 +19,7 @@ class UserOut(BaseModel):
     display_name: str
     role: Role
     active: bool
+    sites: list[str] = Field(default_factory=list)  # where the role applies; empty for admins (global)
 
 
 class UserIn(BaseModel):
@@ -28,6 +29,7 @@ class UserIn(BaseModel):
     password: str = Field(min_length=8, max_length=256)
     role: Role = Role.clerk
     display_name: str = Field(default="", max_length=80)
+    sites: list[str] = Field(default_factory=list, max_length=200)
 
 
 class UserChange(BaseModel):
@@ -37,6 +39,7 @@ class UserChange(BaseModel):
     active: bool | None = None
     password: str | None = Field(default=None, min_length=8, max_length=256)
     display_name: str | None = Field(default=None, max_length=80)
+    sites: list[str] | None = Field(default=None, max_length=200)
 
 
 class DeviceOut(BaseModel):

@@ -161,7 +161,8 @@ class Day:
         body = response.json()
         self.office.log.tickets[body["id"]] = Drawn(
             number=body["number"], service=service, appointment=appointment,
-            drawn_at=self.office.clock.now(), shown=(body["eta_minutes"][0], body["eta_minutes"][1]),
+            # No range while no counter serves the service yet (e.g. a check-in at the door before the first call).
+            drawn_at=self.office.clock.now(), shown=tuple(body["eta_minutes"] or (0, 0)),
         )
         for counter in sorted(self.idle):
             self.call_next(counter)

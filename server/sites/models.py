@@ -20,6 +20,10 @@ class Site(SQLModel, table=True):
     languages: list[str] = Field(default_factory=lambda: ["de", "en"], sa_column=Column(JSON))
     near_turn_alert: int = 3
     waiting_room_capacity: int | None = None
+    # Whether the kiosk still issues tickets for a service no counter serves at the moment.
+    issue_when_unserved: bool = True
+    # An express counter takes a non-express ticket once its wait reaches this share of its target.
+    express_takes_others_at: float = 0.8
 
 
 class Service(SQLModel, table=True):

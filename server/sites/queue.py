@@ -8,9 +8,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from server.counters.models import Counter, CounterService, CounterStatus
+from server.closing.days import is_day_closed
+from server.counters.models import Counter, CounterService
+from server.counters.serving import serving_clause
 from server.errors import Conflict, NotFound
 from server.estimates import Forecast
+from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day, closing_time
 from server.sites.models import Service, Site
@@ -70,7 +73,7 @@ def serving_counters(*, session: Session, site_id: str) -> dict[int, int]:
         select(CounterService.service_pk, Counter.active_services, Service.key)
         .join(Counter, col(Counter.id) == CounterService.counter_id)
         .join(Service, col(Service.pk) == CounterService.service_pk)
-        .where(Counter.site_id == site_id, Counter.status == CounterStatus.open)
+        .where(Counter.site_id == site_id, serving_clause())
     ).all()
     counts: dict[int, int] = defaultdict(int)
     for service_pk, active, key in rows:
@@ -110,6 +113,8 @@ def closed_reason(
     """Why a service takes no new tickets now, or None; `issued` is today's count when the caller knows it."""
     if not service.active:
         return "inactive"
+    if is_day_closed(session=session, site=site, now=now):
+        return "day_closed"
     if not site.always_open:
         closes = closing_time(site, now)
         if closes is None:
@@ -125,6 +130,12 @@ def closed_reason(
         done = forecast.done_new(service.pk)
         if done is not None and done > minutes_left:
             return "cannot_be_served_today"
+    if not site.issue_when_unserved:
+        forecast = forecast or shared_forecast(
+            session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
+        )
+        if service.pk not in forecast.served:
+            return "not_served"
     quota = service.daily_quota
     if issued is None and quota is not None:
         issued = issued_today(session=session, site=site, service=service, now=now)
@@ -136,9 +147,11 @@ def closed_reason(
 CLOSED_MESSAGES: dict[str, str] = {
     "inactive": "This service is not offered at the moment.",
     "closed": "The office is closed now.",
+    "day_closed": "Today's queue is closed; please come back on the next opening day.",
     "last_ticket_issued": "The last ticket for today has been issued.",
     "quota_reached": "Today's tickets for this service are all taken.",
     "cannot_be_served_today": "The waiting line is too long to be served before closing; please come back another day.",
+    "not_served": "No counter serves this service at the moment.",
 }
 
 
@@ -183,6 +196,8 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
         by_service[ticket.service_pk].append(ticket)
     outs: list[ServiceOut] = []
     lines: dict[str, list[str]] = {}
+    unserved = any(service.pk not in forecast.served for service in services)
+    resumes = resume_times(session=session, site=site, now=now) if unserved else {}
     for service in services:
         assert service.pk is not None
         line = by_service.get(service.pk, [])
@@ -192,6 +207,7 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
             service_out(
                 service=service, waiting=len(line), oldest=min((t.queued_at for t in line), default=None), now=now,
                 forecast=forecast, reason=reason, room_full=room_full, language=language,
+                available=availability(site=site, service_pk=service.pk, served=forecast.served, resumes=resumes),
             )
         )
     return QueueState(services=outs, lines=lines)
@@ -207,6 +223,7 @@ def service_out(
     reason: str | None,
     room_full: bool,
     language: str = "de",
+    available: Availability | None = None,
 ) -> ServiceOut:
     """One service's public figures from its line's size and oldest ticket."""
     assert service.pk is not None
@@ -224,4 +241,7 @@ def service_out(
         express=service.express,
         longest_wait_minutes=int(longest),
         wait_outside=room_full,
+        served_now=available.served_now if available else True,
+        served_from=available.served_from if available else None,
+        served_from_time=available.served_from_time if available else None,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 
 
@@ -13,7 +15,8 @@ class ServiceOut(BaseModel):
     name: str
     names: dict[str, str]
     waiting: int
-    eta_minutes: tuple[int, int]
+    # null while no counter serves the service (`served_now` false): no range is promised then.
+    eta_minutes: tuple[int, int] | None
     open: bool
     closed_reason: str | None = None
     target_wait_minutes: int
@@ -21,6 +24,10 @@ class ServiceOut(BaseModel):
     longest_wait_minutes: int = 0
     # The waiting room is full: citizens may wait outside and follow their ticket on the phone.
     wait_outside: bool = False
+    # No open, unpaused counter serves it now; `served_from` when a pause end or an opening time is known.
+    served_now: bool = True
+    served_from: datetime | None = None
+    served_from_time: str | None = None  # served_from as HH:MM in the site's time zone
 
 
 class SiteOut(BaseModel):

@@ -1,4 +1,4 @@
-"""Reports as tables: CSV (one table) and XLSX (a KPI sheet and a staffing sheet)."""
+"""Reports as tables: CSV (one table) and XLSX (KPI, staffing and bookings sheets)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from server.stats.bookings import BookingFigures, BookingRow
 from server.stats.figures import FigureRow, Figures
 from server.stats.kpis import DailyKpis, WeeklyKpis
 from server.stats.staffing import StaffingHour
@@ -18,7 +19,11 @@ if TYPE_CHECKING:
 
 FIGURE_COLUMNS: tuple[str, ...] = tuple(Figures.model_fields)
 STAFFING_COLUMNS: tuple[str, ...] = tuple(name for name in StaffingHour.model_fields if name != "start")
-SHARE_COLUMNS = frozenset({"no_show_rate", "within_target_share", "service_level_needed", "service_level_actual"})
+BOOKING_COLUMNS: tuple[str, ...] = tuple(BookingFigures.model_fields)
+SHARE_COLUMNS = frozenset({
+    "no_show_rate", "within_target_share", "service_level_needed", "service_level_actual", "no_show_share",
+    "within_target_share_actual",
+})
 Report = DailyKpis | WeeklyKpis
 Cell = str | int | float | date | None
 
@@ -31,6 +36,25 @@ def kpi_header(language: str) -> list[str]:
 def staffing_header(language: str) -> list[str]:
     """Titles of the staffing table's columns."""
     return [text(f"col.{name}", language) for name in STAFFING_COLUMNS]
+
+
+def booking_header(language: str) -> list[str]:
+    """Titles of the bookings table's columns."""
+    return [text(f"col.{name}", language) for name in ("group", "key", "label", *BOOKING_COLUMNS)]
+
+
+def booking_rows_of(report: Report, language: str) -> Iterator[list[Cell]]:
+    """The site's bookings, then per service, then (for a week) per day."""
+    period = report.date.isoformat() if isinstance(report, DailyKpis) else report.week
+    values = report.bookings.model_dump()
+    yield [text("group.site", language), report.site, period, *[values[name] for name in BOOKING_COLUMNS]]
+    groups: list[tuple[str, list[BookingRow]]] = [("service", report.booking_services)]
+    if isinstance(report, WeeklyKpis):
+        groups.append(("day", report.booking_days))
+    for group, rows in groups:
+        for row in rows:
+            cells = row.model_dump()
+            yield [text(f"group.{group}", language), row.key, row.label, *[cells[name] for name in BOOKING_COLUMNS]]
 
 
 def _figure_cells(figures: Figures) -> list[Cell]:
@@ -56,13 +80,25 @@ def staffing_rows(report: DailyKpis) -> Iterator[list[Cell]]:
         yield [values[name] for name in STAFFING_COLUMNS]
 
 
-def to_csv(rows: Iterator[list[Cell]], header: list[str]) -> str:
-    """A CSV text with a header; empty cells for missing figures, '.' as decimal point."""
+def to_csv(rows: Iterator[list[Cell]], header: list[str], *, excel_de: bool = False) -> str:
+    """A CSV text with a header and empty cells for missing figures.
+
+    `excel_de`: ';' between cells and ',' as decimal point, as German Excel opens a CSV into columns;
+    otherwise ',' and '.' (RFC 4180, for scripts and English spreadsheets).
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=";" if excel_de else ",")
     writer.writerow(header)
-    writer.writerows([["" if cell is None else cell for cell in row] for row in rows])
+    writer.writerows([[_cell(cell, excel_de) for cell in row] for row in rows])
     return out.getvalue()
+
+
+def _cell(cell: Cell, excel_de: bool) -> Cell:
+    if cell is None:
+        return ""
+    if excel_de and isinstance(cell, float):
+        return repr(cell).replace(".", ",")
+    return cell
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], names: list[str], rows: Iterator[list[Cell]]) -> None:
@@ -97,6 +133,10 @@ def to_xlsx(report: Report, language: str) -> bytes:
             workbook, text("sheet.staffing", language), staffing_header(language), list(STAFFING_COLUMNS),
             staffing_rows(report),
         )
+    _sheet(
+        workbook, text("sheet.bookings", language), booking_header(language),
+        ["group", "key", "label", *BOOKING_COLUMNS], booking_rows_of(report, language),
+    )
     workbook.properties.title = f"Aufruf {report.site}"
     workbook.properties.created = datetime(2000, 1, 1)  # no wall-clock stamp: the same report gives the same file
     out = io.BytesIO()

@@ -29,6 +29,8 @@ class Figures(BaseModel):
     service_minutes_median: float | None
     service_minutes_mean: float | None
     within_target_share: float | None
+    # Ended unserved because the day closed (status expired); last, so existing columns keep their places.
+    not_served_today: int = 0
 
 
 class FigureRow(Figures):
@@ -70,6 +72,7 @@ def figures(lines: Iterable[TicketTimeline], targets: Mapping[str, int]) -> Figu
         no_show=no_show,
         cancelled=outcomes.count("cancelled"),
         still_open=outcomes.count(None),
+        not_served_today=outcomes.count("expired"),
         appointments=appointments,
         walk_ins=len(group) - appointments,
         no_show_rate=_share(no_show, served + no_show),

@@ -10,10 +10,12 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from server.counters.models import Counter
-from server.sites.models import Service
+from server.sites.hours import periods_on
+from server.sites.models import Service, Site
 from server.sites.queue import get_site
+from server.stats.bookings import BookingFigures, BookingRow, booking_figures, booking_rows, bookings_between
 from server.stats.figures import FigureRow, Figures, figures, row
-from server.stats.periods import bucket_index, day_bounds, hour_buckets, week_days
+from server.stats.periods import HourBucket, bucket_index, day_bounds, hour_buckets, week_days
 from server.stats.staffing import DEFAULT_GOAL, StaffingHour, plan
 from server.stats.timeline import TicketTimeline, open_spans, ticket_timelines
 
@@ -30,6 +32,11 @@ class DailyKpis(Figures):
     hours: list[FigureRow]
     staffing: list[StaffingHour]
     staffing_goal: float
+    # What became of the day's bookings, in total and per service.
+    bookings: BookingFigures
+    booking_services: list[BookingRow]
+    # Labels of the hours the office was open (or busy): the charts show only these.
+    open_hours: list[str]
 
 
 class WeeklyKpis(Figures):
@@ -43,6 +50,9 @@ class WeeklyKpis(Figures):
     days: list[FigureRow]
     services: list[FigureRow]
     counters: list[FigureRow]
+    bookings: BookingFigures
+    booking_services: list[BookingRow]
+    booking_days: list[BookingRow]
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,8 @@ class SiteFacts:
     typical: dict[str, float]
     service_names: dict[str, str]
     counter_names: dict[str, str]
+    service_keys: dict[int, str]
+    site: Site
 
 
 def site_facts(*, session: Session, site_id: str, language: str = "de") -> SiteFacts:
@@ -67,6 +79,8 @@ def site_facts(*, session: Session, site_id: str, language: str = "de") -> SiteF
         typical={s.key: s.typical_service_minutes for s in services},
         service_names={s.key: s.name_in(language) for s in services},
         counter_names={c.id: c.name for c in counters},
+        service_keys={s.pk: s.key for s in services if s.pk is not None},
+        site=site,
     )
 
 
@@ -100,6 +114,10 @@ def daily_kpis(
         by_hour[bucket_index(start, line.created)].append(line)
     total = figures(lines, facts.targets)
     services = _grouped(lines, lambda line: line.service, list(facts.targets), facts.service_names, facts.targets)
+    bookings = bookings_between(
+        session=session, site_id=site_id, start=start, end=end, zone=facts.timezone, service_keys=facts.service_keys
+    )
+    hours = [row(b.label, b.label, by_hour.get(b.index, []), facts.targets) for b in buckets]
     return DailyKpis(
         **total.model_dump(),
         site=site_id,
@@ -109,14 +127,33 @@ def daily_kpis(
         services=services,
         counters=_grouped(lines, lambda line: line.counter, list(facts.counter_names), facts.counter_names,
                           facts.targets),
-        hours=[row(b.label, b.label, by_hour.get(b.index, []), facts.targets) for b in buckets],
+        hours=hours,
         staffing=plan(
             buckets=buckets, by_hour=by_hour,
             spans=open_spans(session=session, site_id=site_id, start=start, end=end, now=now),
             targets=facts.targets, typical=facts.typical, goal=goal,
         ),
         staffing_goal=goal,
+        bookings=booking_figures((status, late) for _, _, status, late in bookings),
+        booking_services=booking_rows(bookings, by="service", order=list(facts.targets), names=facts.service_names),
+        open_hours=[b.label for b in buckets if _open_or_busy(facts.site, b, by_hour.get(b.index, []))],
     )
+
+
+def _open_or_busy(site: Site, bucket: HourBucket, lines: list[TicketTimeline]) -> bool:
+    """Whether an hour overlaps the site's opening periods, or saw tickets drawn anyway."""
+    if lines:
+        return True
+    if site.always_open:
+        return False
+    local = bucket.local_start
+    for begin, end in periods_on(site, local.date()):
+        start_minute = begin.hour * 60 + begin.minute
+        end_minute = end.hour * 60 + end.minute
+        hour_minute = local.hour * 60
+        if start_minute < hour_minute + 60 and hour_minute < end_minute:
+            return True
+    return False
 
 
 def weekly_kpis(*, session: Session, site_id: str, day: date, language: str = "de") -> WeeklyKpis:
@@ -129,6 +166,11 @@ def weekly_kpis(*, session: Session, site_id: str, day: date, language: str = "d
         per_day.append((each, ticket_timelines(session=session, site_id=site_id, start=start, end=end)))
     lines = [line for _, group in per_day for line in group]
     year, week, _ = days[0].isocalendar()
+    first, _ = day_bounds(facts.timezone, days[0])
+    _, last = day_bounds(facts.timezone, days[-1])
+    bookings = bookings_between(
+        session=session, site_id=site_id, start=first, end=last, zone=facts.timezone, service_keys=facts.service_keys
+    )
     return WeeklyKpis(
         **figures(lines, facts.targets).model_dump(),
         site=site_id,
@@ -140,4 +182,7 @@ def weekly_kpis(*, session: Session, site_id: str, day: date, language: str = "d
         services=_grouped(lines, lambda line: line.service, list(facts.targets), facts.service_names, facts.targets),
         counters=_grouped(lines, lambda line: line.counter, list(facts.counter_names), facts.counter_names,
                           facts.targets),
+        bookings=booking_figures((status, late) for _, _, status, late in bookings),
+        booking_services=booking_rows(bookings, by="service", order=list(facts.targets), names=facts.service_names),
+        booking_days=booking_rows(bookings, by="day", order=[d.isoformat() for d in days], names={}),
     )

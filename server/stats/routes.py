@@ -8,9 +8,19 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from server.api.bounds import YEARS_PATTERN, CalendarDay
-from server.api.deps import ContextDep, CurrentSupervisor
+from server.api.deps import ContextDep, SiteSupervisor
 from server.errors import DomainError
-from server.stats.export import filename, kpi_header, kpi_rows, staffing_header, staffing_rows, to_csv, to_xlsx
+from server.stats.export import (
+    booking_header,
+    booking_rows_of,
+    filename,
+    kpi_header,
+    kpi_rows,
+    staffing_header,
+    staffing_rows,
+    to_csv,
+    to_xlsx,
+)
 from server.stats.kpis import DailyKpis, WeeklyKpis
 from server.stats.service import Period, report
 from server.stats.staffing import DEFAULT_GOAL
@@ -23,6 +33,13 @@ DayQuery = Query(
 )
 GoalQuery = Query(default=DEFAULT_GOAL, gt=0, lt=1, description="share to serve within the target wait")
 Language = Literal["de", "en"]
+CsvDialect = Literal["excel-de", "rfc4180"]
+CsvQuery = Query(
+    default="excel-de",
+    description="excel-de: ';' and decimal comma, opens as columns in German Excel; rfc4180: ',' and '.'",
+)
+
+
 class StaffingNeedsDay(DomainError):
     """A staffing table asked for a week; it exists per day only."""
 
@@ -53,7 +70,7 @@ def _attachment(name: str) -> dict[str, str]:
 def day_stats(
     site: str,
     context: ContextDep,
-    supervisor: CurrentSupervisor,
+    supervisor: SiteSupervisor,
     day: CalendarDay = DayQuery,
     goal: float = GoalQuery,
     lang: Language = "de",
@@ -64,7 +81,7 @@ def day_stats(
 
 @router.get("/sites/{site}/stats/week", response_model=WeeklyKpis)
 def week_stats(
-    site: str, context: ContextDep, supervisor: CurrentSupervisor, day: CalendarDay = DayQuery, lang: Language = "de"
+    site: str, context: ContextDep, supervisor: SiteSupervisor, day: CalendarDay = DayQuery, lang: Language = "de"
 ) -> DailyKpis | WeeklyKpis:
     """The KPIs of the ISO week (Monday to Sunday) containing the date, per day, service and counter."""
     return _load(context, site, day, Period.week, lang)
@@ -78,22 +95,26 @@ def week_stats(
 def export_csv(
     site: str,
     context: ContextDep,
-    supervisor: CurrentSupervisor,
+    supervisor: SiteSupervisor,
     day: CalendarDay = DayQuery,
     period: Period = Period.day,
-    table: Literal["kpis", "staffing"] = "kpis",
+    table: Literal["kpis", "staffing", "bookings"] = "kpis",
     goal: float = GoalQuery,
     lang: Language = "de",
+    dialect: CsvDialect = CsvQuery,
 ) -> Response:
-    """The KPI table (or a day's staffing plan) as CSV."""
+    """The KPI table (or a day's staffing plan, or the bookings) as CSV, by default for German Excel."""
     found = _load(context, site, day, period, lang, goal)
+    excel_de = dialect == "excel-de"
     if table == "staffing":
         if not isinstance(found, DailyKpis):
             raise StaffingNeedsDay("The staffing plan is made per day: use period=day.")
-        body = to_csv(staffing_rows(found), staffing_header(lang))
+        body = to_csv(staffing_rows(found), staffing_header(lang), excel_de=excel_de)
+    elif table == "bookings":
+        body = to_csv(booking_rows_of(found, lang), booking_header(lang), excel_de=excel_de)
     else:
-        body = to_csv(kpi_rows(found, lang), kpi_header(lang))
-    suffix = "-staffing" if table == "staffing" else ""
+        body = to_csv(kpi_rows(found, lang), kpi_header(lang), excel_de=excel_de)
+    suffix = "" if table == "kpis" else f"-{table}"
     # A byte-order mark so spreadsheet programs read the umlauts as UTF-8.
     return Response(
         "\ufeff" + body, media_type="text/csv; charset=utf-8", headers=_attachment(filename(found, "csv", suffix))
@@ -110,7 +131,7 @@ def export_csv(
 def export_xlsx(
     site: str,
     context: ContextDep,
-    supervisor: CurrentSupervisor,
+    supervisor: SiteSupervisor,
     day: CalendarDay = DayQuery,
     period: Period = Period.day,
     goal: float = GoalQuery,
@@ -130,7 +151,7 @@ def chart(
     site: str,
     name: str,
     context: ContextDep,
-    supervisor: CurrentSupervisor,
+    supervisor: SiteSupervisor,
     day: CalendarDay = DayQuery,
     period: Period = Period.day,
     goal: float = GoalQuery,

@@ -1,7 +1,15 @@
-"""The staffing planner: counters each hour needed to meet the target wait, against those really open."""
+"""The staffing planner: counters each hour needed to meet the target wait, against those really open.
+
+Hours are not independent: what an hour's open counters could not serve waits into the next. A fluid
+model carries that queue (in minutes of work) from hour to hour with the counters really open, and
+each hour's need is the Erlang C figure for its own arrivals plus the counters that would clear the
+queue carried in within the hour. An hour whose arrivals waited beyond their target more often than
+the goal allows never shows a surplus, whatever the arithmetic says.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -30,6 +38,12 @@ class StaffingHour(BaseModel):
     gap: float
     service_level_needed: float | None
     service_level_actual: float | None
+    # The queue carried in from earlier hours (citizens, by the fluid model) and the counters for it.
+    backlog_in: float = 0.0
+    counters_needed_steady: int = 0  # Erlang C for the hour's own arrivals, as if it started empty
+    # What really happened to the hour's arrivals, beside the plan.
+    wait_minutes_median: float | None = None
+    within_target_share_actual: float | None = None
 
 
 def _weighted(values: Sequence[tuple[float, int]]) -> float | None:
@@ -57,6 +71,15 @@ def _open_in(spans: Sequence[OpenSpan], bucket: HourBucket) -> float:
     return seconds / (bucket.end - bucket.start).total_seconds()
 
 
+def _actual(lines: Sequence[TicketTimeline], targets: Mapping[str, int]) -> tuple[float | None, float | None]:
+    """Median wait and share within target of the hour's called arrivals."""
+    called = [(wait, targets.get(line.service)) for line in lines if (wait := line.wait_minutes) is not None]
+    if not called:
+        return None, None
+    inside = sum(1 for wait, target in called if target is None or wait <= target)
+    return round(statistics.median(w for w, _ in called), 2), round(inside / len(called), 4)
+
+
 def plan(
     *,
     buckets: Sequence[HourBucket],
@@ -66,24 +89,36 @@ def plan(
     typical: Mapping[str, float],
     goal: float = DEFAULT_GOAL,
 ) -> list[StaffingHour]:
-    """Per hour: arrivals, service time, Erlang C counters needed for `goal` within target, counters open."""
+    """Per hour: arrivals, service time, counters needed for `goal` within target (backlog included), open."""
     every = [line for lines in by_hour.values() for line in lines]
     measured = [minutes for line in every if (minutes := line.service_minutes) is not None]
     day_mean = statistics.fmean(measured) if measured else None
     hours = []
+    backlog = 0.0  # minutes of work still waiting at the start of the hour
+    last_minutes = day_mean or 1.0
     for bucket in buckets:
         lines = by_hour.get(bucket.index, [])
         minutes = _hour_service_minutes(lines, day_mean, typical)
         target = _weighted([(float(targets[line.service]), 1) for line in lines if line.service in targets])
         arrivals = len(lines)
-        needed = 0
+        steady = 0
         load = 0.0
         if arrivals and minutes and target is not None:
             load = arrivals * minutes / 60
-            needed = servers_needed(
+            steady = servers_needed(
                 arrivals_per_hour=arrivals, service_minutes=minutes, target_minutes=target, goal=goal
             )
         open_now = _open_in(spans, bucket)
+        hour_minutes = (bucket.end - bucket.start).total_seconds() / 60
+        # Clearing the carried queue within the hour takes this many counters on top of the steady need.
+        needed = steady + math.ceil(backlog / hour_minutes - 1e-9) if backlog > 0 else steady
+        last_minutes = minutes or last_minutes
+        carried_in = backlog / last_minutes
+        backlog = max(0.0, backlog + load * hour_minutes - open_now * hour_minutes)
+        median_wait, within = _actual(lines, targets)
+        gap = open_now - needed
+        if within is not None and within < goal:
+            gap = min(gap, 0.0)  # its arrivals waited too long: whatever the model says, there was no surplus
         calling = {
             line.counter for line in every
             if line.counter and any(bucket.start <= call < bucket.end for call in line.calls)
@@ -104,13 +139,17 @@ def plan(
                 counters_needed=needed,
                 counters_open=round(open_now, 2),
                 counters_calling=len(calling),
-                gap=round(open_now - needed, 2),
+                gap=round(gap, 2),
                 service_level_needed=(
-                    round(service_level(servers=needed, load=load, service_minutes=minutes, target_minutes=target), 4)
-                    if needed and minutes and target is not None
+                    round(service_level(servers=steady, load=load, service_minutes=minutes, target_minutes=target), 4)
+                    if steady and minutes and target is not None
                     else None
                 ),
                 service_level_actual=level,
+                backlog_in=round(carried_in, 1),
+                counters_needed_steady=steady,
+                wait_minutes_median=median_wait,
+                within_target_share_actual=within,
             )
         )
     return hours

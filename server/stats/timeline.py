@@ -7,13 +7,17 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from server.appointments.models import Appointment
 from server.counters.models import Counter
 from server.events.envelope import EventType
 from server.events.models import EventRecord
 from server.tickets.models import Ticket
 
 CALLS = (EventType.ticket_called.value, EventType.ticket_recalled.value)
-ENDINGS = (EventType.ticket_finished.value, EventType.ticket_no_show.value, EventType.ticket_cancelled.value)
+ENDINGS = (
+    EventType.ticket_finished.value, EventType.ticket_no_show.value, EventType.ticket_cancelled.value,
+    EventType.ticket_expired.value,
+)
 
 
 @dataclass
@@ -101,15 +105,18 @@ def ticket_timelines(*, session: Session, site_id: str, start: datetime, end: da
 
 
 def _mark_appointments(*, session: Session, lines: dict[int, TicketTimeline]) -> None:
-    """Take the appointment flag from the ticket row when the event did not carry it."""
+    """The appointment flag from the booking: a check-in too late to count was served as a walk-in."""
     if not lines:
         return
     booked = session.exec(
-        select(Ticket.id).where(col(Ticket.id).in_(list(lines)), col(Ticket.appointment_id).is_not(None))
+        select(Ticket.id, Appointment.late)
+        .join(Appointment, col(Appointment.id) == Ticket.appointment_id)
+        .where(col(Ticket.id).in_(list(lines)))
     ).all()
-    for ticket_id in booked:
+    for ticket_id, late in booked:
+        # The ticket's event says "appointment" for a late check-in too; only the booking knows it was late.
         if ticket_id is not None:
-            lines[ticket_id].appointment = True
+            lines[ticket_id].appointment = not late
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from typing import Any
 from markupsafe import Markup
 from sqlmodel import Session
 
-from aufruf.i18n import NATIVE_NAMES, is_rtl
+from aufruf.i18n import NATIVE_NAMES, base_language, is_rtl
 from server.errors import NotFound
 from server.sites.hours import business_day
 from server.sites.models import Service
 from server.sites.queue import get_site
 from server.snapshots import site_out
 from server.status_page.push.keys import public_key
-from server.status_page.texts import catalog, choose_language, messages
+from server.status_page.texts import catalog, choose_language, messages, with_variants
 from server.tickets.service import ticket_by_token
 from server.tickets.views import public_data, ticket_out
 
@@ -43,6 +43,11 @@ class Language:
     name: str
     dir: str
 
+    @property
+    def lang(self) -> str:
+        """The HTML `lang` of its name: Leichte Sprache is German to screen readers."""
+        return base_language(self.code)
+
 
 @dataclass(frozen=True)
 class PageState:
@@ -67,7 +72,10 @@ class PageState:
     def service_name(self) -> str:
         """The service's name in the page's language."""
         names = self.service_names
-        return names.get(self.language) or names.get("en") or names.get("de") or self.ticket["service_name"]
+        return (
+            names.get(self.language) or names.get(base_language(self.language)) or names.get("en")
+            or names.get("de") or self.ticket["service_name"]
+        )
 
     def text(self, key: str) -> str:
         """A message with the ticket's counter filled in."""
@@ -77,6 +85,11 @@ class PageState:
     def wait(self) -> str:
         """The wait range as the page prints it."""
         eta = self.ticket.get("eta_minutes")
+        if self.ticket.get("served_now") is False:
+            at = self.ticket.get("served_from_time")
+            if at:
+                return self.messages["wait_not_served_from"].replace("{time}", at)
+            return self.messages["wait_not_served"]
         if not eta:
             return self.messages["wait_unknown"]
         return self.messages["wait_range"].replace("{lo}", str(eta[0])).replace("{hi}", str(eta[1]))
@@ -101,7 +114,7 @@ def language_switch(offered: list[str]) -> list[Language]:
     shipped = set(catalog().languages)
     return [
         Language(code=code, name=NATIVE_NAMES.get(code, code), dir="rtl" if is_rtl(code) else "ltr")
-        for code in offered
+        for code in with_variants(offered)
         if code in shipped
     ]
 

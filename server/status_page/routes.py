@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from aufruf.i18n import DEFAULT_LANGUAGES, is_rtl, normalise_language
+from aufruf.i18n import DEFAULT_LANGUAGES, base_language, is_rtl, normalise_language
 from server.api.deps import ContextDep
 from server.api.reads import run_read
 from server.context import AppContext
@@ -90,7 +90,8 @@ def _load(context: AppContext, token: str, asked: str | None, poll_seconds: floa
 
 
 def _page_values(state: PageState) -> dict[str, Any]:
-    return {"state": state, "lang": state.language, "dir": state.dir}
+    # Leichte Sprache is German to browsers and screen readers.
+    return {"state": state, "lang": base_language(state.language), "dir": state.dir}
 
 
 @router.get("/status-page/{name}")

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
-from server.api.deps import ContextDep, CurrentSupervisor, admit_supervisor
+from server.api.deps import ContextDep, SiteSupervisor, admit_supervisor
 from server.context import AppContext
 from server.errors import DomainError
 from server.events.websocket import stream_site
@@ -69,7 +69,7 @@ def supervisor_page(site: str, request: Request, context: ContextDep, lang: Lite
 
 @api_router.get("/sites/{site}/supervision")
 def supervision(
-    site: str, context: ContextDep, supervisor: CurrentSupervisor, lang: Literal["de", "en"] = "de"
+    site: str, context: ContextDep, supervisor: SiteSupervisor, lang: Literal["de", "en"] = "de"
 ) -> dict[str, Any]:
     """The live picture (counters, queues, devices, acknowledged alarms) once, for polling clients."""
     with context.database.read() as session:
@@ -78,7 +78,7 @@ def supervision(
 
 @api_router.post("/sites/{site}/alarms/{alarm}/acknowledge", status_code=status.HTTP_204_NO_CONTENT)
 def acknowledge(
-    site: str, alarm: Annotated[int, PathParam(ge=1, le=2**63 - 1)], context: ContextDep, supervisor: CurrentSupervisor
+    site: str, alarm: Annotated[int, PathParam(ge=1, le=2**63 - 1)], context: ContextDep, supervisor: SiteSupervisor
 ) -> None:
     """Acknowledge a counter's silent alarm for every supervisor of the site."""
     with context.database.transaction() as session:

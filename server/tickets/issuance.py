@@ -26,6 +26,7 @@ from server.estimates import Forecast, site_forecast
 from server.events.envelope import EventType
 from server.events.log import NewEvent, lock_sequence, record_events
 from server.group_commit import GroupCommit, Outcome
+from server.sites.availability import availability, resume_times
 from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
@@ -50,6 +51,7 @@ class IssueRequest:
     actor: str
     public_url: str
     idempotency_key: str | None = None
+    visual_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class _SiteBatch:
     # Today's count per service pk as this batch has raised it; the session may hold an older copy.
     issued: dict[int, int] = field(default_factory=dict)
     opening_forecast: Forecast | None = None
+    resumes: dict[int, datetime] = field(default_factory=dict)
     counts_by_day: dict[date, dict[int, int]] = field(default_factory=dict)
     # Tickets reconciled from offline leases per service: today's count is the online serial plus these.
     offline_by_day: dict[date, dict[int, int]] = field(default_factory=dict)
@@ -263,6 +266,7 @@ class _SiteBatch:
                     recalls=0,
                     priority=0,
                     idempotency_key=item.request.idempotency_key,
+                    visual_call=item.request.visual_call,
                 )
         for item in accepted:
             assert item.ticket is not None
@@ -281,6 +285,7 @@ class _SiteBatch:
                     item.ticket = mint_ticket(
                         session=self.session, site=self.site, service=item.service, now=item.now,
                         language=item.request.language, idempotency_key=item.request.idempotency_key,
+                        visual_call=item.request.visual_call,
                     )
             except Exception as error:  # only this request fails
                 outcomes[item.index] = error
@@ -293,6 +298,10 @@ class _SiteBatch:
         self.session.flush()
         latest = max(item.now for item in accepted)
         forecast = site_forecast(session=self.session, site=self.site, services=self.services, now=latest)
+        self.resumes = (
+            resume_times(session=self.session, site=self.site, now=latest)
+            if any(s.pk not in forecast.served for s in self.services) else {}
+        )
         capacity = self.site.waiting_room_capacity
         # Today's counts before this batch: each service's first serial in it tells, for the others the read.
         counts: dict[int, int] = dict(self._counts_today(latest))
@@ -320,6 +329,9 @@ class _SiteBatch:
                 issued=ticket.serial + offline.get(service.pk, 0),
             )
             room_full = capacity is not None and book.waiting >= capacity
+            available = availability(
+                site=self.site, service_pk=service.pk, served=forecast.served, resumes=self.resumes
+            )
             view = TicketOut(
                 id=ticket.id or 0,
                 number=ticket.number,
@@ -340,6 +352,10 @@ class _SiteBatch:
                 site=ticket.site_id,
                 appointment=False,
                 wait_outside=room_full,
+                served_now=available.served_now,
+                served_from=available.served_from,
+                served_from_time=available.served_from_time,
+                visual_call=ticket.visual_call,
             )
             actor = item.request.actor
             events.append(
@@ -380,6 +396,9 @@ class _SiteBatch:
             out = service_out(
                 service=service, waiting=len(line.numbers), oldest=line.oldest, now=now, forecast=forecast,
                 reason=reasons[service.pk], room_full=room_full,
+                available=availability(
+                    site=self.site, service_pk=service.pk, served=forecast.served, resumes=self.resumes
+                ),
             )
             services.append(out.model_dump(mode="json"))
         return {"services": services, "lines": lines}

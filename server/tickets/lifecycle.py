@@ -17,6 +17,8 @@ class TicketStatus(StrEnum):
     no_show = "no_show"
     cancelled = "cancelled"
     parked = "parked"
+    # The day closed before the citizen was served; final, with a reason in the event log.
+    expired = "expired"
 
 
 class TicketAction(StrEnum):
@@ -31,12 +33,16 @@ class TicketAction(StrEnum):
     transfer = "transfer"
     cancel = "cancel"
     requeue = "requeue"
+    expire = "expire"
+    # Undoing a call of a parked or no-show ticket puts it back where it was.
+    unpark = "unpark"
+    unmark = "unmark"
 
 
 S, A = TicketStatus, TicketAction
 
 TRANSITIONS: dict[TicketStatus, dict[TicketAction, TicketStatus]] = {
-    S.waiting: {A.call: S.called, A.cancel: S.cancelled, A.transfer: S.waiting},
+    S.waiting: {A.call: S.called, A.cancel: S.cancelled, A.transfer: S.waiting, A.expire: S.expired},
     S.called: {
         A.recall: S.called,
         A.start: S.serving,
@@ -46,13 +52,17 @@ TRANSITIONS: dict[TicketStatus, dict[TicketAction, TicketStatus]] = {
         A.transfer: S.waiting,
         A.cancel: S.cancelled,
         A.requeue: S.waiting,
+        A.unpark: S.parked,
+        A.unmark: S.no_show,
+        A.expire: S.expired,
     },
-    S.serving: {A.finish: S.done, A.park: S.parked, A.transfer: S.waiting},
-    S.parked: {A.call: S.called, A.cancel: S.cancelled, A.requeue: S.waiting},
+    S.serving: {A.finish: S.done, A.park: S.parked, A.transfer: S.waiting, A.expire: S.expired},
+    S.parked: {A.call: S.called, A.cancel: S.cancelled, A.requeue: S.waiting, A.expire: S.expired},
     # A citizen who turns up late after a no-show can still be called by number.
     S.no_show: {A.call: S.called},
     S.done: {},
     S.cancelled: {},
+    S.expired: {},
 }
 
 TERMINAL: frozenset[TicketStatus] = frozenset(s for s, moves in TRANSITIONS.items() if not moves)

@@ -32,6 +32,8 @@ class Ticket(SQLModel, table=True):
     token: str = Field(unique=True, index=True, max_length=64)
     status: str = Field(default=TicketStatus.waiting, sa_column=Column(String(16), nullable=False))
     language: str = Field(default="de", max_length=12)
+    # Chosen at the kiosk by someone who cannot hear calls: displays show the call longer and larger.
+    visual_call: bool = False
     issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # Order in the line; kept through transfers and parking so nobody loses their place.
     queued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -40,6 +42,8 @@ class Ticket(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     counter_id: str | None = Field(default=None, max_length=40)
     recalls: int = 0
+    # The status a call by number took the ticket from (parked, no_show), so undoing the call restores it.
+    called_from: str | None = Field(default=None, sa_column=Column(String(16)))
     priority: int = 0
     appointment_id: int | None = None
     idempotency_key: str | None = Field(default=None, max_length=80)

@@ -40,6 +40,7 @@ def draw_ticket(
             actor=f"device:{kiosk.id}",
             public_url=context.settings.public_url,
             idempotency_key=idempotency_key,
+            visual_call=body.visual_call,
         ),
     )
     if not issued.created:
@@ -55,7 +56,7 @@ def check_in(site: str, body: CheckInIn, kiosk: KioskDevice, context: ContextDep
     with context.database.transaction() as session:
         ticket = check_in_booking(
             session=session, site_id=site, code=body.code, now=context.clock.now(), actor=f"device:{kiosk.id}",
-            public_url=context.settings.public_url,
+            public_url=context.settings.public_url, visual_call=body.visual_call,
         )
         return ticket_out(
             session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()

@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 
 from server.appointments.sweep import sweep
 from server.counters.models import Counter, CounterService
-from server.sites.models import Service
+from server.sites.models import Service, Site
 from server.sites.queue import queue_order
+from server.tickets.express import express_choice
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 
@@ -20,6 +21,9 @@ from server.tickets.models import Ticket
 RANK_DISCOUNT = 0.5
 # An appointment ranks as if it had already waited this many target waits of its service.
 APPOINTMENT_HEAD_START = 2.0
+# A ticket that has waited this share of its target is no longer held back by a counter's preferences:
+# an ordinary counter steps in for an express line before it misses its short target.
+PREFERENCE_YIELDS_AT = 0.8
 MAX_CLAIM_ATTEMPTS = 20
 
 
@@ -29,6 +33,7 @@ class Candidate:
 
     ticket: Ticket
     score: float
+    service: Service
 
 
 def counter_services(*, session: Session, counter: Counter) -> list[tuple[Service, int]]:
@@ -43,22 +48,27 @@ def counter_services(*, session: Session, counter: Counter) -> list[tuple[Servic
     return [(service, rank) for service, rank in rows if not chosen or service.key in chosen]
 
 
-def urgency_score(*, waited_seconds: float, target_minutes: int, rank: int, appointment: bool) -> float:
+def urgency_score(
+    *, waited_seconds: float, target_minutes: int, rank: int, appointment: bool, yields: bool = True
+) -> float:
     """Waited time as a share of the target, plus a head start for appointments, discounted by preference."""
     target = max(target_minutes, 1) * 60
     # Appointments get a head start of a few target waits rather than absolute priority, so a
     # walk-in who has waited that long is called before the next appointment: no line starves.
     bonus = APPOINTMENT_HEAD_START if appointment else 0.0
-    return (1 + max(waited_seconds, 0.0) / target + bonus) / (1 + RANK_DISCOUNT * rank)
+    share = max(waited_seconds, 0.0) / target
+    held = rank if share < PREFERENCE_YIELDS_AT or not yields else 0
+    return (1 + share + bonus) / (1 + RANK_DISCOUNT * held)
 
 
-def urgency(*, ticket: Ticket, service: Service, rank: int, now: datetime) -> float:
+def urgency(*, ticket: Ticket, service: Service, rank: int, now: datetime, yields: bool = True) -> float:
     """How urgently a waiting ticket should be called by a counter with this preference rank."""
     return urgency_score(
         waited_seconds=(now - ticket.queued_at).total_seconds(),
         target_minutes=service.target_wait_minutes,
         rank=rank,
         appointment=ticket.priority > 0,
+        yields=yields,
     )
 
 
@@ -79,8 +89,15 @@ def candidates(*, session: Session, counter: Counter, now: datetime) -> list[Can
                 .limit(1)
             ).first()
             if head is not None:
-                heads.append(Candidate(head, urgency(ticket=head, service=service, rank=rank, now=now)))
+                # The express counter keeps its own order among quick matters: ordinary counters step in instead.
+                score = urgency(ticket=head, service=service, rank=rank, now=now, yields=not counter.express)
+                heads.append(Candidate(head, score, service))
     return sorted(heads, key=lambda c: c.score, reverse=True)
+
+
+def express_services(*, session: Session, counter: Counter) -> list[Service]:
+    """The express services an express counter serves today."""
+    return [service for service, _ in counter_services(session=session, counter=counter) if service.express]
 
 
 def claim(*, session: Session, ticket: Ticket, counter: Counter, now: datetime) -> bool:
@@ -101,8 +118,13 @@ def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket |
     # Due appointments gain priority and lapsed ones become no-shows before anyone is chosen; deleting
     # personal data past retention is the periodic job's, not worth a write on every call.
     sweep(session=session, site_id=counter.site_id, now=now, purge=False)
+    express = express_services(session=session, counter=counter) if counter.express else []
+    # An express counter serving no express matter today is an ordinary counter.
+    site = session.get(Site, counter.site_id) if express else None
     for _ in range(MAX_CLAIM_ATTEMPTS):
         ranked = candidates(session=session, counter=counter, now=now)
+        if site is not None:
+            ranked = express_choice(session=session, site=site, ranked=ranked, express=express, now=now)
         if not ranked:
             return None
         if claim(session=session, ticket=ranked[0].ticket, counter=counter, now=now):

@@ -12,12 +12,15 @@ class IssueTicketIn(BaseModel):
 
     service: str = Field(min_length=1, max_length=40)
     language: str = Field(default="de", min_length=2, max_length=12, pattern=r"^[A-Za-z-]+$")
+    # The citizen cannot hear calls: show the number longer and larger, and let the phone vibrate.
+    visual_call: bool = False
 
 
 class CheckInIn(BaseModel):
     """A kiosk checking in a booked appointment by its code."""
 
     code: str = Field(min_length=3, max_length=64)
+    visual_call: bool = False  # as for a drawn ticket: the citizen cannot hear calls
 
 
 class CallNumberIn(BaseModel):
@@ -56,5 +59,11 @@ class TicketOut(BaseModel):
     appointment: bool = False
     # The waiting room is full: the citizen may wait outside and follow the ticket on the phone.
     wait_outside: bool = False
+    # While waiting: no counter serves this service now (then eta_minutes is null), and from when again.
+    served_now: bool = True
+    served_from: datetime | None = None
+    served_from_time: str | None = None
+    # Public-safe on call events: the display shows this call longer and larger (nothing more is said).
+    visual_call: bool = False
     # Staff only: the note a clerk left when transferring the citizen here.
     note: str | None = None

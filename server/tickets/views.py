@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from server.counters.models import Counter
 from server.privacy import EVERYONE, TICKET, allowed
+from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
 from server.sites.models import Service
 from server.sites.queue import get_site, site_services
@@ -52,6 +53,7 @@ def ticket_out(
     ahead = people_ahead(session=session, ticket=ticket)
     eta: tuple[int, int] | None = None
     wait_outside = False
+    available = Availability(served_now=True)
     if ticket.status == TicketStatus.waiting:
         # The same forecast as the services list, so kiosk, ticket, page and display agree.
         site = get_site(session=session, site_id=ticket.site_id)
@@ -60,6 +62,12 @@ def ticket_out(
             now=now or datetime.now(UTC),
         )
         eta = forecast.for_ticket(ticket.id)
+        if ticket.service_pk not in forecast.served:
+            moment = now or datetime.now(UTC)
+            available = availability(
+                site=site, service_pk=ticket.service_pk, served=forecast.served,
+                resumes=resume_times(session=session, site=site, now=moment),
+            )
         wait_outside = site.waiting_room_capacity is not None and forecast.waiting >= site.waiting_room_capacity
     return TicketOut(
         id=ticket.id or 0,
@@ -74,13 +82,18 @@ def ticket_out(
         status_url=f"{public_url}/t/{ticket.token}" if holder else None,
         issued_at=ticket.issued_at,
         called_at=ticket.called_at,
-        counter=ticket.counter_id,
+        # The counter's id within its site, the name clerks and signs use (its installation-wide id when single-site).
+        counter=(counter.key or counter.id) if counter else ticket.counter_id,
         counter_name=counter.name if counter else None,
         language=ticket.language,
         recalls=ticket.recalls,
         site=ticket.site_id,
         appointment=ticket.appointment_id is not None,
         wait_outside=wait_outside,
+        served_now=available.served_now,
+        served_from=available.served_from,
+        served_from_time=available.served_from_time,
+        visual_call=ticket.visual_call,
         note=ticket.note if staff else None,
     )
 

@@ -15,7 +15,7 @@ from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
 from server.sites.queue import queue_state
 from server.tickets.issuance import issue_ticket
-from tests.support.service_calls import PUBLIC_URL
+from tests.support.service_calls import PUBLIC_URL, open_counters
 
 
 @pytest.fixture
@@ -53,6 +53,7 @@ def _services(database: Database, clock: ManualClock) -> dict[str, dict[str, obj
 def test_no_ticket_is_drawn_that_cannot_be_served_before_closing(office_hours: Database) -> None:
     # 11:30 in Berlin: an hour before closing. Standesamt has one counter and takes ~10 minutes a citizen.
     clock = ManualClock(datetime(2026, 11, 24, 10, 30, tzinfo=UTC))
+    open_counters(office_hours, clock, "3", "8")
     drawn = 0
     with pytest.raises(Conflict) as refused:
         for _ in range(20):
@@ -67,6 +68,7 @@ def test_no_ticket_is_drawn_that_cannot_be_served_before_closing(office_hours: D
 
 def test_estimates_grow_with_the_line_and_show_on_every_view(office_hours: Database) -> None:
     clock = ManualClock(datetime(2026, 11, 24, 7, 30, tzinfo=UTC))
+    open_counters(office_hours, clock, "6")
     first = _draw(office_hours, clock, "kfz")
     before = _services(office_hours, clock)["kfz"]["eta_minutes"]
     for _ in range(6):

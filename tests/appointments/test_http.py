@@ -33,6 +33,7 @@ def _book(server: LiveServer, headers: dict[str, str], **body: object) -> dict[s
 
 def test_check_in_by_code_and_qr_content(server: LiveServer) -> None:
     staff = server.clerk_headers()
+    httpx.post(server.api("/counters/4/resume"), headers=staff).raise_for_status()
     booked = _book(server, staff, name="Erika Mustermann", phone="+49 30 1234")
     code = str(booked["code"])
     assert booked["qr_content"] == code and len(code) == 9 and code[4] == "-"
@@ -50,6 +51,17 @@ def test_check_in_by_code_and_qr_content(server: LiveServer) -> None:
 
     again = httpx.post(server.api("/sites/demo/check-in"), json={"code": code}, headers=server.kiosk_headers)
     assert (again.status_code, again.json()["code"]) == (409, "booking_used")
+
+
+def test_check_in_carries_the_visual_call_option(server: LiveServer) -> None:
+    booked = _book(server, server.clerk_headers())
+    response = httpx.post(
+        server.api("/sites/demo/check-in"), json={"code": booked["code"], "visual_call": True},
+        headers=server.kiosk_headers,
+    )
+    assert response.status_code == 201, response.text
+    followed = httpx.get(server.api(f"/tickets/{response.json()['token']}")).json()
+    assert followed["visual_call"] is True and followed["appointment"] is True
 
 
 def test_unknown_cancelled_and_unauthorised(server: LiveServer) -> None:

@@ -103,3 +103,26 @@ def test_bad_files_are_refused_whole_with_the_place(
     assert expected in refused.value.message and refused.value.status_code == 422
     with database.transaction() as session:
         assert session.exec(select(Appointment)).all() == []
+
+
+def test_a_csv_row_with_an_existing_booking_code_is_refused_unless_overwriting(
+    database: Database, clock: ManualClock
+) -> None:
+    first = "Datum;Uhrzeit;Dienstleistung;Name;Buchungscode\n24.11.2026;10:00;kfz;Max Muster;KFZ-7781\n"
+    assert _import(database, clock, first, name="monday.csv").created == 1
+    clash = "Datum;Uhrzeit;Dienstleistung;Name;Buchungscode\n24.11.2026;11:30;kfz;Erika Beispiel;KFZ-7781\n"
+    with pytest.raises(ImportRefused) as refused:
+        _import(database, clock, clash, name="tuesday.csv")
+    assert "KFZ-7781" in refused.value.message and "overwrite" in refused.value.message
+    with database.transaction() as session:
+        kept = session.exec(select(Appointment)).one()
+    assert (kept.name, kept.starts_at) == ("Max Muster", datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    rows = parse_file(clash.encode(), filename="tuesday.csv", default_service=None)
+    with database.transaction() as session:
+        replaced = import_bookings(
+            session=session, site_id="demo", rows=rows, source="csv", filename="tuesday.csv", now=clock.now(),
+            actor="test", overwrite=True,
+        )
+    assert (replaced.updated, replaced.overwritten) == (1, ["KFZ-7781"])
+    with database.transaction() as session:
+        assert session.exec(select(Appointment)).one().name == "Erika Beispiel"

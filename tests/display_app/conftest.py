@@ -33,9 +33,11 @@ def make_display(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., Running
     """Start displays against a server URL; each is stopped after the test."""
     started: list[RunningDisplay] = []
 
-    def make(server_url: str, *, size: tuple[int, int] = (1920, 1080), **options: object) -> RunningDisplay:
+    def make(
+        server_url: str, *, size: tuple[int, int] = (1920, 1080), realtime: bool = False, **options: object
+    ) -> RunningDisplay:
         config = DisplayConfig(server=server_url, site="demo", diagonal_inches=55, **options)  # type: ignore[arg-type]
-        player = WavFilePlayer(tmp_path / f"audio-{len(started)}", realtime=False)
+        player = WavFilePlayer(tmp_path / f"audio-{len(started)}", realtime=realtime)
         controller = DisplayController(config, player=player, render=ClipRenderer(config.languages))
         window = DisplayWindow(controller, config)
         qtbot.addWidget(window)

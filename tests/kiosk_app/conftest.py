@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -68,7 +69,11 @@ def make_core(qtbot: QtBot, printouts: Path) -> Iterator[KioskCore]:
 
 @pytest.fixture
 def kiosk(live_server: LiveServer, make_core: KioskFactory, qtbot: QtBot) -> KioskWindow:
-    """A kiosk window on the demo server, ready on its welcome screen."""
+    """A kiosk window on the demo server with counters 1 and 3 open, ready on its welcome screen."""
+    # Open counters, so tickets show a wait range instead of "not served at the moment".
+    clerk = live_server.clerk_headers()
+    for counter in ("1", "3"):
+        httpx.post(live_server.api(f"/counters/{counter}/resume"), headers=clerk).raise_for_status()
     core = make_core(live_server.url)
     window = KioskWindow(core, touch_px=48)
     qtbot.addWidget(window)

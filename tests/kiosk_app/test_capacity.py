@@ -43,6 +43,9 @@ def office_hours(tmp_path: Path) -> Iterator[LiveServer]:
     )
     office = office.model_copy(update={"sites": [site]})
     with run_live_server(tmp_path / "hours", office=office, clock=ManualClock(NOW)) as server:
+        clerk = server.clerk_headers()
+        for counter in ("3", "8"):  # open at 11:30, so the forecast counts them
+            httpx.post(server.api(f"/counters/{counter}/resume"), headers=clerk).raise_for_status()
         yield server
 
 

@@ -19,4 +19,5 @@ def test_people_ahead_forms() -> None:
 
 def test_closed_reasons_and_unknown_ones() -> None:
     assert tr(closed_key("cannot_be_served_today"), "de").startswith("Heute nicht mehr möglich")
+    assert tr(closed_key("day_closed"), "tr") == "Bugünkü sıra kapandı"
     assert closed_key(None) == closed_key("a_reason_added_later") == "closed.closed"

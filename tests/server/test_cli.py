@@ -29,13 +29,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_user_add_and_passwd(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'a.db'}"
     added = runner.invoke(
-        app, ["user", "add", "meier", "--role", "supervisor", "--password", "s3cret!", "--database-url", url]
+        app, ["user", "add", "meier", "--role", "supervisor", "--password", "Amtsstube-Mitte-17", "--database-url", url]
     )
     assert added.exit_code == 0, added.output
     again = runner.invoke(app, ["user", "add", "meier", "--password", "x", "--database-url", url])
     assert again.exit_code == 2
     assert "already exists" in again.output
-    assert runner.invoke(app, ["user", "passwd", "meier", "--password", "n3w!", "--database-url", url]).exit_code == 0
+    changed = ["user", "passwd", "meier", "--password", "neues Passwort am Schalter 3", "--database-url", url]
+    assert runner.invoke(app, changed).exit_code == 0
     assert runner.invoke(app, ["user", "passwd", "ghost", "--password", "x", "--database-url", url]).exit_code == 2
     from sqlmodel import select
 
@@ -44,13 +45,26 @@ def test_user_add_and_passwd(tmp_path: Path) -> None:
     with Database(url).transaction() as session:
         clerk = session.exec(select(Clerk).where(Clerk.username == "meier")).one()
     assert clerk.role == "supervisor"
-    assert verify_password(clerk.password_hash, "n3w!")
-    assert "n3w!" not in clerk.password_hash
+    assert verify_password(clerk.password_hash, "neues Passwort am Schalter 3")
+    assert "neues Passwort am Schalter 3" not in clerk.password_hash
+
+
+def test_weak_passwords_are_refused_with_the_reason(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    short = runner.invoke(app, ["user", "add", "lehmann", "--password", "1", "--database-url", url])
+    assert short.exit_code == 2 and "at least 10 characters" in short.output
+    common = runner.invoke(app, ["user", "add", "lehmann", "--password", "password1234", "--database-url", url])
+    assert common.exit_code == 2 and "too easy to guess" in common.output
+    assert runner.invoke(app, ["user", "hash", "--password", "1"]).exit_code == 2
+    good = runner.invoke(app, ["user", "add", "lehmann", "--password", "Amtsstube-Mitte-17", "--database-url", url])
+    assert good.exit_code == 0, good.output
+    weak = runner.invoke(app, ["user", "passwd", "lehmann", "--password", "lehmann123", "--database-url", url])
+    assert weak.exit_code == 2
 
 
 def test_user_hash_and_device_add_print_config_entries() -> None:
-    hashed = runner.invoke(app, ["user", "hash", "--password", "pw"]).output.strip()
-    assert verify_password(hashed, "pw")
+    hashed = runner.invoke(app, ["user", "hash", "--password", "Drucker Papier im Foyer"]).output.strip()
+    assert verify_password(hashed, "Drucker Papier im Foyer")
     device = runner.invoke(app, ["device", "add", "kiosk-foyer", "--kind", "kiosk", "--site", "mitte"]).output
     token = device.split("only): ")[1].split()[0]
     assert len(token) >= 43

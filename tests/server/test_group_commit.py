@@ -22,6 +22,7 @@ from server.sites.queue import queue_state
 from server.tickets.issuance import Issued, IssueRequest, issue, issue_batch
 from server.tickets.models import Ticket
 from server.tickets.views import ticket_out
+from tests.support.service_calls import open_counters
 
 SERVICES = ("anmeldung", "ausweis", "fuehrungszeugnis", "meldebescheinigung", "abholung")
 PUBLIC_URL = "http://test"
@@ -121,6 +122,7 @@ def test_a_key_repeated_within_a_batch_gives_one_ticket(database: Database, cloc
 
 def test_each_ticket_sees_the_figures_as_they_stood_right_after_it(database: Database, clock: ManualClock) -> None:
     """A batch's events match what one transaction per ticket would have logged."""
+    open_counters(database, clock, "3")  # serves both lines, so every ticket has a range
     with database.transaction() as session:
         issue_batch(session, [request(clock, "anmeldung")])
     clock.advance(timedelta(minutes=3))

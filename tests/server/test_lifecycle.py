@@ -44,5 +44,28 @@ def test_the_main_path_and_terminal_states() -> None:
     for action in (TicketAction.call, TicketAction.recall, TicketAction.start, TicketAction.finish):
         status = next_status("A001", status, action)
     assert status is TicketStatus.done
-    assert {TicketStatus.done, TicketStatus.cancelled} == TERMINAL
+    assert {TicketStatus.done, TicketStatus.cancelled, TicketStatus.expired} == TERMINAL
     assert len(ILLEGAL) > 30
+
+
+OPEN = [TicketStatus.waiting, TicketStatus.called, TicketStatus.serving, TicketStatus.parked]
+
+
+@pytest.mark.parametrize("status", OPEN)
+def test_every_open_ticket_can_expire_and_then_nothing_more(status: TicketStatus) -> None:
+    expired = next_status("A001", status, TicketAction.expire)
+    assert expired is TicketStatus.expired
+    for action in TicketAction:
+        with pytest.raises(IllegalTransition):
+            next_status("A001", expired, action)
+
+
+@pytest.mark.parametrize("status", [TicketStatus.done, TicketStatus.cancelled, TicketStatus.no_show])
+def test_finished_tickets_do_not_expire(status: TicketStatus) -> None:
+    with pytest.raises(IllegalTransition):
+        next_status("A001", status, TicketAction.expire)
+
+
+def test_undoing_a_call_back_restores_parked_or_no_show() -> None:
+    assert next_status("A001", TicketStatus.called, TicketAction.unpark) is TicketStatus.parked
+    assert next_status("A001", TicketStatus.called, TicketAction.unmark) is TicketStatus.no_show

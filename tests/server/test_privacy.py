@@ -20,7 +20,7 @@ from server.appointments.sweep import purge_personal_data
 from server.counters.schemas import CounterOut
 from server.devices.schemas import DeviceStatusIn
 from server.events.models import EventRecord
-from server.privacy import COUNTER, DEVICE_STATUS, EVENT_SHAPES, SERVICE, SITE, TICKET, Shape
+from server.privacy import COUNTER, DEVICE_STATUS, EVENT_SHAPES, SERVICE, SITE, TICKET, TICKET_EVENT, Shape
 from server.sites.schemas import ServiceOut, SiteOut
 from server.tickets.models import Ticket
 from server.tickets.schemas import TicketOut
@@ -213,3 +213,19 @@ def test_every_public_event_type_has_a_shape() -> None:
 
     private = {EventType.snapshot, EventType.counter_alarm, EventType.alarm_acknowledged}
     assert {kind.value for kind in EventType} - {kind.value for kind in private} == set(EVENT_SHAPES)
+
+
+def test_every_extra_field_of_ticket_events_is_classified() -> None:
+    import re
+
+    import server
+
+    root = Path(server.__file__).parent
+    keys = {
+        key
+        for path in root.rglob("*.py")
+        for extras in re.findall(r"(?<!\w)extra=\{([^}]*)\}", path.read_text())
+        for key in re.findall(r"\"(\w+)\":", extras)
+    }
+    assert keys >= {"offline", "from_service"}  # the scan finds them
+    assert not keys - set(TICKET_EVENT), "class these ticket-event fields in server/privacy.py"

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from server.auth.models import Clerk
 from server.counters import service as counters
+from server.counters import sessions
 from server.db import Database
 from server.tickets.issuance import issue_ticket
 from server.tickets.service import cancel_by_holder
@@ -60,6 +61,16 @@ class Office:
             ticket = function(session=session, counter_id=counter, clerk=who, now=moment, public_url=PUBLIC_URL)
             return ticket.number if ticket is not None else None
 
+    def close(self, counter: str, moment: datetime, clerk: str = "clerk1") -> None:
+        """The clerk closes the counter (opening a session first, as its first action would have)."""
+        who = self._clerk(clerk)
+        with self.database.transaction() as session:
+            found = counters.get_counter(session=session, counter_id=counter)
+            sessions.hold_counter(session=session, counter=found, clerk=who, workstation="", now=moment,
+                                  public_url=PUBLIC_URL)
+            sessions.close_counter(session=session, counter=found, clerk=who, workstation="", now=moment,
+                                   public_url=PUBLIC_URL)
+
     def cancel(self, number: str, moment: datetime) -> None:
         """The citizen gives up their ticket on the phone."""
         with self.database.transaction() as session:
@@ -74,8 +85,9 @@ def seed_day(office: Office) -> None:
     A002 08:05, called 08:40 at counter 2 (wait 35), no-show 08:45
     F001 08:10, called 08:25 at counter 1 (wait 15), finished 08:30 without start (service 5)
     A003 09:10, cancelled 09:15
-    A004 09:20, called 09:30 at counter 2 (wait 10), started 09:31, finished 09:51 (service 20)
-    A005 23:50, called 00:20 next day (wait 30), finished 00:25 (service 5): counts on the day it was drawn
+    A004 09:20, called 09:30 at counter 2 (wait 10), started 09:31, finished 09:51 (service 20); counter 2 closes
+    A005 23:25, called 23:55 at counter 2 (wait 30), finished 00:00 next day (service 5): counts on the day it
+    was drawn (it is called before midnight: the demo site's day closes then, and nobody waits into the next)
     A001 of the next day at 00:30 does not count.
     """
     assert office.draw("anmeldung", at(DAY, "08:00")) == "A001"
@@ -94,7 +106,8 @@ def seed_day(office: Office) -> None:
     assert office.act("call_next", "2", at(DAY, "09:30")) == "A004"
     office.act("start", "2", at(DAY, "09:31"))
     office.act("finish", "2", at(DAY, "09:51"))
-    office.draw("anmeldung", at(DAY, "23:50"))
-    assert office.act("call_next", "2", at(NEXT_DAY, "00:20")) == "A005"
-    office.act("finish", "2", at(NEXT_DAY, "00:25"))
+    office.close("2", at(DAY, "09:51"))
+    office.draw("anmeldung", at(DAY, "23:25"))
+    assert office.act("call_next", "2", at(DAY, "23:55")) == "A005"
+    office.act("finish", "2", at(NEXT_DAY, "00:00"))
     assert office.draw("anmeldung", at(NEXT_DAY, "00:30")) == "A001"

@@ -25,7 +25,7 @@ def report(office: Office, database: Database) -> DailyKpis:
 
 
 def test_day_totals(report: DailyKpis) -> None:
-    # Six tickets drawn on the 24th (A005 at 23:50 included, the next day's A001 not).
+    # Six tickets drawn on the 24th (A005 at 23:25 included, the next day's A001 not).
     assert (report.issued, report.served, report.no_show, report.cancelled, report.still_open) == (6, 4, 1, 1, 0)
     assert report.no_show_rate == 0.2  # 1 no-show / (4 served + 1 no-show)
     # Waits of called tickets: 10, 15, 20, 30, 35 → median 20; p90 at rank 0.9·4 = 3.6 → 30 + 0.6·5 = 33.
@@ -81,6 +81,8 @@ def test_staffing_plan(report: DailyKpis) -> None:
     # Counter 2 open 08:20–09:51 (its last change that day), counter 1 08:25–08:30: 40 + 5 minutes of 60.
     assert (eight.counters_open, eight.counters_calling) == (0.75, 2)
     assert eight.gap == -0.25
+    # Beside the plan, what happened: waits of 20, 35 and 15 minutes; only A001's within its target.
+    assert (eight.backlog_in, eight.wait_minutes_median, eight.within_target_share_actual) == (0.0, 20.0, 0.3333)
     nine = hours["09:00"]
     # A004 served 20 min (A003 cancelled): load 2·20/60; counter 2 open 51 minutes.
     assert (nine.arrivals, nine.service_minutes, nine.counters_open, nine.counters_calling) == (2, 20.0, 0.85, 1)

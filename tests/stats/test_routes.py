@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_report_over_http(server: LiveServer, supervisor: dict[str, str]) -> Non
 
 
 def test_csv_cell_by_cell(server: LiveServer, supervisor: dict[str, str]) -> None:
-    response = httpx.get(server.api(f"/sites/demo/stats/export.csv?date={DAY}"), headers=supervisor)
+    response = httpx.get(server.api(f"/sites/demo/stats/export.csv?date={DAY}&dialect=rfc4180"), headers=supervisor)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"] == 'attachment; filename="aufruf-demo-2024-11-26.csv"'
@@ -65,29 +66,34 @@ def test_csv_cell_by_cell(server: LiveServer, supervisor: dict[str, str]) -> Non
         "Gruppe", "Schlüssel", "Bezeichnung", "Ausgegeben", "Bedient", "Nicht erschienen", "Storniert", "Noch offen",
         "Termine", "Ohne Termin", "Nichterscheinensquote", "Wartezeit Median (min)", "Wartezeit 90. Perzentil (min)",
         "Bedienzeit Median (min)", "Bedienzeit Mittel (min)", "Anteil innerhalb Zielwartezeit",
+        "Heute nicht bedient (Tagesende)",
     ]
     assert rows[1] == ["Standort", "demo", "2024-11-26", "6", "4", "1", "1", "0", "0", "6", "0.2", "20.0", "33.0",
-                       "7.5", "10.0", "0.6"]
+                       "7.5", "10.0", "0.6", "0"]
     assert rows[2] == ["Anliegen", "anmeldung", "An-/Ummeldung", "5", "3", "1", "1", "0", "0", "5", "0.25", "25.0",
-                       "33.5", "10.0", "11.67", "0.75"]
+                       "33.5", "10.0", "11.67", "0.75", "0"]
     assert rows[3][:5] == ["Anliegen", "fuehrungszeugnis", "Führungszeugnis", "1", "1"]
     assert rows[4][:5] == ["Schalter", "1", "Schalter 1 (Schnellschalter)", "1", "1"]
     assert rows[5][:5] == ["Schalter", "2", "Schalter 2", "4", "3"]
     hours = rows[6:]
     assert len(hours) == 24 and hours[8][:4] == ["Stunde", "08:00", "08:00", "3"]
     # Hours without tickets have empty cells, not zeros, for figures that do not exist.
-    assert hours[12][3:] == ["0", "0", "0", "0", "0", "0", "0", "", "", "", "", "", ""]
+    assert hours[12][3:] == ["0", "0", "0", "0", "0", "0", "0", "", "", "", "", "", "", "0"]
 
 
 def test_staffing_csv_in_english(server: LiveServer, supervisor: dict[str, str]) -> None:
     response = httpx.get(
-        server.api(f"/sites/demo/stats/export.csv?date={DAY}&table=staffing&lang=en"), headers=supervisor
+        server.api(f"/sites/demo/stats/export.csv?date={DAY}&table=staffing&lang=en&dialect=rfc4180"),
+        headers=supervisor,
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:7] == ["Hour", "Arrivals", "Service time (min)", "Target wait (min)", "Load (Erlang)",
                            "Counters needed", "Counters open"]
     # 0.75 counters open rounds to one, which gives the same 94.63 % as the one counter needed.
-    assert rows[9] == ["08:00", "3", "7.5", "23.33", "0.375", "1", "0.75", "2", "-0.25", "0.9463", "0.9463"]
+    # Then the plan beside the actual: nothing carried in, 1 counter for the hour itself, A001/A002/F001 waited
+    # 20, 35 and 15 minutes (median 20), and only A001 within its target.
+    assert rows[9] == ["08:00", "3", "7.5", "23.33", "0.375", "1", "0.75", "2", "-0.25", "0.9463", "0.9463",
+                       "0.0", "1", "20.0", "0.3333"]
     week = httpx.get(server.api("/sites/demo/stats/export.csv?period=week&table=staffing"), headers=supervisor)
     assert week.status_code == 422
 
@@ -97,11 +103,11 @@ def test_xlsx_cell_by_cell(server: LiveServer, supervisor: dict[str, str]) -> No
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="aufruf-demo-2024-11-26.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["KPIs", "Staffing"]
+    assert book.sheetnames == ["KPIs", "Staffing", "Bookings"]
     kpis = book["KPIs"]
     assert [c.value for c in kpis[1]][:6] == ["Group", "Key", "Name", "Issued", "Served", "No-shows"]
     assert [c.value for c in kpis[2]] == ["Site", "demo", "2024-11-26", 6, 4, 1, 1, 0, 0, 6, 0.2, 20, 33, 7.5, 10,
-                                          0.6]
+                                          0.6, 0]
     assert kpis["K2"].number_format == "0.0%" and kpis["P2"].number_format == "0.0%"
     assert [c.value for c in kpis[3]][:5] == ["Service", "anmeldung", "Registering an address", 5, 3]
     assert kpis.max_row == 1 + 1 + 2 + 2 + 24
@@ -109,14 +115,16 @@ def test_xlsx_cell_by_cell(server: LiveServer, supervisor: dict[str, str]) -> No
     assert kpis["L19"].value is None and kpis["A19"].value == "Hour" and kpis["B19"].value == "12:00"
     staffing = book["Staffing"]
     assert staffing.max_row == 25
-    assert [c.value for c in staffing[10]] == ["08:00", 3, 7.5, 23.33, 0.375, 1, 0.75, 2, -0.25, 0.9463, 0.9463]
+    assert [c.value for c in staffing[10]] == [
+        "08:00", 3, 7.5, 23.33, 0.375, 1, 0.75, 2, -0.25, 0.9463, 0.9463, 0, 1, 20, 0.3333,
+    ]
     assert [c.value for c in staffing[11]][:7] == ["09:00", 2, 20, 30, 0.667, 2, 0.85]
 
 
 def test_week_xlsx_has_days(server: LiveServer, supervisor: dict[str, str]) -> None:
     response = httpx.get(server.api(f"/sites/demo/stats/export.xlsx?date={DAY}&period=week"), headers=supervisor)
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Kennzahlen"]
+    assert book.sheetnames == ["Kennzahlen", "Termine"]
     sheet = book["Kennzahlen"]
     assert [c.value for c in sheet[2]][:5] == ["Standort", "demo", "2024-W48", 7, 4]
     days = [[c.value for c in row][:4] for row in sheet.iter_rows(min_row=sheet.max_row - 6)]
@@ -138,3 +146,27 @@ def test_charts_are_self_contained_svg(server: LiveServer, supervisor: dict[str,
 
 def test_unknown_chart(server: LiveServer, supervisor: dict[str, str]) -> None:
     assert httpx.get(server.api("/sites/demo/stats/charts/days.svg"), headers=supervisor).status_code == 404
+
+
+def test_csv_opens_as_columns_in_german_excel(server: LiveServer, supervisor: dict[str, str]) -> None:
+    """By default ';' between cells and a decimal comma, after a UTF-8 byte-order mark."""
+    response = httpx.get(server.api(f"/sites/demo/stats/export.csv?date={DAY}"), headers=supervisor)
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Gruppe", "Schlüssel", "Bezeichnung", "Ausgegeben"]
+    assert rows[1] == ["Standort", "demo", "2024-11-26", "6", "4", "1", "1", "0", "0", "6", "0,2", "20,0", "33,0",
+                       "7,5", "10,0", "0,6"]
+    assert httpx.get(
+        server.api(f"/sites/demo/stats/export.csv?date={DAY}&dialect=semicolon"), headers=supervisor
+    ).status_code == 422
+
+
+def test_charts_show_opening_hours_only_and_waits_from_zero(
+    server: LiveServer, supervisor: dict[str, str]
+) -> None:
+    """The demo is always open: only hours with tickets are drawn (08:00, 09:00, 23:00), the wait axis from 0."""
+    svg = httpx.get(server.api(f"/sites/demo/stats/charts/waits.svg?date={DAY}"), headers=supervisor).text
+    labels = re.findall(r'<text[^>]*class="[^"]*"[^>]*>(\d\d:\d\d)</text>', svg)
+    assert sorted(set(labels)) == ["08:00", "09:00", "23:00"]
+    axis = [float(value) for value in re.findall(r'<g class="guides"><path[^>]*/><text[^>]*>([\d.]+)</text>', svg)]
+    assert axis and min(axis) == 0.0

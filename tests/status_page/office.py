@@ -26,6 +26,10 @@ class Office:
         response.raise_for_status()
         return dict(response.json())
 
+    def open_counter(self, counter: str) -> None:
+        """The clerk opens a counter, so the forecast counts it."""
+        httpx.post(self.server.api(f"/counters/{counter}/resume"), headers=self.clerk).raise_for_status()
+
     def call_next(self, counter: str) -> dict[str, Any]:
         """Finish whatever the counter has, then call its next ticket."""
         httpx.post(self.server.api(f"/counters/{counter}/finish"), headers=self.clerk)

@@ -26,6 +26,7 @@ def state_of(html: str) -> dict[str, object]:
 
 def test_page_shows_the_ticket_in_the_kiosk_language(office: Office) -> None:
     """Number, service, people ahead and wait range are in the HTML itself, in Turkish."""
+    office.open_counter("3")
     office.draw()
     office.draw()
     mine = office.draw(language="tr")
@@ -67,7 +68,7 @@ def test_page_carries_no_personal_data_and_no_inline_script(office: Office) -> N
     assert set(ticket) <= {
         "id", "number", "service", "service_name", "status", "position", "people_ahead", "eta_minutes",
         "issued_at", "called_at", "counter", "counter_name", "language", "recalls", "site", "appointment",
-        "wait_outside",
+        "wait_outside", "visual_call", "served_now", "served_from", "served_from_time",
     }
     assert "http://" not in html.split("<body", 1)[1], "no absolute links to anywhere"
 
@@ -81,11 +82,11 @@ def test_language_parameter(office: Office, asked: str, expected_lang: str, expe
 
 
 def test_every_locale_has_every_message() -> None:
-    """The six languages define the same keys with the same placeholders."""
+    """The six languages and Leichte Sprache define the same keys with the same placeholders."""
     from server.status_page.texts import catalog
 
     texts = catalog()
-    assert texts.languages == ["de", "en", "ar", "ru", "tr", "uk"]
+    assert texts.languages == ["de", "en", "ar", "de-x-ls", "ru", "tr", "uk"]
     assert texts.missing() == {}
     for key in texts.messages["de"]:
         placeholders = {frozenset(re.findall(r"\{\w+\}", texts.messages[lang][key])) for lang in texts.languages}

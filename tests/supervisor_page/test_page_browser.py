@@ -125,7 +125,7 @@ def test_figures_charts_and_xlsx_download(page: Page, live_server: LiveServer) -
     assert download.suggested_filename.startswith("aufruf-demo-") and download.suggested_filename.endswith(".xlsx")
     path = download.path()
     book = load_workbook(io.BytesIO(path.read_bytes()))
-    assert book.sheetnames == ["Kennzahlen", "Personalbedarf"]
+    assert book.sheetnames == ["Kennzahlen", "Personalbedarf", "Termine"]
     assert [c.value for c in book["Kennzahlen"][2]][3:5] == [2, 1]
 
     # The week view swaps the hours for days and has no staffing plan.
@@ -149,3 +149,25 @@ def test_a_frozen_event_bus_is_shown_and_cleared(page: Page, tmp_path: Path) -> 
         finally:
             redis_server.thaw()
         expect(page.locator("#bus")).to_be_hidden(timeout=15000)
+
+
+def test_close_the_day_now_from_the_page(page: Page, live_server: LiveServer) -> None:
+    drawn = [
+        httpx.post(live_server.api("/sites/demo/tickets"), json={"service": "anmeldung"},
+                   headers=live_server.kiosk_headers).json()
+        for _ in range(2)
+    ]
+    log_in(page, live_server)
+    expect(page.locator("#connection")).to_have_text("Live verbunden")
+    queue = page.locator('#queues tr[data-service="anmeldung"]')
+    expect(queue.locator("td").first).to_have_text("2")
+    page.get_by_role("button", name="Tag jetzt schließen").click()
+    expect(page.locator("#close-day-confirm")).to_contain_text("Wirklich?")
+    page.get_by_role("button", name="Ja, Tag schließen").click()
+    expect(page.locator("#close-day-result")).to_have_text(
+        "Der Tag ist geschlossen; 2 Nummern wurden heute nicht mehr bedient."
+    )
+    expect(queue.locator("td").first).to_have_text("0")
+    statuses = [httpx.get(live_server.api(f"/tickets/{t['token']}")).json()["status"] for t in drawn]
+    assert statuses == ["expired", "expired"]
+    assert not page.errors  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from server.auth.models import Clerk
 from server.clock import ManualClock
 from server.counters import service as counters
@@ -31,3 +33,14 @@ def serve_next(database: Database, clock: ManualClock, clerk: Clerk, counter: st
             return None
         counters.finish(session=session, counter_id=counter, clerk=clerk, now=clock.now(), public_url=PUBLIC_URL)
         return ticket.number
+
+
+def open_counters(database: Database, clock: ManualClock, *counter_ids: str, username: str = "clerk1") -> None:
+    """Clerks open these counters (as resuming does), so forecasts count them."""
+    with database.transaction() as session:
+        clerk = session.exec(select(Clerk).where(Clerk.username == username)).one()
+        for counter_id in counter_ids:
+            counters.set_paused(
+                session=session, counter_id=counter_id, paused=False, clerk=clerk, now=clock.now(),
+                public_url=PUBLIC_URL,
+            )

@@ -96,11 +96,18 @@ export class AnnouncementQueue {
     this.pending = [];
     this.busy = false;
     this.done = [];
+    this.current = null;
+    this.onDone = () => {};
   }
 
   push(item) {
     this.pending.push(item);
     if (!this.busy) this.#drain();
+  }
+
+  /** The item playing now, then those still to play. */
+  unfinished() {
+    return [...(this.current ? [this.current] : []), ...this.pending];
   }
 
   get size() {
@@ -111,12 +118,15 @@ export class AnnouncementQueue {
     this.busy = true;
     while (this.pending.length) {
       const item = this.pending.shift();
+      this.current = item;
       try {
         await this.play(item);
       } catch (error) {
         console.warn("announcement failed", item, error);
       }
+      this.current = null;
       this.done.push(item);
+      this.onDone(item);
     }
     this.busy = false;
   }
@@ -141,4 +151,30 @@ export function retryAfterMs(header, now = Date.now(), random = Math.random) {
 export function minNumberFontPx({ minMm, diagonalInches, width, height, capRatio = 0.62 }) {
   const pxPerMm = Math.hypot(width, height) / (diagonalInches * 25.4);
   return (minMm * pxPerMm) / capRatio;
+}
+
+/**
+ * Which calls the screen shows: the newest large; recent rows prefer calls whose audio is still
+ * queued or playing, so every call stays on screen at least as long as it is heard.
+ */
+export function screenful(calls, unfinished, rows) {
+  const shown = [...calls];
+  for (const call of unfinished) {
+    if (!shown.some((c) => c.number === call.number)) shown.push(call);
+  }
+  const audible = new Set(unfinished.map((c) => c.number));
+  let [current, ...rest] = shown;
+  if (rows === 0 && current && !audible.has(current.number) && unfinished.length) current = unfinished[0];
+  if (rest.length > rows) {
+    // The call being heard first, then those still to be heard, then the rest by recency.
+    const order = unfinished.map((c) => c.number);
+    const keep = rest
+      .filter((c) => audible.has(c.number))
+      .sort((a, b) => order.indexOf(a.number) - order.indexOf(b.number))
+      .slice(0, rows);
+    const others = rest.filter((c) => !audible.has(c.number)).slice(0, rows - keep.length);
+    const chosen = new Set([...keep, ...others].map((c) => c.number));
+    rest = rest.filter((c) => chosen.has(c.number));
+  }
+  return { current, recent: rest };
 }

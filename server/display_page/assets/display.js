@@ -1,5 +1,5 @@
 // The browser call display: connects to the site's event stream and renders the waiting-room screen.
-import { AnnouncementQueue, DisplayState, backoff, minNumberFontPx, retryAfterMs } from "./display-core.js";
+import { AnnouncementQueue, DisplayState, backoff, minNumberFontPx, retryAfterMs, screenful } from "./display-core.js";
 
 const config = JSON.parse(document.getElementById("aufruf-config").textContent);
 const options = config.options;
@@ -13,6 +13,11 @@ const state = new DisplayState(
 const announced = [];
 const renders = [];
 const queue = new AnnouncementQueue(playAnnouncement);
+// A call whose audio has ended may give up its row.
+queue.onDone = () => renderCalls();
+// Calls for people who cannot hear them: number → time (ms) their highlight ends.
+const visualUntil = new Map();
+const VISUAL_SECONDS = options.visual;
 let soundAllowed = options.sound;
 let socket = null;
 let attempt = 0;
@@ -40,8 +45,23 @@ function languageSpan(language, text, className) {
 function fillMultilingual(element, texts) {
   element.replaceChildren(languageSpan(languages[0], texts[0], "primary"));
   if (element.hasAttribute("data-single")) return;
-  const rest = texts.slice(1).filter((t, i) => t && t !== texts[0] && texts.indexOf(t) === i + 1);
-  if (rest.length) element.append(languageSpan(languages[1], rest.join(" · "), "secondary"));
+  // Each further language in its own span with its own lang, so screen readers switch voice.
+  const rest = texts
+    .map((text, index) => ({ text, language: languages[index] }))
+    .slice(1)
+    .filter(({ text }, i) => text && text !== texts[0] && texts.indexOf(text) === i + 1);
+  if (!rest.length) return;
+  if (rest.length === 1) {
+    element.append(languageSpan(rest[0].language, rest[0].text, "secondary"));
+    return;
+  }
+  const secondary = document.createElement("span");
+  secondary.className = "secondary";
+  rest.forEach(({ text, language }, index) => {
+    if (index) secondary.append(" · ");
+    secondary.append(languageSpan(language, text, "translation"));
+  });
+  element.append(secondary);
 }
 
 function translateStatic() {
@@ -75,6 +95,11 @@ function renderLines() {
     if (!service.open) {
       item.classList.add("closed");
       range.textContent = message(languages[0], "display.closed");
+    } else if (service.served_now === false) {
+      item.classList.add("unserved");
+      range.textContent = service.served_from_time
+        ? message(languages[0], "display.not_served_from", { time: service.served_from_time })
+        : message(languages[0], "display.not_served");
     } else if (service.waiting > 0 && service.eta_minutes) {
       const [low, high] = service.eta_minutes;
       range.textContent = message(languages[0], "display.wait_range", { low, high });
@@ -91,12 +116,14 @@ function callRow(call) {
   const item = document.createElement("li");
   item.dataset.number = call.number;
   if (call.recall || call.recalls > 0) item.classList.add("recalled");
+  if (isHighlighted(call)) item.classList.add("visual");
   const number = document.createElement("bdi");
   number.className = "number";
   number.dir = "ltr";
   number.textContent = call.number;
   const arrow = document.createElement("span");
   arrow.className = "arrow";
+  arrow.setAttribute("aria-hidden", "true"); // decoration: screen readers read number and counter
   arrow.textContent = "→";
   const counter = document.createElement("bdi");
   counter.className = "counter";
@@ -106,8 +133,13 @@ function callRow(call) {
   return item;
 }
 
+function isHighlighted(call) {
+  return (visualUntil.get(call.number) || 0) > Date.now();
+}
+
 function renderCalls() {
-  const [current, ...older] = state.calls;
+  const { current, recent: older } = screenful(state.calls, queue.unfinished(), options.recent);
+  $("current").classList.toggle("visual", Boolean(current && isHighlighted(current)));
   $("current-call").hidden = !current;
   $("idle").hidden = Boolean(current);
   $("current-number").textContent = current ? current.number : "";
@@ -134,14 +166,16 @@ function fitNumber() {
   row.dataset.minFontPx = minimum.toFixed(1);
 }
 
-function flash() {
+function flash(call) {
   const panel = $("current");
   panel.classList.remove("fresh");
   void panel.offsetWidth; // restart the animation for a call that follows a call
   clearTimeout(flashTimer);
-  if (options.flash <= 0) return;
+  // Someone who cannot hear the call gets a longer flash, at least while others merely glance.
+  const seconds = call && call.visual_call ? Math.max(VISUAL_SECONDS, options.flash) : options.flash;
+  if (seconds <= 0) return;
   panel.classList.add("fresh");
-  flashTimer = setTimeout(() => panel.classList.remove("fresh"), options.flash * 1000);
+  flashTimer = setTimeout(() => panel.classList.remove("fresh"), seconds * 1000);
 }
 
 function audioUrl(call) {
@@ -208,10 +242,16 @@ function handle(message) {
     return;
   }
   // The screen first, then the gong and the spoken call.
+  for (const call of result.fresh) {
+    if (call.visual_call) {
+      visualUntil.set(call.number, Date.now() + VISUAL_SECONDS * 1000);
+      setTimeout(renderCalls, VISUAL_SECONDS * 1000 + 50);
+    }
+  }
   renderCalls();
   for (const call of result.fresh) {
     renders.push({ seq: call.seq, number: call.number, counter: call.counter, at: Date.now() });
-    flash();
+    flash(call);
     queue.push(call);
   }
 }

@@ -1,7 +1,7 @@
 """leased numbers counted down from the top, offline tickets counted for the quota
 
 Revision ID: 3c1e7a9b4d20
-Revises: da0ba0615db2
+Revises: 854e4bf260bd
 Create Date: 2026-12-01 09:50:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3c1e7a9b4d20"
-down_revision: str | None = "da0ba0615db2"
+down_revision: str | None = "854e4bf260bd"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -25,7 +25,7 @@ from server.tickets.views import people_ahead
 
 AlertKind = Literal["near", "called"]
 # A ticket in one of these states will never be called again today.
-FINISHED = frozenset({TicketStatus.done, TicketStatus.cancelled})
+FINISHED = frozenset({TicketStatus.done, TicketStatus.cancelled, TicketStatus.expired})
 
 
 class BadSubscription(DomainError):

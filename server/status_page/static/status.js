@@ -9,6 +9,8 @@
   var token = S.token;
   var apiUrl = "/api/v1/tickets/" + encodeURIComponent(token);
   var CANCELLABLE = { waiting: 1, called: 1, parked: 1 };
+  // Statuses after which the ticket never changes again: the page stops listening.
+  var FINAL = { done: 1, cancelled: 1, expired: 1 };
   var POLL_MS = Math.max(500, (S.pollSeconds || 15) * 1000);
   var socket = null, lastSeq = -1, resyncing = false, retries = 0;
   var pollTimer = null, reconnectTimer = null, audio = null, stopped = false, notBefore = 0;
@@ -25,10 +27,13 @@
   // ---- rendering -------------------------------------------------------------------------
   function serviceName() {
     var names = (S.serviceNames || {})[ticket.service] || {};
-    return names[S.lang] || names.en || names.de || ticket.service_name;
+    return names[S.lang] || names[S.lang.split("-")[0]] || names.en || names.de || ticket.service_name;
   }
   function waitText() {
     var eta = ticket.eta_minutes;
+    if (ticket.served_now === false) {
+      return ticket.served_from_time ? fill(T.wait_not_served_from, { time: ticket.served_from_time }) : T.wait_not_served;
+    }
     return eta ? fill(T.wait_range, { lo: eta[0], hi: eta[1] }) : T.wait_unknown;
   }
   function render() {
@@ -56,7 +61,7 @@
     var copy = {};
     for (var key in data) { if (Object.prototype.hasOwnProperty.call(data, key)) { copy[key] = data[key]; } }
     ticket = copy;
-    if (ticket.status === "done" || ticket.status === "cancelled") { stop(); }
+    if (FINAL[ticket.status]) { stop(); }
     render();
     checkAlerts();
   }
@@ -71,6 +76,10 @@
     ticket.position = index + 1;
     for (var j = 0; services && j < services.length; j++) {
       var service = services[j];
+      if (service.id === ticket.service) {
+        ticket.served_now = service.served_now !== false;
+        ticket.served_from_time = service.served_from_time || null;
+      }
       if (service.id === ticket.service && service.eta_minutes) {
         // The line's range is for someone behind all `waiting`; scale it to this place.
         var share = (index + 0.5) / (service.waiting + 0.5);
@@ -225,7 +234,11 @@
     var title = ticket.number + ": " + (called ? T.called_heading : T.near_title);
     var body = called ? fill(T.called_counter, { counter: ticket.counter }) : T.near_text;
     $("announce").textContent = title + " – " + body;
-    if (navigator.vibrate) { navigator.vibrate(called ? [400, 150, 400, 150, 400] : [300, 100, 300]); }
+    if (navigator.vibrate) {
+      // A citizen who cannot hear calls chose this at the kiosk: a long, unmistakable pattern.
+      var strong = called && ticket.visual_call;
+      navigator.vibrate(strong ? [800, 200, 800, 200, 800, 200, 800, 200, 800] : called ? [400, 150, 400, 150, 400] : [300, 100, 300]);
+    }
     beep(called ? 3 : 2);
     notify(title, body, kind);
     var root = document.documentElement;
@@ -319,6 +332,6 @@
   });
   render();
   checkAlerts();
-  if (ticket.status === "done" || ticket.status === "cancelled") { stop(); } else { connect(); }
+  if (FINAL[ticket.status]) { stop(); } else { connect(); }
   window.aufrufStatus = { state: function () { return ticket; } };
 }());

@@ -201,6 +201,22 @@ async function acknowledge(id) {
   }
 }
 
+// "Close the day now": a second, explicit press, because every waiting ticket ends.
+function askCloseDay(asking) {
+  $("close-day").hidden = asking;
+  $("close-day-confirm").hidden = !asking;
+}
+
+$("close-day").addEventListener("click", () => askCloseDay(true));
+$("close-day-no").addEventListener("click", () => askCloseDay(false));
+$("close-day-yes").addEventListener("click", async () => {
+  askCloseDay(false);
+  const response = await api(`/sites/${encodeURIComponent(config.site)}/close-day`, { method: "POST" });
+  $("close-day-result").textContent = response.ok
+    ? t("close_day.done", { n: (await response.json()).expired })
+    : t("close_day.failed");
+});
+
 // ---- live streams ---------------------------------------------------------------------------------
 
 function applySnapshot(data) {
@@ -333,8 +349,9 @@ setInterval(() => { if (!$("app").hidden) { renderCounters(); renderQueues(); } 
 // ---- figures --------------------------------------------------------------------------------------
 
 const KPIS = ["issued", "served", "no_show", "cancelled", "still_open", "appointments", "walk_ins", "no_show_rate",
-  "wait_minutes_median", "wait_minutes_p90", "service_minutes_median", "within_target_share"];
-const SHARES = new Set(["no_show_rate", "within_target_share"]);
+  "wait_minutes_median", "wait_minutes_p90", "service_minutes_median", "within_target_share", "not_served_today"];
+const SHARES = new Set(["no_show_rate", "within_target_share", "no_show_share"]);
+const BOOKINGS = ["booked", "came", "no_show", "cancelled", "late_walk_in", "pending", "no_show_share"];
 const MINUTES = new Set(["wait_minutes_median", "wait_minutes_p90", "service_minutes_median"]);
 
 function figure(name, value) {
@@ -415,16 +432,26 @@ async function loadStats() {
   if (period === "day") {
     const goal = `${Math.round(report.staffing_goal * 100)} %`;
     $("staffing-intro").textContent = t("stats.staffing_intro", { goal });
+    // The plan (needed, with the queue carried in from earlier hours) beside what happened (open, waits).
     fillTable($("staffing"),
-      ["hour", "arrivals", "service_minutes", "target", "load", "needed", "open", "gap"].map((key) => t(`staff.${key}`)),
+      ["hour", "arrivals", "service_minutes", "target", "load", "backlog", "needed", "open", "gap", "actual_wait",
+        "actual_within"].map((key) => t(`staff.${key}`)),
       report.staffing.map((hour) => [hour.hour, hour.arrivals, hour.service_minutes ?? t("stats.none"),
-        hour.target_wait_minutes ?? t("stats.none"), hour.load_erlang, hour.counters_needed, hour.counters_open,
-        hour.gap]));
+        hour.target_wait_minutes ?? t("stats.none"), hour.load_erlang, hour.backlog_in, hour.counters_needed,
+        hour.counters_open, hour.gap, hour.wait_minutes_median ?? t("stats.none"),
+        figure("within_target_share", hour.within_target_share_actual)]));
   }
+  // Bookings: the site, each service and, for a week, each day; a late check-in counts as a walk-in.
+  const bookingRows = [[t("booking.all"), report.bookings], ...report.booking_services.map((row) => [row.label, row]),
+    ...(period === "week" ? report.booking_days.map((row) => [row.label, row]) : [])];
+  fillTable($("bookings"), [t("kpi.name"), ...BOOKINGS.map((name) => t(`booking.${name}`))],
+    bookingRows.map(([label, row]) => [label, ...BOOKINGS.map((name) => figure(name, row[name]))]));
   for (const image of $("charts").querySelectorAll("img")) URL.revokeObjectURL(image.src);
   $("charts").replaceChildren();
-  const charts = period === "week" ? [["days", "chart.days"], ["waits", "chart.day_waits"]]
-    : [["arrivals", "chart.arrivals"], ["waits", "chart.waits"], ["staffing", "chart.staffing"]];
+  const charts = period === "week"
+    ? [["days", "chart.days"], ["waits", "chart.day_waits"], ["bookings", "chart.bookings"]]
+    : [["arrivals", "chart.arrivals"], ["waits", "chart.waits"], ["staffing", "chart.staffing"],
+      ["bookings", "chart.bookings"]];
   await Promise.all(charts.map(([name, alt]) => showChart(name, period, query, t(alt))));
   $("stats-body").hidden = false;
   $("stats-status").textContent = "";
@@ -452,6 +479,7 @@ async function download(extension, extra = "") {
 $("download-xlsx").addEventListener("click", () => download("xlsx"));
 $("download-csv").addEventListener("click", () => download("csv"));
 $("download-staffing").addEventListener("click", () => download("csv", "&table=staffing"));
+$("download-bookings").addEventListener("click", () => download("csv", "&table=bookings"));
 
 if (token()) start();
 else showLogin(null);

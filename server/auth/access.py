@@ -1,0 +1,39 @@
+"""Staff roles per site: which sites a clerk may work at or supervise."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+
+from server.auth.models import Clerk, Role, SiteGrant
+from server.errors import Forbidden
+from server.sites.models import Site
+
+
+def granted_sites(*, session: Session, clerk: Clerk, role: Role) -> frozenset[str] | None:
+    """The sites where the clerk holds at least `role`; None means every site (admins, single-site offices)."""
+    if Role(clerk.role) is Role.admin:
+        return None
+    grants = session.exec(select(SiteGrant).where(SiteGrant.clerk_id == clerk.id)).all()
+    if not grants:
+        # Without grants an account keeps its role only where that cannot mean another office's data.
+        single = session.exec(select(func.count()).select_from(Site)).one() <= 1
+        return None if single and Role(clerk.role).level >= role.level else frozenset()
+    return frozenset(g.site_id for g in grants if Role(g.role).level >= role.level)
+
+
+def require_site(*, session: Session, clerk: Clerk, site_id: str, role: Role = Role.clerk) -> Clerk:
+    """Refuse a clerk who lacks `role` at the site."""
+    sites = granted_sites(session=session, clerk=clerk, role=role)
+    if sites is not None and site_id not in sites:
+        raise Forbidden(f"You hold no {role.value} role at site '{site_id}'.", code="site_not_granted")
+    return clerk
+
+
+def grant_sites(*, session: Session, clerk: Clerk, sites: list[str], role: str) -> None:
+    """Give the clerk `role` at exactly these sites (replacing earlier grants)."""
+    assert clerk.id is not None
+    for grant in session.exec(select(SiteGrant).where(SiteGrant.clerk_id == clerk.id)).all():
+        session.delete(grant)
+    session.flush()
+    for site_id in sites:
+        session.add(SiteGrant(clerk_id=clerk.id, site_id=site_id, role=role))
