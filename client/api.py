@@ -24,10 +24,15 @@ class ApiError(Exception):
 
 
 class ServerUnreachable(ApiError):
-    """No answer from the server: network down, server stopped, or timed out."""
+    """No answer from the server: network down, server stopped, or timed out.
 
-    def __init__(self, message: str) -> None:
+    `maybe_delivered` is False only when the request cannot have reached the server (no connection was
+    made); otherwise the server may have done the work and only its answer was lost.
+    """
+
+    def __init__(self, message: str, *, maybe_delivered: bool = True) -> None:
         super().__init__(0, "unreachable", message)
+        self.maybe_delivered = maybe_delivered
 
 
 def _error_from(response: httpx.Response) -> ApiError:
@@ -67,7 +72,8 @@ class ApiClient:
             response = self._http.request(method, path, json=json, headers=all_headers)
         except httpx.TransportError as error:
             raise ServerUnreachable(
-                f"The server at {self.base_url} cannot be reached ({type(error).__name__})."
+                f"The server at {self.base_url} cannot be reached ({type(error).__name__}).",
+                maybe_delivered=not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout)),
             ) from error
         if response.is_error:
             raise _error_from(response)

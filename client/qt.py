@@ -19,20 +19,36 @@ class StreamBridge(QObject):
     message = Signal(object)
     connection_changed = Signal(bool)
     refused = Signal(str)
+    reconnecting = Signal(float)  # seconds until the next attempt
 
     def __init__(self, url: str, *, token: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # The stream thread outlives nothing: once Qt destroys the bridge, its callbacks emit no more,
+        # and the thread is told to end (a signal of a deleted object would crash the process).
+        alive = [True]
+
+        def guarded(emit: Callable[[Any], None]) -> Callable[[Any], None]:
+            return lambda value: emit(value) if alive[0] else None
+
         # Signals emitted from the stream thread reach GUI-thread slots as queued calls.
         self.stream = EventStream(
             url,
             StreamHandlers(
-                on_snapshot=self.snapshot.emit,
-                on_event=self.message.emit,
-                on_connection=self.connection_changed.emit,
-                on_refused=self.refused.emit,
+                on_snapshot=guarded(self.snapshot.emit),
+                on_event=guarded(self.message.emit),
+                on_connection=guarded(self.connection_changed.emit),
+                on_refused=guarded(self.refused.emit),
+                on_reconnecting=guarded(self.reconnecting.emit),
             ),
             token=token,
         )
+        stream = self.stream
+
+        def forget(*_: object) -> None:
+            alive[0] = False
+            stream.stop(timeout=0)
+
+        self.destroyed.connect(forget)
 
     def start(self) -> None:
         """Begin receiving."""

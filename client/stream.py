@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from client.backoff import Backoff, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ class StreamHandlers:
     on_event: Callable[[Message], None]
     on_connection: Callable[[bool], None] = lambda _connected: None
     on_refused: Callable[[str], None] = lambda _reason: None
+    # Seconds until the next attempt, each time the connection failed or dropped.
+    on_reconnecting: Callable[[float], None] = lambda _delay: None
 
 
 class SeqTracker:
@@ -104,25 +108,39 @@ class EventStream:
             await consumer
 
     async def _consume(self) -> None:
+        """Connect, receive, and after any failure try again, for ever, with jittered back-off."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
-        connections = connect(
-            self.url, additional_headers=headers, proxy=None, open_timeout=5, ping_interval=10, ping_timeout=10
-        )
-        try:
-            # websockets' own reconnect loop: exponential back-off on network errors and 5xx.
-            async for websocket in connections:
-                self.tracker.reset()
-                self.handlers.on_connection(True)
-                try:
-                    await self._receive(websocket)
-                except PermissionError as refusal:
-                    self.handlers.on_refused(str(refusal))
-                    return
-                finally:
-                    self.handlers.on_connection(False)
-                    await websocket.close()
-        except InvalidStatus as error:
-            self.handlers.on_refused(f"server refused the connection (HTTP {error.response.status_code})")
+        backoff = Backoff()
+        while True:
+            try:
+                async with connect(
+                    self.url, additional_headers=headers, proxy=None, open_timeout=5, ping_interval=10,
+                    ping_timeout=10,
+                ) as websocket:
+                    backoff.reset()
+                    self.tracker.reset()
+                    self.handlers.on_connection(True)
+                    try:
+                        await self._receive(websocket)
+                    finally:
+                        self.handlers.on_connection(False)
+                delay = backoff.next()
+            except PermissionError as refusal:
+                # Refused (bad token, unknown counter): say so, and look again now and then in case it is fixed.
+                self.handlers.on_refused(str(refusal))
+                delay = backoff.longest()
+            except InvalidStatus as error:
+                status = error.response.status_code
+                if status in (401, 403, 404):
+                    self.handlers.on_refused(f"server refused the connection (HTTP {status})")
+                    delay = backoff.longest()
+                else:  # 429, 5xx, a proxy's 502 …: busy or restarting, so try again, when it says if it says
+                    delay = retry_after(error.response.headers.get("Retry-After")) or backoff.next()
+            except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as error:
+                log.info("stream %s: %s", self.url, type(error).__name__)
+                delay = backoff.next()
+            self.handlers.on_reconnecting(delay)
+            await asyncio.sleep(delay)
 
     async def _receive(self, websocket: ClientConnection) -> None:
         try:

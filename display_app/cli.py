@@ -28,6 +28,9 @@ def display(
     visual: Annotated[float, typer.Option(help="Seconds a call for someone who cannot hear it stands out.")] = 30.0,
     ticker: Annotated[str, typer.Option(help="A line of text along the bottom.")] = "",
     audio: Annotated[str, typer.Option(help="auto, none, file:///dir or cmd:program args.")] = "auto",
+    missed_calls: Annotated[
+        float, typer.Option(help="After reconnecting, announce missed calls up to this many seconds old (0: none).")
+    ] = 60.0,
     windowed: Annotated[bool, typer.Option("--windowed", help="A window instead of full screen.")] = False,
 ) -> None:
     """Show calls, waiting lines and the clock; play the gong and the announcements."""
@@ -37,6 +40,7 @@ def display(
             languages=split_list(languages), announce=announce_languages(announce),
             viewing_distance=viewing_distance, diagonal_inches=diagonal,
             recent=recent, flash_seconds=flash, visual_seconds=visual, ticker=ticker, audio=audio,
+            missed_call_seconds=missed_calls,
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None

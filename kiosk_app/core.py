@@ -297,6 +297,11 @@ class KioskCore(QObject):
         self._set_screen(Screen.ISSUING)
         if not self.online and issue_offline(self, self.pending):
             return  # known to be offline: no waiting on the network for this touch
+        if not self.online and self.offline is not None and offline_ready(self):
+            # Known to be offline and no leased number for this service: the others still work.
+            self.pending = None
+            self._show_message("message.service_offline")
+            return
         self._send_pending()
 
     def submit_code(self, code: str) -> None:
@@ -348,12 +353,24 @@ class KioskCore(QObject):
             return
         if isinstance(error, ServerUnreachable):
             pending.attempts += 1
+            pending.unsettled = pending.unsettled or error.maybe_delivered
             if pending.attempts < self.timing.draw_attempts:
                 # Same touch, same key: the server returns the same ticket if it got the first try.
                 QTimer.singleShot(int(self.timing.draw_retry_seconds * 1000), self._send_pending)
                 return
             self._mark_online(False)
+            if pending.unsettled:
+                # The server may hold this touch's ticket: a leased number now could make it two. The
+                # touch waits, and is sent again with its key as soon as the server answers.
+                log.warning("Answer to draw %s lost; retrying it before any offline number", pending.key)
+                self._go_out_of_order()
+                return
             if issue_offline(self, pending):
+                return
+            if pending.kind == "draw" and offline_ready(self):
+                # No leased number for this service, but for others: stay in service for those.
+                self.pending = None
+                self._show_message("message.service_offline")
                 return
             self._go_out_of_order()  # the pending touch is completed once the server is back
             return

@@ -176,11 +176,12 @@ def lease_block(api: ApiClient, site: str, service: str, size: int = LEASE_SIZE)
 
 
 def send_journal(api: ApiClient, site: str, entries: list[dict[str, Any]]) -> dict[str, str]:
-    """Send unconfirmed entries; returns each key's outcome: created, existing or rejected."""
+    """Send unconfirmed entries; returns each settled key's outcome: created, existing or rejected."""
     body = {
         "tickets": [
             {k: e[k] for k in ("key", "lease", "serial", "language", "issued_at", "token")} for e in entries
         ]
     }
     results = api.request("POST", f"/sites/{site}/tickets/reconcile", json=body).json()
-    return {r["key"]: r["outcome"] for r in results}
+    # A "conflict" was a clash with a request running at the same time: the next sync settles it.
+    return {r["key"]: r["outcome"] for r in results if r.get("code") != "conflict"}

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from client.api import ApiError, ServerUnreachable
 from kiosk_app.offline import LEASE_SIZE, REFILL_BELOW, lease_block, offline_ticket, send_journal
 
 if TYPE_CHECKING:
@@ -59,7 +60,13 @@ def sync_offline(core: KioskCore) -> None:
         today = datetime.now().astimezone().date()
         for service in wanted:
             if journal.remaining(service, today) < REFILL_BELOW:
-                journal.add_lease(lease_block(api, site, service, LEASE_SIZE))
+                try:
+                    journal.add_lease(lease_block(api, site, service, LEASE_SIZE))
+                except ServerUnreachable:
+                    raise
+                except ApiError as refusal:
+                    # E.g. the day's cap or the quota: this service gets no more numbers, the others still do.
+                    log.info("No lease for %s: %s", service, refusal.message)
         return outcomes
 
     def done(outcomes: dict[str, Any]) -> None:

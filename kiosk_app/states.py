@@ -42,6 +42,8 @@ class PendingRequest:
     service: str | None = None
     code: str | None = None
     attempts: int = 0
+    # A try whose answer was lost may have made the ticket: then only the server can say (same key again).
+    unsettled: bool = False
     visual_call: bool = False  # the citizen cannot hear calls
 
 

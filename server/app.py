@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -99,13 +100,14 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_event_streams(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["health"])
-    async def health() -> dict[str, str]:
-        """Liveness and what the server runs on."""
+    async def health() -> dict[str, Any]:
+        """Liveness, what the server runs on, and whether live updates cross workers (`bus.state`)."""
         return {
             "status": "ok",
             "version": VERSION,
             "database": "sqlite" if settings.is_sqlite else "postgresql",
             "broadcast": settings.broadcast_url.split("://", 1)[0],
+            "bus": context.bus.status(),
         }
 
     for router in (

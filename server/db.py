@@ -91,7 +91,8 @@ class Database:
             else self.engine
         )
         self.publish: Publisher = _discard
-        # Commit and publish happen together so one process never reorders its own events.
+        # Commit and hand-over to the bus happen together so one process never reorders its own events;
+        # the hand-over only queues the event for the loop (the bus sends it later), so it never waits.
         self._commit_lock = threading.Lock()
         # SQLite has one writer at a time; threads wait here instead of sleep-polling in its busy handler.
         self._write_lock: threading.RLock | None = threading.RLock() if self.engine.dialect.name == "sqlite" else None

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         default=3, ge=0, le=20, description="Recalls before the next one marks a no-show; 0 never does"
     )
     undo_call_seconds: int = Field(default=10, ge=0, le=120, description="How long a call can be undone")
+    offline_lease_cap: int = Field(
+        default=40, ge=1, le=1000, description="Numbers one offline kiosk may lease per service and day"
+    )
     closing_grace_minutes: int = Field(
         default=30, ge=0, le=6 * 60, description="Minutes after a site's last opening period until its day closes"
     )

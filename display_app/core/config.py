@@ -26,6 +26,8 @@ class DisplayConfig:
     visual_seconds: float = 30.0
     ticker: str = ""
     audio: str = "auto"
+    # Calls made while the display was reconnecting are announced if younger than this; older ones silently shown.
+    missed_call_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         languages = tuple(dict.fromkeys(normalise_language(lang) for lang in self.languages))
@@ -44,6 +46,8 @@ class DisplayConfig:
             raise ValueError("the screen diagonal must be between 10 and 200 inches")
         if not 0 <= self.recent <= 12:
             raise ValueError("recent must be between 0 and 12")
+        if not 0 <= self.missed_call_seconds <= 3600:
+            raise ValueError("missed-call seconds must be between 0 and 3600")
         if not 0 <= self.visual_seconds <= 300:
             raise ValueError("visual seconds must be between 0 and 300")
 

@@ -56,9 +56,12 @@ class DisplayController(QObject):
         self.announcement_finished.connect(lambda _a: self.changed.emit())
 
     def on_snapshot(self, message: dict[str, Any]) -> None:
-        """A snapshot sets the screen silently: nothing in it is announced."""
-        self.state.apply_snapshot(message)
+        """A snapshot sets the screen; only calls made while the display was away, and recent, are announced."""
+        missed = self.state.apply_snapshot(message, missed_seconds=self.config.missed_call_seconds)
         self.changed.emit()
+        for call in missed:
+            self.presented.emit(call)
+            self.announce(call)
 
     def on_event(self, message: dict[str, Any]) -> None:
         """Update the screen first, then queue the gong and speech of each new call."""

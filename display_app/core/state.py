@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 CALL_EVENTS = frozenset({"ticket.called", "ticket.recalled"})
@@ -19,6 +20,12 @@ class Call:
     service: str
     recall: bool = False
     seq: int | None = None
+    called_at: str | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str | None, bool]:
+        """Tells one call from another of the same number (a recall, or a call after an undo)."""
+        return self.number, self.called_at, self.recall
     # The citizen cannot hear calls: shown longer and more prominently.
     visual: bool = False
     # The language the citizen chose at the kiosk: the call is also spoken in it.
@@ -36,6 +43,7 @@ class Call:
             service=str(data.get("service") or ""),
             recall=recall or int(data.get("recalls") or 0) > 0,
             seq=seq,
+            called_at=str(data["called_at"]) if data.get("called_at") else None,
             visual=bool(data.get("visual_call")),
             language=str(data.get("language") or "de"),
             location={str(k): str(v) for k, v in (data.get("counter_location") or {}).items()},
@@ -87,14 +95,24 @@ class DisplayState:
             return False
         return not (self.counters and call.counter not in self.counters)
 
-    def apply_snapshot(self, message: dict[str, Any]) -> None:
-        """Replace everything from a snapshot; nothing in it is new."""
+    def apply_snapshot(self, message: dict[str, Any], *, missed_seconds: float = 0.0) -> tuple[Call, ...]:
+        """Replace everything from a snapshot; returns, oldest first, the calls it shows that were made
+        while this display was away and are at most `missed_seconds` old. A first snapshot is silent."""
+        known = None if self.seq is None else {call.key for call in self.calls}
         data = message["data"]
         self.seq = int(message["seq"])
         self.site = dict(data.get("site") or {})
         self._set_lines(data.get("services") or [])
         calls = [Call.from_ticket(t) for t in data.get("calls") or []]
         self.calls = [c for c in calls if self.shows(c)][: self.keep]
+        if known is None or missed_seconds <= 0 or not message.get("at"):
+            return ()
+        now = datetime.fromisoformat(str(message["at"]))
+        return tuple(
+            call for call in reversed(self.calls)
+            if call.key not in known and call.called_at is not None
+            and (now - datetime.fromisoformat(call.called_at)).total_seconds() <= missed_seconds
+        )
 
     def apply_event(self, message: dict[str, Any]) -> Outcome:
         """Apply one event; a call is new only if its seq is newer than anything applied before."""

@@ -33,6 +33,10 @@ class DisplayOptions(BaseModel):
     )
     ticker: str = Field(default="", max_length=500)
     sound: bool = True
+    missed: float = Field(
+        default=60.0, ge=0, le=3600,
+        description="After reconnecting, announce calls missed meanwhile up to this many seconds old; older silently",
+    )
 
     @field_validator("services", "counters")
     @classmethod
@@ -78,7 +82,7 @@ def options_from_query(query: dict[str, str]) -> DisplayOptions:
             values[key] = split_list(query[key])
     if query.get("announce", "ticket").strip().lower() != "ticket":
         values["announce"] = split_list(query["announce"])
-    for key in ("distance", "diagonal", "recent", "flash", "visual", "ticker"):
+    for key in ("distance", "diagonal", "recent", "flash", "visual", "ticker", "missed"):
         if key in query:
             values[key] = query[key]
     if "sound" in query:

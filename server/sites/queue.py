@@ -96,9 +96,9 @@ def capable_counters(*, session: Session, site_id: str) -> dict[int, int]:
 
 
 def issued_today(*, session: Session, site: Site, service: Service, now: datetime) -> int:
-    """How many tickets this service handed out today."""
+    """How many tickets this service handed out today (online and reconciled offline ones)."""
     sequence = session.get(NumberSequence, (site.id, service.pk, business_day(site, now)))
-    return sequence.last_serial if sequence else 0
+    return sequence.issued if sequence else 0
 
 
 def closed_reason(

@@ -140,6 +140,8 @@ class _SiteBatch:
     opening_forecast: Forecast | None = None
     resumes: dict[int, datetime] = field(default_factory=dict)
     counts_by_day: dict[date, dict[int, int]] = field(default_factory=dict)
+    # Tickets reconciled from offline leases per service: today's count is the online serial plus these.
+    offline_by_day: dict[date, dict[int, int]] = field(default_factory=dict)
 
     def run(self, requests: list[IssueRequest], indexes: list[int], outcomes: list[Any]) -> None:
         """Check every request, insert the accepted tickets together, then announce and answer them in order."""
@@ -222,7 +224,8 @@ class _SiteBatch:
             rows = self.session.exec(
                 select(NumberSequence).where(NumberSequence.site_id == self.site.id, NumberSequence.business_day == day)
             ).all()
-            self.counts_by_day[day] = {row.service_pk: row.last_serial for row in rows}
+            self.counts_by_day[day] = {row.service_pk: row.issued for row in rows}
+            self.offline_by_day[day] = {row.service_pk: row.offline_issued for row in rows}
         return self.counts_by_day[day]
 
     def _opening_forecast(self, now: datetime) -> Forecast | None:
@@ -245,7 +248,7 @@ class _SiteBatch:
         # Serials in a fixed order (service, day), so two batches in different processes cannot deadlock.
         for (service_pk, day), members in sorted(groups.items()):
             last = reserve_serials(
-                session=self.session, site_id=self.site.id, service_pk=service_pk, day=day, count=len(members)
+                session=self.session, site_id=self.site.id, service=members[0].service, day=day, count=len(members)
             )
             for serial, item in enumerate(members, start=last - len(members) + 1):
                 item.ticket = Ticket(
@@ -306,12 +309,13 @@ class _SiteBatch:
         capacity = self.site.waiting_room_capacity
         # Today's counts before this batch: each service's first serial in it tells, for the others the read.
         counts: dict[int, int] = dict(self._counts_today(latest))
+        offline = self.offline_by_day[business_day(self.site, latest)]
         touched: set[int] = set()
         for item in accepted:
             assert item.ticket is not None
             if item.ticket.service_pk not in touched:
                 touched.add(item.ticket.service_pk)
-                counts[item.ticket.service_pk] = item.ticket.serial - 1
+                counts[item.ticket.service_pk] = item.ticket.serial - 1 + offline.get(item.ticket.service_pk, 0)
         reasons = {
             s.pk: closed_reason(
                 session=self.session, site=self.site, service=s, now=latest, forecast=forecast,
@@ -331,7 +335,7 @@ class _SiteBatch:
             ahead = book.add(ticket)
             reasons[service.pk] = closed_reason(
                 session=self.session, site=self.site, service=service, now=item.now, forecast=forecast,
-                issued=ticket.serial,
+                issued=ticket.serial + offline.get(service.pk, 0),
             )
             room_full = capacity is not None and book.waiting >= capacity
             available = availability(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Index, String, UniqueConstraint
+from sqlalchemy import Column, Date, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from server.db_types import UTCDateTime
@@ -51,9 +51,19 @@ class Ticket(SQLModel, table=True):
 
 
 class NumberSequence(SQLModel, table=True):
-    """The last number handed out per site, service and local day."""
+    """The numbers handed out per site, service and local day: online from 1 up, leased from the top down."""
 
     site_id: str = Field(primary_key=True, max_length=40)
     service_pk: int = Field(primary_key=True)
     business_day: date = Field(sa_column=Column(Date(), primary_key=True))
+    # The last online serial: online tickets are 1..last_serial (after the leased block, should they reach it).
     last_serial: int = 0
+    # Serials given to offline kiosks' leases, counted down from the top of the number width (A999, A998, …).
+    leased: int = Field(default=0, sa_column=Column(Integer(), nullable=False, server_default="0"))
+    # Tickets reconciled from leases; with last_serial, the day's count against the quota.
+    offline_issued: int = Field(default=0, sa_column=Column(Integer(), nullable=False, server_default="0"))
+
+    @property
+    def issued(self) -> int:
+        """Tickets handed out today, online and reconciled offline ones; unused leased numbers do not count."""
+        return self.last_serial + self.offline_issued

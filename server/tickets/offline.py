@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, Date, UniqueConstraint
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Column, Date, UniqueConstraint, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field as SQLField
 from sqlmodel import Session, SQLModel, select
 
@@ -17,15 +18,20 @@ from server.errors import Conflict, DomainError, NotFound
 from server.events.envelope import EventType
 from server.sites.hours import business_day
 from server.sites.models import Service
-from server.sites.queue import get_service, get_site
+from server.sites.queue import CLOSED_MESSAGES, get_service, get_site
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import NumberSequence, Ticket
-from server.tickets.numbering import format_number
+from server.tickets.numbering import format_number, lease_top
 from server.tickets.schemas import TicketOut
-from server.tickets.service import announce_queue, announce_ticket
+from server.tickets.service import TOKEN_BYTES, announce_queue, announce_ticket
 from server.tickets.views import ticket_out
+from server.upsert import increment
 
 MAX_LEASE = 100
+# Numbers one kiosk may lease per service and day unless the settings say otherwise.
+DEFAULT_LEASE_CAP = 40
+# The length of the ticket's idempotency-key column.
+KEY_LENGTH = 80
 # A kiosk clock may run a little ahead; more than this is refused as a wrong issue time.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -91,31 +97,61 @@ class ReconcileResult(BaseModel):
     detail: str | None = None
 
 
-def _reserve(session: Session, keys: dict[str, Any], size: int) -> int:
-    """Advance the day's number sequence by `size` inside the caller's transaction; returns the new last serial."""
-    table = NumberSequence.__table__  # type: ignore[attr-defined]
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    statement = (
-        insert(table)
-        .values(**keys, last_serial=size)
-        .on_conflict_do_update(index_elements=list(keys), set_={"last_serial": table.c.last_serial + size})
-        .returning(table.c.last_serial)
-    )
-    return int(session.execute(statement).scalar_one())
+def _lease_size(*, session: Session, sequence: NumberSequence, service: Service, device_id: str, wanted: int,
+                cap: int) -> int:
+    """How many numbers this lease may have: within the kiosk's daily cap, the quota left and the free range."""
+    held = session.exec(
+        select(func.coalesce(func.sum(NumberLease.last_serial - NumberLease.first_serial + 1), 0)).where(
+            NumberLease.site_id == sequence.site_id, NumberLease.service_pk == service.pk,
+            NumberLease.business_day == sequence.business_day, NumberLease.device_id == device_id,
+        )
+    ).one()
+    allowance = cap - int(held)
+    if allowance <= 0:
+        raise Conflict(
+            f"This kiosk already holds its {cap} leased numbers of today for this service.", code="lease_limit_reached"
+        )
+    size = min(wanted, allowance)
+    if service.daily_quota is not None:
+        # Online tickets, reconciled offline ones and numbers other leases still hold all leave less of the quota.
+        left = service.daily_quota - sequence.last_serial - sequence.leased
+        if left <= 0:
+            raise Conflict(CLOSED_MESSAGES["quota_reached"], code="service_quota_reached")
+        size = min(size, left)
+    # Leased numbers must stay above every online number handed out so far.
+    room = lease_top(service) - sequence.leased - sequence.last_serial
+    if room <= 0:
+        raise Conflict("No numbers are left to lease today for this service.", code="no_numbers_left")
+    return min(size, room)
 
 
 def lease_numbers(
-    *, session: Session, site_id: str, device_id: str, service_key: str, size: int, now: datetime, public_url: str
+    *, session: Session, site_id: str, device_id: str, service_key: str, size: int, now: datetime, public_url: str,
+    cap: int = DEFAULT_LEASE_CAP,
 ) -> LeaseOut:
-    """Reserve the next `size` numbers of today's sequence for one kiosk; nobody else is given them."""
+    """Reserve up to `size` numbers for one kiosk, from the top of the day's number range downwards.
+
+    The day's online numbers are not moved on by it, and the quota is only taken once a leased number
+    is used (reconciled); the lease is cut to the kiosk's daily cap and to the quota still free.
+    """
     site = get_site(session=session, site_id=site_id)
     service = get_service(session=session, site_id=site_id, key=service_key)
     assert service.pk is not None
     day = business_day(site, now)
-    last = _reserve(session, {"site_id": site_id, "service_pk": service.pk, "business_day": day}, size)
+    keys = {"site_id": site_id, "service_pk": service.pk, "business_day": day}
+    # Lock (or create) the day's sequence row: online draws and other leases of this service wait for us.
+    increment(session, NumberSequence, keys, "leased", by=0)
+    sequence = session.exec(
+        select(NumberSequence).where(*(getattr(NumberSequence, name) == value for name, value in keys.items()))
+        .execution_options(populate_existing=True)
+    ).one()
+    granted = _lease_size(session=session, sequence=sequence, service=service, device_id=device_id, wanted=size,
+                          cap=cap)
+    leased = increment(session, NumberSequence, keys, "leased", by=granted)
+    last = lease_top(service) - leased + granted
     lease = NumberLease(
         site_id=site_id, service_pk=service.pk, business_day=day, device_id=device_id,
-        first_serial=last - size + 1, last_serial=last, created_at=now,
+        first_serial=last - granted + 1, last_serial=last, created_at=now,
     )
     session.add(lease)
     session.flush()
@@ -127,15 +163,19 @@ def lease_numbers(
     )
 
 
-def _offline_key(device_id: str, key: str) -> str:
-    return f"offline:{device_id}:{key}"[:80]
+def offline_key(device_id: str, key: str) -> str:
+    """The ticket's idempotency key for a journal entry; too long for the column, it is hashed, never cut."""
+    key = f"offline:{device_id}:{key}"
+    if len(key) <= KEY_LENGTH:
+        return key
+    return "offline#" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _reconcile_one(
     *, session: Session, site_id: str, device_id: str, entry: OfflineTicketIn, now: datetime, public_url: str
 ) -> tuple[ReconcileResult, bool]:
     """Create the ticket of one journal entry, or find it if it came before."""
-    key = _offline_key(device_id, entry.key)
+    key = offline_key(device_id, entry.key)
     existing = session.exec(select(Ticket).where(Ticket.site_id == site_id, Ticket.idempotency_key == key)).first()
     if existing is not None:
         view = ticket_out(session=session, ticket=existing, public_url=public_url, holder=True)
@@ -159,17 +199,25 @@ def _reconcile_one(
     ).first()
     if taken is not None:
         raise Conflict("Another ticket already carries this number.", code="number_taken")
+    token = entry.token
+    if session.exec(select(Ticket.id).where(Ticket.token == token)).first() is not None:
+        # The printed QR code cannot work, but the citizen's number must still be called.
+        token = secrets.token_urlsafe(TOKEN_BYTES)
     # Issued on an earlier day: the number is accounted for, but nobody waits for it any more.
     stale = lease.business_day < business_day(site, now)
     ticket = Ticket(
         site_id=site_id, service_pk=service.pk, issued_service_pk=service.pk, business_day=lease.business_day,
-        serial=entry.serial, number=format_number(service, entry.serial), token=entry.token,
+        serial=entry.serial, number=format_number(service, entry.serial), token=token,
         status=TicketStatus.cancelled if stale else TicketStatus.waiting, language=entry.language.lower(),
         issued_at=issued_at, queued_at=issued_at, finished_at=now if stale else None, idempotency_key=key,
         note="issued offline",
     )
     session.add(ticket)
     session.flush()
+    increment(
+        session, NumberSequence,
+        {"site_id": site_id, "service_pk": service.pk, "business_day": lease.business_day}, "offline_issued",
+    )
     actor = f"device:{device_id}"
     announce_ticket(
         session=session, ticket=ticket, type=EventType.ticket_created, now=now, actor=actor, public_url=public_url,
@@ -193,6 +241,13 @@ def reconcile(
                 )
         except DomainError as error:
             results.append(ReconcileResult(key=entry.key, outcome="rejected", code=error.code, detail=error.message))
+            continue
+        except IntegrityError:
+            # E.g. the same entry committed meanwhile by a second request: only this entry is turned away,
+            # and its retry finds the ticket.
+            results.append(ReconcileResult(
+                key=entry.key, outcome="rejected", code="conflict", detail="Recorded meanwhile; send it again.",
+            ))
             continue
         created = created or new
         results.append(result)

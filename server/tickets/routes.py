@@ -99,7 +99,7 @@ def lease(site: str, body: LeaseIn, kiosk: KioskDevice, context: ContextDep) -> 
     with context.database.transaction() as session:
         return lease_numbers(
             session=session, site_id=site, device_id=kiosk.id, service_key=body.service, size=body.size,
-            now=context.clock.now(), public_url=context.settings.public_url,
+            now=context.clock.now(), public_url=context.settings.public_url, cap=context.settings.offline_lease_cap,
         )
 
 

@@ -28,7 +28,7 @@ def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime
     """Insert a new ticket with the service's next number of the site's day and a fresh token."""
     assert service.pk is not None
     day = business_day(site, now)
-    serial = next_serial(session=session, site_id=site.id, service_pk=service.pk, day=day)
+    serial = next_serial(session=session, site_id=site.id, service=service, day=day)
     if "language" in fields:
         fields["language"] = str(fields["language"]).lower()
     ticket = Ticket(

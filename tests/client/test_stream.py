@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import queue
+import threading
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Request, Response
 
 from client.api import ApiClient, ApiError, ServerUnreachable
 from client.qt import stream_url
 from client.stream import EventStream, SeqTracker, StreamHandlers
-from tests.support.live_server import LiveServer, run_live_server
+from tests.support.live_server import LiveServer, free_port, run_live_server
 
 Item = tuple[str, Any]
 
@@ -24,6 +30,7 @@ def _stream(url: str, token: str | None = None) -> tuple[EventStream, queue.Queu
         on_event=lambda m: inbox.put(("event", m)),
         on_connection=lambda up: inbox.put(("connection", up)),
         on_refused=lambda reason: inbox.put(("refused", reason)),
+        on_reconnecting=lambda delay: inbox.put(("reconnecting", delay)),
     )
     return EventStream(url, handlers, token=token), inbox
 
@@ -112,3 +119,43 @@ def test_api_client_reports_an_unreachable_server() -> None:
         probe.get("http://127.0.0.1:9/")
     with pytest.raises(ServerUnreachable):
         ApiClient("http://127.0.0.1:9", timeout=1).health()
+
+
+def test_stream_waits_as_a_429_asks_and_connects_after_it() -> None:
+    """A busy server turning the handshake away with 429 and Retry-After is waited for, never given up on."""
+    answers = ["busy", "busy", "open"]
+    loop_ready = threading.Event()
+    port = free_port()
+
+    def process_request(connection: ServerConnection, request: Request) -> Response | None:
+        if answers.pop(0) == "busy":
+            response = connection.respond(HTTPStatus.TOO_MANY_REQUESTS, "slow down\n")
+            response.headers["Retry-After"] = "1"
+            return response
+        return None
+
+    async def handler(connection: ServerConnection) -> None:
+        await connection.send(json.dumps({"type": "snapshot", "seq": 7, "data": {}}))
+        await connection.wait_closed()
+
+    async def main(stop: asyncio.Event) -> None:
+        async with serve(handler, "127.0.0.1", port, process_request=process_request):
+            loop_ready.set()
+            await stop.wait()
+
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(stop),), daemon=True)
+    thread.start()
+    assert loop_ready.wait(10)
+    stream, inbox = _stream(f"ws://127.0.0.1:{port}/ws")
+    stream.start()
+    try:
+        delays = [_next(inbox, "reconnecting"), _next(inbox, "reconnecting")]
+        assert all(1.0 <= delay <= 2.0 for delay in delays)  # as the server asked, plus a little jitter
+        assert _next(inbox, "snapshot")["seq"] == 7
+        assert answers == []
+    finally:
+        stream.stop()
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)

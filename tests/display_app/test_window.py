@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from display_app.core.layout import px_per_mm
 from hardware.audio import gong, rms
+from server.clock import ManualClock
 from tests.display_app.conftest import RunningDisplay
 from tests.display_page.calls import Office
 from tests.support.live_server import LiveServer, free_port, run_live_server
@@ -116,3 +118,32 @@ def test_right_to_left_when_arabic_leads(
     # Mirrored: the recent calls sit on the left.
     assert window.recent_panel.geometry().left() < window.current_panel.geometry().left()
     window.grab().save(str(tmp_path / "qt-rtl.png"))
+
+
+def test_calls_missed_while_reconnecting_are_announced_in_order_and_older_ones_shown_silently(
+    make_display: Callable[..., RunningDisplay], qtbot: QtBot, tmp_path: Path
+) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    data = tmp_path / "server"
+    data.mkdir()
+    with run_live_server(data, clock=clock) as server:
+        display = make_display(server.url, audio="none", recent=6)
+        office = Office(server)
+        numbers = [office.draw() for _ in range(4)]
+        display.bridge.stop()  # the display loses its connection; the office goes on calling
+        qtbot.waitUntil(lambda: not display.controller.online, timeout=10000)
+        office.call_next("1")
+        clock.advance(timedelta(minutes=2))  # that call is now older than the 60 s default
+        for counter in ("2", "3", "4"):
+            office.call_next(counter)
+            clock.advance(timedelta(seconds=1))
+        presented: list[str] = []
+        display.controller.presented.connect(lambda call: presented.append(call.number))
+        display.bridge.start()
+        qtbot.waitUntil(lambda: display.controller.online, timeout=20000)
+        qtbot.waitUntil(lambda: presented == numbers[1:], timeout=5000)
+        qtbot.waitUntil(lambda: len(display.controller.queue.finished) == 3, timeout=30000)
+        assert [a.call.number for a in display.controller.queue.finished] == numbers[1:]
+        # The old one is on the screen, listed, but was neither flashed nor announced.
+        assert display.window.number.text() == numbers[3]
+        assert [row.number.text() for row in display.window.recent_rows[:3]] == numbers[2::-1]

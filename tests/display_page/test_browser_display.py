@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
+from server.clock import ManualClock
 from tests.display_page.calls import Office
 from tests.support.live_server import LiveServer, free_port, run_live_server
 
@@ -208,3 +210,40 @@ def test_an_undone_call_leaves_the_screen(live_server: LiveServer, page: Page) -
     undone = httpx.post(live_server.api("/counters/3/undo-call"), headers=office.clerk)
     assert undone.status_code == 200, undone.text
     expect(page.locator("#current-number")).to_have_text(first, timeout=1000)
+
+
+def test_calls_missed_while_reconnecting_are_announced_in_order_and_older_ones_shown_silently(
+    page: Page, tmp_path: Path
+) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    blocked = {"now": False}
+    routes: list[WebSocketRoute] = []
+
+    def route(socket: WebSocketRoute) -> None:
+        if blocked["now"]:
+            socket.close(code=1013, reason="network down")
+            return
+        socket.connect_to_server()
+        routes.append(socket)
+
+    page.route_web_socket(re.compile(r"/ws/sites/demo/display"), route)
+    with run_live_server(tmp_path, clock=clock) as server:
+        office = Office(server)
+        open_display(page, server, "?sound=off")
+        numbers = [office.draw() for _ in range(4)]
+        blocked["now"] = True  # the screen's network drops; the office goes on calling
+        for socket in routes:
+            socket.close(code=1013, reason="network down")
+        expect(page.locator("#offline")).to_be_visible(timeout=5000)
+        office.call_next("1")
+        clock.advance(timedelta(minutes=2))  # older than the 60 s default by the time the screen is back
+        for counter in ("2", "3", "4"):
+            office.call_next(counter)
+            clock.advance(timedelta(seconds=1))
+        blocked["now"] = False
+        expect(page.locator("#offline")).to_be_hidden(timeout=20000)
+        page.wait_for_function("() => window.aufrufDisplay.announced.length >= 3", timeout=5000)
+        announced = page.evaluate("window.aufrufDisplay.announced")
+        assert [a["number"] for a in announced] == numbers[1:]
+        expect(page.locator("#current-number")).to_have_text(numbers[3])
+        expect(page.locator("#recent-list .number")).to_have_text(numbers[2::-1])

@@ -21,6 +21,7 @@ from kiosk_app.states import Screen
 from server.events.models import EventRecord
 from server.tickets.models import Ticket
 from tests.kiosk_app.conftest import FAST
+from tests.support.dropping_proxy import dropping_proxy
 from tests.support.live_server import LiveServer, free_port, run_live_server
 
 SERVICE = "meldebescheinigung"
@@ -128,7 +129,8 @@ def test_offline_tickets_reach_the_server_once_in_their_place(
     qtbot.waitUntil(lambda: not core.online, timeout=10_000)
     assert core.screen is Screen.WELCOME  # still in service with leased numbers in hand
     offline_numbers = [draw(core, qtbot) for _ in range(3)]
-    assert offline_numbers == ["M001", "M002", "M003"] and online_number == "M021"
+    # Leased numbers come from the top of the range: the day's online numbers went on from M001 undisturbed.
+    assert offline_numbers == ["M980", "M981", "M982"] and online_number == "M001"
     assert core.offline is not None
     entries = core.offline.pending()
     assert [e["number"] for e in entries] == offline_numbers
@@ -156,7 +158,7 @@ def test_offline_tickets_reach_the_server_once_in_their_place(
     with server.context.database.transaction() as session:
         numbers = sorted(t.number for t in session.exec(select(Ticket)).all())
         created = session.exec(select(EventRecord).where(EventRecord.type == "ticket.created")).all()
-    assert numbers == ["M001", "M002", "M003", "M021"]
+    assert numbers == ["M001", "M980", "M981", "M982"]
     assert sorted(e.data["number"] for e in created if e.data.get("offline")) == offline_numbers
 
 
@@ -174,7 +176,7 @@ def test_a_kiosk_restarted_during_the_outage_keeps_its_journal(
     qtbot.waitUntil(lambda: second.screen is Screen.WELCOME, timeout=10_000)
     assert not second.online
     issued.append(draw(second, qtbot))
-    assert issued == ["M001", "M002", "M003"]  # the journal remembered which leased numbers were used
+    assert issued == ["M980", "M981", "M982"]  # the journal remembered which leased numbers were used
     with qtbot.waitSignal(second.reconciled, timeout=15_000):
         server = office.start()
     with server.context.database.transaction() as session:
@@ -185,19 +187,61 @@ def test_reconcile_refuses_what_a_lease_does_not_cover(office: Office) -> None:
     assert office.server is not None
     api = office.server.api
     lease = httpx.post(api("/sites/demo/tickets/leases"), json={"service": SERVICE, "size": 2}, headers=KIOSK).json()
-    assert lease["numbers"] == ["M001", "M002"]
-    assert httpx.post(api("/sites/demo/tickets"), json={"service": SERVICE}, headers=KIOSK).json()["number"] == "M003"
-    entry = {"key": "k" * 16, "lease": lease["lease"], "serial": 3, "issued_at": today().isoformat(),
+    assert lease["numbers"] == ["M998", "M999"]
+    assert httpx.post(api("/sites/demo/tickets"), json={"service": SERVICE}, headers=KIOSK).json()["number"] == "M001"
+    entry = {"key": "k" * 16, "lease": lease["lease"], "serial": 997, "issued_at": today().isoformat(),
              "token": "t" * 40}
     outside = httpx.post(api("/sites/demo/tickets/reconcile"), json={"tickets": [entry]}, headers=KIOSK).json()
     assert outside[0]["outcome"] == "rejected" and outside[0]["code"] == "serial_outside_lease"
-    foreign = {**entry, "lease": 999, "serial": 1}
+    foreign = {**entry, "lease": 999, "serial": 998}
     refused = httpx.post(api("/sites/demo/tickets/reconcile"), json={"tickets": [foreign]}, headers=KIOSK).json()
     assert refused[0]["code"] == "unknown_lease"
     weak = httpx.post(api("/sites/demo/tickets/reconcile"),
-                      json={"tickets": [{**entry, "serial": 1, "token": "short"}]}, headers=KIOSK)
+                      json={"tickets": [{**entry, "serial": 998, "token": "short"}]}, headers=KIOSK)
     assert weak.status_code == 422
     too_big = httpx.post(api("/sites/demo/tickets/leases"), json={"service": SERVICE, "size": 1000}, headers=KIOSK)
     assert too_big.status_code == 422
     clerk = office.server.clerk_headers()
     assert httpx.post(api("/sites/demo/tickets/leases"), json={"service": SERVICE}, headers=clerk).status_code == 401
+
+
+def test_a_lost_answer_gets_the_touch_its_committed_ticket_not_a_second_one(
+    office: Office, make_offline_core: Callable[[str], KioskCore], qtbot: QtBot
+) -> None:
+    assert office.server is not None
+    with dropping_proxy(office.port) as proxy:
+        core = make_offline_core(proxy.url)
+        wait_for_lease(core, qtbot)
+        # Every quick try of this touch reaches the server and is committed; every answer is lost.
+        proxy.drop_answers(b"POST /api/v1/sites/demo/tickets ", FAST.draw_attempts)
+        core.choose_language("de")
+        core.choose_service(SERVICE)
+        qtbot.waitUntil(lambda: core.screen is Screen.CONFIRMATION, timeout=15_000)
+        assert proxy.dropped == FAST.draw_attempts
+    assert core.last_issued is not None and core.offline is not None
+    with office.server.context.database.transaction() as session:
+        numbers = [t.number for t in session.exec(select(Ticket)).all()]
+    assert numbers == ["M001"] and core.last_issued.ticket.number == "M001"
+    assert core.offline.tickets == {}  # no leased number was spent on this touch
+
+
+def test_a_service_without_leased_numbers_leaves_the_others_in_service(
+    office: Office, make_offline_core: Callable[[str], KioskCore], qtbot: QtBot
+) -> None:
+    assert office.server is not None
+    # This kiosk's allowance for kfz is used up before it starts, so only kfz has no numbers in reserve.
+    taken = httpx.post(office.server.api("/sites/demo/tickets/leases"), json={"service": "kfz", "size": 40},
+                       headers=KIOSK)
+    assert taken.status_code == 201
+    core = make_offline_core(office.url)
+    wait_for_lease(core, qtbot)
+    assert core.offline is not None and core.offline.remaining("kfz", today().date()) == 0
+    office.stop()
+    qtbot.waitUntil(lambda: not core.online, timeout=10_000)
+    core.choose_language("de")
+    core.choose_service("kfz")
+    assert core.screen is Screen.MESSAGE and core.last_message is not None
+    assert core.last_message.key == "message.service_offline"
+    core.go_home()
+    assert core.screen is Screen.WELCOME
+    assert draw(core, qtbot) == "M980"

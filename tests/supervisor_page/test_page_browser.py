@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import httpx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, run_live_server
+from tests.support.redis_server import private_redis
 
 
 def log_in(page: Page, server: LiveServer, username: str = "super1", lang: str = "de") -> None:
@@ -134,6 +136,19 @@ def test_figures_charts_and_xlsx_download(page: Page, live_server: LiveServer) -
     expect(page.locator("#staffing-block")).to_be_hidden()
     expect(page.locator('#charts img[data-chart="days"]')).to_be_visible()
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_frozen_event_bus_is_shown_and_cleared(page: Page, tmp_path: Path) -> None:
+    with private_redis() as redis_server, run_live_server(tmp_path, broadcast_url=redis_server.url) as server:
+        log_in(page, server, lang="en")
+        expect(page.locator("#connection")).to_have_text("Live")
+        expect(page.locator("#bus")).to_be_hidden()
+        redis_server.freeze()
+        try:
+            expect(page.locator("#bus")).to_contain_text("Event bus degraded", timeout=15000)
+        finally:
+            redis_server.thaw()
+        expect(page.locator("#bus")).to_be_hidden(timeout=15000)
 
 
 def test_close_the_day_now_from_the_page(page: Page, live_server: LiveServer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -42,9 +43,20 @@ class RedisProcess:
         threading.Thread(target=self.process.stdout.read, daemon=True).start()
         redis.Redis(port=self.port).ping()
 
+    def freeze(self) -> None:
+        """SIGSTOP the server: its sockets stay open and it answers nothing, like a hung host."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """Let a frozen server run on."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop the server."""
         if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen server cannot act on SIGTERM
             self.process.terminate()
             self.process.wait(timeout=30)
             self.process = None

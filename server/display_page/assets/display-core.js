@@ -12,6 +12,11 @@ export function matchesFilter(call, filter) {
   return true;
 }
 
+/** What tells one call from another of the same number: a recall or a call after an undo differ. */
+function callKey(call) {
+  return `${call.number}|${call.called_at || ""}|${(call.recalls || 0) > 0 || call.recall === true}`;
+}
+
 /** Display state: a snapshot sets it silently; only events newer than what was shown are new calls. */
 export class DisplayState {
   constructor(filter = {}, keep = 7) {
@@ -24,14 +29,25 @@ export class DisplayState {
     this.calls = [];
   }
 
-  /** Replace everything from a snapshot; nothing in it is announced. */
-  applySnapshot(message) {
+  /**
+   * Replace everything from a snapshot. Returns, oldest first, the calls it shows that were made while
+   * this display was away and are at most `missedSeconds` old (by the snapshot's own time); the first
+   * snapshot, and older calls, are shown silently.
+   */
+  applySnapshot(message, missedSeconds = 0) {
+    const known = this.seq === null ? null : new Set(this.calls.map(callKey));
     const data = message.data;
     this.seq = message.seq;
     this.site = data.site;
     this.services = data.services || [];
     this.counters = new Map((data.counters || []).map((c) => [c.id, c]));
     this.calls = (data.calls || []).filter((c) => c.counter && matchesFilter(c, this.filter)).slice(0, this.keep);
+    if (known === null || !(missedSeconds > 0) || !message.at) return [];
+    const now = Date.parse(message.at);
+    return this.calls
+      .filter((c) => !known.has(callKey(c)) && c.called_at && now - Date.parse(c.called_at) <= missedSeconds * 1000)
+      .reverse()
+      .map((c) => ({ ...c, recall: (c.recalls || 0) > 0, seq: message.seq }));
   }
 
   /** Apply one event; returns the calls to present as new and whether a gap asks for a resync. */
@@ -143,6 +159,15 @@ export class AnnouncementQueue {
 export function backoff(attempt, random = Math.random) {
   const base = Math.min(10000, 500 * 2 ** Math.min(attempt, 5));
   return Math.round(base * (0.75 + 0.5 * random()));
+}
+
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date) plus up to 1 s jitter; null without one. */
+export function retryAfterMs(header, now = Date.now(), random = Math.random) {
+  if (!header) return null;
+  const seconds = Number(header);
+  const wait = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  if (!Number.isFinite(wait)) return null;
+  return Math.min(Math.max(wait, 0), 300000) + Math.round(1000 * random());
 }
 
 /** Smallest font size in CSS px whose cap height meets 12 mm per metre of viewing distance. */

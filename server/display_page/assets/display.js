@@ -1,5 +1,7 @@
 // The browser call display: connects to the site's event stream and renders the waiting-room screen.
-import { AnnouncementQueue, DisplayState, backoff, callLanguages, minNumberFontPx, screenful } from "./display-core.js";
+import {
+  AnnouncementQueue, DisplayState, backoff, callLanguages, minNumberFontPx, retryAfterMs, screenful,
+} from "./display-core.js";
 
 const config = JSON.parse(document.getElementById("aufruf-config").textContent);
 const options = config.options;
@@ -259,12 +261,18 @@ function setOnline(online) {
 
 function handle(message) {
   if (message.type === "snapshot") {
-    state.applySnapshot(message);
+    const missed = state.applySnapshot(message, options.missed);
     renderLines();
     renderCalls();
     renders.push({ seq: message.seq, snapshot: true, at: Date.now() });
     setOnline(true);
     attempt = 0;
+    // Calls made while this screen was reconnecting, and still recent: flashed and announced in order.
+    for (const call of missed) {
+      renders.push({ seq: call.seq, number: call.number, counter: call.counter, at: Date.now(), missed: true });
+      flash();
+      queue.push(call);
+    }
     return;
   }
   const result = state.applyEvent(message);
@@ -294,12 +302,28 @@ function handle(message) {
 function connect() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   socket = new WebSocket(`${scheme}//${location.host}/ws/sites/${encodeURIComponent(config.site)}/display`);
+  let opened = false;
+  socket.addEventListener("open", () => { opened = true; });
   socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", async () => {
     socket = null;
     setOnline(false);
-    setTimeout(connect, backoff(attempt++));
+    // Never give up. A refused handshake hides its status from scripts: ask the server how long to wait.
+    const delay = (opened ? null : await askedDelay()) ?? backoff(attempt++);
+    setTimeout(connect, delay);
   });
+}
+
+/** The Retry-After the server gives right now (429 or 503), in ms, or null. */
+async function askedDelay() {
+  try {
+    const response = await fetch(`/api/v1/sites/${encodeURIComponent(config.site)}/display`, {
+      cache: "no-store", signal: AbortSignal.timeout(5000),
+    });
+    return response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get("Retry-After")) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A dropped network can leave a socket open for minutes: check the server now and then. */

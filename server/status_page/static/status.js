@@ -13,7 +13,7 @@
   var FINAL = { done: 1, cancelled: 1, expired: 1 };
   var POLL_MS = Math.max(500, (S.pollSeconds || 15) * 1000);
   var socket = null, lastSeq = -1, resyncing = false, retries = 0;
-  var pollTimer = null, reconnectTimer = null, audio = null, stopped = false;
+  var pollTimer = null, reconnectTimer = null, audio = null, stopped = false, notBefore = 0;
   var alerted = readAlerted();
   // The server's clock minus this device's: "step out until" counts from the server's now.
   var clockOffset = S.serverNow ? Date.parse(S.serverNow) - Date.now() : 0;
@@ -154,11 +154,20 @@
       if (xhr.readyState !== 4) { return; }
       var data = null;
       try { data = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (error) { data = null; }
+      if (xhr.status === 429 || xhr.status === 503) { holdOff(xhr.getResponseHeader("Retry-After")); }
       done(xhr.status, data);
     };
     xhr.send(body ? JSON.stringify(body) : null);
   }
+  // A busy server's Retry-After: neither polls nor reconnects go out before it, plus a little jitter.
+  function holdOff(header) {
+    var seconds = Number(header), wait = isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+    if (header && isFinite(wait)) {
+      notBefore = Math.max(notBefore, Date.now() + Math.min(Math.max(wait, 0), 300000) + Math.random() * 1000);
+    }
+  }
   function poll() {
+    if (Date.now() < notBefore) { return; }
     request("GET", apiUrl, null, function (code, data) {
       if (code === 200) { applyTicket(data); if (!socket) { setLive("polling"); } }
       else if (code === 404) { window.location.reload(); }
@@ -182,6 +191,7 @@
     if (stopped) { return; }
     if (!window.WebSocket) { startPolling(); return; }
     window.clearTimeout(reconnectTimer);
+    if (Date.now() < notBefore) { reconnectTimer = window.setTimeout(connect, notBefore - Date.now()); return; }
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var ws = new WebSocket(scheme + window.location.host + "/ws/tickets/" + encodeURIComponent(token));
     socket = ws;

@@ -324,9 +324,24 @@ function start() {
     }),
     openStream(`/ws/sites/${site}/supervisor`, (message) => onAlarmEvent(message)),
   ];
+  checkBus();
   if (!$("stats-date").value) $("stats-date").value = new Date(now()).toLocaleDateString("sv-SE");
   loadStats();
 }
+
+// Whether live updates cross the server's workers; while they do not, they arrive late from the database.
+async function checkBus() {
+  try {
+    const response = await fetch("/api/v1/health");
+    const bus = (await response.json()).bus;
+    const degraded = bus !== undefined && bus.state !== "ok";
+    $("bus").hidden = !degraded;
+    $("bus").textContent = degraded ? t("live.bus_degraded", { detail: bus.detail }) : "";
+  } catch {
+    // The stream's own line already says the server cannot be reached.
+  }
+}
+setInterval(() => { if (!$("app").hidden) checkBus(); }, 5000);
 
 // Durations tick between events.
 setInterval(() => { if (!$("app").hidden) { renderCounters(); renderQueues(); } }, 15000);
