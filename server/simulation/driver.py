@@ -518,7 +518,9 @@ def close_day(day: Day) -> None:
             continue
         status = office.request("GET", f"/tickets/{ticket.token}", headers={}).json()["status"]
         # The server's own day end (cancelled without the citizen asking) counts as ended at day close.
-        ticket.outcome = {"done": "served", "no_show": "no_show", "cancelled": "ended_at_close"}.get(status, status)
+        ticket.outcome = {
+            "done": "served", "no_show": "no_show", "cancelled": "ended_at_close", "expired": "ended_at_close",
+        }.get(status, status)
 
 
 def simulate_day(

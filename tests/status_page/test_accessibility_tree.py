@@ -32,8 +32,8 @@ def test_leichte_sprache_page_reads_as_german_with_named_parts(browser: Browser,
         assert page.evaluate("document.documentElement.lang") == "de"
         tree = ax_tree(page)
         texts = tree.texts()
-        # The Leichte Sprache texts are what is read, in German.
-        assert any(t.name == EASY["text.waiting"] and t.lang == "de" for t in texts)
+        # The Leichte Sprache texts are what is read, in German (first in line: come back now).
+        assert any(t.name == EASY["near_text"] and t.lang == "de" for t in texts)
         assert any(t.name == "Wohnung anmelden oder ummelden" for t in texts)  # the service, in Leichte Sprache
         for text in texts:
             assert text.lang, text.name

@@ -45,6 +45,8 @@ def test_step_out_time_follows_the_low_end_of_the_range(
     """Rendered by the server, then redrawn by the script when calls move the range."""
     server, _ = clocked
     office = Office(server)
+    for counter in ("2", "3", "4"):
+        office.open_counter(counter)
     for _ in range(14):
         office.draw()
     mine = office.draw(language="en")
@@ -79,6 +81,7 @@ def test_no_step_out_when_the_turn_is_close(clocked: tuple[LiveServer, ManualClo
     """A ticket at the front of an empty line gets no step-out advice; German speaks of 'Uhr'."""
     server, _ = clocked
     office = Office(server)
+    office.open_counter("2")
     mine = office.draw(language="de")
     assert low_end(server, mine["token"]) < 5
     page = httpx.get(mine["status_url"]).text
