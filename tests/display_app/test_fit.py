@@ -7,6 +7,7 @@ names in all six languages), so every row the display can show is on screen.
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ from display_app.widgets.window import DisplayWindow
 OFFICE = tomllib.loads((Path(__file__).parents[2] / "examples" / "buergeramt.toml").read_text(encoding="utf-8"))
 SIZES = [(1280, 720), (1366, 768), (1920, 1080), (3840, 2160), (1080, 1920)]
 LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru")
-SCREENS = Path(os.environ.get("AUFRUF_SCREENS", "/work/brief/screens"))
+# Screenshots for people to look at; AUFRUF_SCREENS chooses where they go.
+SCREENS = Path(os.environ.get("AUFRUF_SCREENS") or tempfile.gettempdir()) / "aufruf-screens"
 
 
 def snapshot() -> dict[str, Any]:

@@ -8,6 +8,7 @@ covers no row.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -17,7 +18,8 @@ from tests.support.live_server import LiveServer
 
 SIZES = [(1280, 720), (1366, 768), (1920, 1080), (3840, 2160), (1080, 1920)]
 LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru")
-SCREENS = Path(os.environ.get("AUFRUF_SCREENS", "/work/brief/screens"))
+# Screenshots for people to look at; AUFRUF_SCREENS chooses where they go.
+SCREENS = Path(os.environ.get("AUFRUF_SCREENS") or tempfile.gettempdir()) / "aufruf-screens"
 
 MEASURE = """() => {
   const vw = innerWidth, vh = innerHeight;
