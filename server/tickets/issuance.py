@@ -29,12 +29,14 @@ from server.group_commit import GroupCommit, Outcome
 from server.sites.availability import availability, resume_times
 from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day
+from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
-from server.sites.queue import CLOSED_MESSAGES, closed_reason, get_site, service_out, site_services
+from server.sites.queue import CLOSED_MESSAGES, closed_reason, service_out
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.lines import LineBook
 from server.tickets.models import NumberSequence, Ticket
-from server.tickets.numbering import format_number, reserve_serials
+from server.tickets.number_rules import format_number
+from server.tickets.numbering import reserve_serials
 from server.tickets.schemas import TicketOut
 from server.tickets.service import TOKEN_BYTES, mint_ticket
 from server.tickets.views import public_data, single_place, ticket_out

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from server.counters.announce import release_counter_of
 from server.errors import NotFound
 from server.events.envelope import EventType
 from server.events.log import record_event
@@ -16,7 +17,8 @@ from server.sites.models import Service, Site
 from server.sites.queue import queue_state
 from server.tickets.lifecycle import TicketAction, next_status
 from server.tickets.models import Ticket
-from server.tickets.numbering import format_number, next_serial
+from server.tickets.number_rules import format_number
+from server.tickets.numbering import next_serial
 from server.tickets.schemas import TicketOut
 from server.tickets.views import public_data, ticket_out
 
@@ -113,8 +115,6 @@ def cancel_by_holder(*, session: Session, token: str, now: datetime, public_url:
         public_url=public_url,
     )
     if counter_id is not None:
-        from server.counters.service import release_counter_of
-
         release_counter_of(session=session, ticket=ticket, now=now, actor="citizen", public_url=public_url)
     announce_queue(session=session, site_id=ticket.site_id, now=now, actor="citizen")
     return ticket

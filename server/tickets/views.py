@@ -12,8 +12,8 @@ from server.counters.models import Counter, CounterService
 from server.privacy import EVERYONE, TICKET, allowed
 from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
+from server.sites.lookup import get_site, site_services
 from server.sites.models import Service
-from server.sites.queue import get_site, site_services
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 from server.tickets.schemas import TicketOut
