@@ -32,7 +32,7 @@ from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
 from server.tickets.models import Ticket
-from server.tickets.scoring import APPOINTMENT_HEAD_START, PREFERENCE_YIELDS_AT, RANK_DISCOUNT
+from server.tickets.scoring import urgency_score
 
 SAMPLE_SIZE = 40  # recent occupations per service that make the statistics
 MIN_SAMPLES = 8  # below this, occupations from any time of day are added
@@ -211,8 +211,8 @@ def replay(
         coming[(flow.service_pk, False)] = (flow, 0.0)
         if not line:
             _refill(line, coming, (flow.service_pk, False))
-    # Per line what `urgency_score` needs besides the head: its target in seconds and its key.
-    line_list = [(service_pk, max(targets[service_pk], 1) * 60, line) for (service_pk, _), line in lines.items()]
+    # Per line what `urgency_score` needs besides the head: its target in minutes and its key.
+    line_list = [(service_pk, targets[service_pk], line) for (service_pk, _), line in lines.items()]
     line_keys = {id(line): key for key, line in lines.items()}
     calls: dict[Any, float] = {}
     wanted = sum(1 for job in jobs if job.wanted)
@@ -236,12 +236,12 @@ def replay(
                 if head.ready < next_ready:
                     next_ready = head.ready
                 continue
-            # `urgency_score` inlined, same arithmetic: this loop runs jobs × lines times per forecast.
+            # The router's own rule, so the forecast calls in the order the counters will.
             priority_from = head.priority_from
-            bonus = APPOINTMENT_HEAD_START if priority_from is not None and priority_from <= now else 0.0
-            waited = (now - head.joined) * 60
-            share = (waited if waited > 0.0 else 0.0) / target
-            score = (1 + share + bonus) / (1 + RANK_DISCOUNT * (rank if share < PREFERENCE_YIELDS_AT else 0))
+            score = urgency_score(
+                waited_seconds=(now - head.joined) * 60, target_minutes=target, rank=rank,
+                appointment=priority_from is not None and priority_from <= now,
+            )
             if score > best_score:
                 best, best_score = line, score
         if best is None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, or_, select
 
 from server.counters.models import Counter, CounterService
 from server.counters.serving import serving_clause
@@ -16,6 +17,7 @@ from server.errors import NotFound
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import TicketStatus
+from server.tickets.line_order import ORDER
 from server.tickets.models import NumberSequence, Ticket
 
 
@@ -49,8 +51,20 @@ def get_service(*, session: Session, site_id: str, key: str) -> Service:
 
 
 def queue_order() -> tuple[object, ...]:
-    """The order of a line: priority first, then the original time of joining."""
-    return (col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
+    """The order of a line as SQL: priority first, then the original time of joining (see line_order)."""
+    columns = ((col(getattr(Ticket, name)), descending) for name, descending in ORDER)
+    return tuple(column.desc() if descending else column for column, descending in columns)
+
+
+def ahead_of(ticket: Ticket) -> Any:
+    """SQL condition: a ticket that comes before `ticket` in a line (by `ORDER`, the first difference decides)."""
+    clauses = []
+    for index, (name, descending) in enumerate(ORDER):
+        column = col(getattr(Ticket, name))
+        value = getattr(ticket, name)
+        same_before = [col(getattr(Ticket, earlier)) == getattr(ticket, earlier) for earlier, _ in ORDER[:index]]
+        clauses.append(and_(*same_before, column > value if descending else column < value))
+    return or_(*clauses)
 
 
 def waiting_tickets(*, session: Session, site_id: str) -> list[Ticket]:

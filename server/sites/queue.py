@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,28 +109,57 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
     services = site_services(session=session, site_id=site_id)
     waiting = waiting_tickets(session=session, site_id=site_id)
     forecast = shared_forecast(session=session, site=site, services=services, now=now)
-    # A full waiting room: new arrivals are invited to wait outside and follow their ticket by phone.
-    room_full = site.waiting_room_capacity is not None and len(waiting) >= site.waiting_room_capacity
     by_service: dict[int, list[Ticket]] = defaultdict(list)
     for ticket in waiting:
         by_service[ticket.service_pk].append(ticket)
-    outs: list[ServiceOut] = []
-    lines: dict[str, list[str]] = {}
+    lines = {
+        pk: ([ticket.number for ticket in line], min((t.queued_at for t in line), default=None))
+        for pk, line in by_service.items()
+    }
     unserved = any(service.pk not in forecast.served for service in services)
-    resumes = resume_times(session=session, site=site, now=now) if unserved else {}
+    reasons = {
+        service.pk: closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
+        for service in services
+    }
+    return build_queue_state(
+        site=site, services=services, lines=lines, waiting=len(waiting), forecast=forecast, reasons=reasons,
+        resumes=resume_times(session=session, site=site, now=now) if unserved else {}, now=now, language=language,
+    )
+
+
+def build_queue_state(
+    *,
+    site: Site,
+    services: Sequence[Service],
+    lines: Mapping[int, tuple[Sequence[str], datetime | None]],
+    waiting: int,
+    forecast: Forecast,
+    reasons: Mapping[int | None, str | None],
+    resumes: dict[int, datetime],
+    now: datetime,
+    language: str = "de",
+) -> QueueState:
+    """The queue payload from lines already read (numbers in order, oldest joining time per service pk); no queries.
+
+    Every path builds it here: `queue_state` from the database, the group commit from its lines in memory.
+    """
+    # A full waiting room: new arrivals are invited to wait outside and follow their ticket by phone.
+    room_full = site.waiting_room_capacity is not None and waiting >= site.waiting_room_capacity
+    outs: list[ServiceOut] = []
+    numbers: dict[str, list[str]] = {}
     for service in services:
         assert service.pk is not None
-        line = by_service.get(service.pk, [])
-        lines[service.key] = [ticket.number for ticket in line]
-        reason = closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
+        line, oldest = lines.get(service.pk, ((), None))
+        # A copy: a caller's line may grow after the payload is built and before it is serialised.
+        numbers[service.key] = list(line)
         outs.append(
             service_out(
-                service=service, waiting=len(line), oldest=min((t.queued_at for t in line), default=None), now=now,
-                forecast=forecast, reason=reason, room_full=room_full, language=language,
+                service=service, waiting=len(line), oldest=oldest, now=now, forecast=forecast,
+                reason=reasons[service.pk], room_full=room_full, language=language,
                 available=availability(site=site, service_pk=service.pk, served=forecast.served, resumes=resumes),
             )
         )
-    return QueueState(services=outs, lines=lines)
+    return QueueState(services=outs, lines=numbers)
 
 
 def service_out(

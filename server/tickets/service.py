@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -26,15 +26,13 @@ from server.tickets.views import public_data, ticket_out
 TOKEN_BYTES = 24
 
 
-def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime, **fields: Any) -> Ticket:
-    """Insert a new ticket with the service's next number of the site's day and a fresh token."""
+def new_ticket(*, site_id: str, service: Service, day: date, serial: int, now: datetime, **fields: Any) -> Ticket:
+    """A waiting ticket with a taken serial, its printed number and a fresh token; not yet in the session."""
     assert service.pk is not None
-    day = business_day(site, now)
-    serial = next_serial(session=session, site_id=site.id, service=service, day=day)
     if "language" in fields:
         fields["language"] = str(fields["language"]).lower()
-    ticket = Ticket(
-        site_id=site.id,
+    return Ticket(
+        site_id=site_id,
         service_pk=service.pk,
         issued_service_pk=service.pk,
         business_day=day,
@@ -45,6 +43,13 @@ def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime
         queued_at=now,
         **fields,
     )
+
+
+def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime, **fields: Any) -> Ticket:
+    """Insert a new ticket with the service's next number of the site's day and a fresh token."""
+    day = business_day(site, now)
+    serial = next_serial(session=session, site_id=site.id, service=service, day=day)
+    ticket = new_ticket(site_id=site.id, service=service, day=day, serial=serial, now=now, **fields)
     session.add(ticket)
     session.flush()
     return ticket
