@@ -239,8 +239,12 @@ def compared(data: dict[str, Any]) -> list[str]:
         lines.append(f"| {current['name'] if current else prefix} | {target} | {_figure_cell(earlier)} | "
                      f"{_figure_cell(current)} | {verdict} |")
     if before:
-        lines += ["", f"\"Before\" was measured {json.loads(BEFORE.read_text()).get('when', '')} at commit "
-                  f"`{json.loads(BEFORE.read_text()).get('commit', '')}`."]
+        stamp = json.loads(BEFORE.read_text())
+        lines += ["", f"\"Before\" was measured {stamp.get('when', '')} at commit `{stamp.get('commit', '')}`."]
+    if now_stamp := data.get("compare_when"):
+        lines[-1] += f" \"Now\" was measured {now_stamp['when']} at commit `{now_stamp['commit']}`."
+    if (notes := FIGURES / "compare_notes.md").exists():
+        lines += ["", notes.read_text().rstrip()]
     return [*lines, ""]
 
 
