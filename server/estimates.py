@@ -553,16 +553,22 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
     for desk in desks:
         for pk in desk.ranks:
             servers[pk] += 1
-    calibration = recent_errors(session=session, site_id=site.id, now=now)
+    def band(moment: datetime) -> int:
+        return local_time(site, moment).hour
+
+    calibration = recent_errors(session=session, site_id=site.id, now=now, band=band)
     if not calibration.known:  # a new site (a mobile office's first day) learns from the installation's others
-        calibration = recent_errors(session=session, site_id=None, now=now)
+        calibration = recent_errors(session=session, site_id=None, now=now, band=band)
+    here = band(now)
     ranges: dict[Any, tuple[int, int]] = {}
     for job in jobs:
         # Expected walk-ins only make room; nobody asks for their range.
         if job.wanted and job.key in calls:
             ranges[job.key] = _range(
                 expected=calls[job.key], figures=durations[job.service_pk], servers=servers[job.service_pk],
-                bounds=calibration.bounds(service_pk=job.service_pk, appointment=job.appointment, level=RANGE_LEVEL),
+                bounds=calibration.bounds(
+                    service_pk=job.service_pk, appointment=job.appointment, level=RANGE_LEVEL, band=here
+                ),
             )
     return Forecast(
         expected=calls,
