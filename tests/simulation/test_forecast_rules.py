@@ -1,4 +1,4 @@
-"""The forecast's rules on small hand-made cases: which counters count, the express counter in the replay, the calibration."""
+"""The forecast's rules on hand-made cases: which counters count, the express counter, the calibration."""
 
 from __future__ import annotations
 
