@@ -9,7 +9,9 @@ from server.auth.access import granted_sites
 from server.auth.models import Role
 from server.auth.schemas import LoginIn, TokenOut
 from server.auth.service import login
-from server.errors import Unauthorized
+from server.auth.sso.ldap import authenticate as directory_authenticate
+from server.auth.sso.runtime import SsoDep, is_local_account
+from server.errors import Forbidden, Unauthorized
 from server.security.audit import record_audit
 from server.security.deps import ClientAddress, LoginGuardDep
 from server.security.login_guard import TooManyAttempts
@@ -18,8 +20,10 @@ router = APIRouter(tags=["auth"])
 
 
 @router.post("/auth/login", response_model=TokenOut)
-def log_in(body: LoginIn, context: ContextDep, guard: LoginGuardDep, address: ClientAddress) -> TokenOut:
-    """Exchange a clerk's credentials for a bearer token; repeated failures are throttled and audited."""
+def log_in(
+    body: LoginIn, context: ContextDep, guard: LoginGuardDep, address: ClientAddress, sso: SsoDep
+) -> TokenOut:
+    """Exchange a clerk's credentials (local, or the directory's) for a bearer token; failures are throttled, audited."""
     minutes = context.settings.token_minutes
     now = context.clock.now()
     try:
@@ -29,19 +33,34 @@ def log_in(body: LoginIn, context: ContextDep, guard: LoginGuardDep, address: Cl
             record_audit(session=session, at=now, actor="anonymous", action="login.throttled",
                          target=body.username, address=address)
         raise
+    directory = sso.directory
+    if directory is not None:
+        with context.database.read() as session:
+            directory = None if is_local_account(session=session, username=body.username) else directory
     try:
-        with context.database.transaction() as session:
-            clerk, token = login(
-                session=session,
-                username=body.username,
-                password=body.password,
-                secret=context.settings.secret_key,
-                now=now,
-                minutes=minutes,
-            )
-            record_audit(session=session, at=now, actor=f"clerk:{clerk.username}", action="login", address=address)
-    except Unauthorized as error:
-        guard.failed(body.username, address)
+        if directory is not None:
+            # The directory is asked outside any transaction: a slow bind must not hold the database.
+            identity = directory_authenticate(directory=directory, username=body.username, password=body.password)
+            with context.database.transaction() as session:
+                clerk, token = sso.sign_in(session=session, identity=identity, secret=context.settings.secret_key,
+                                           now=now, minutes=minutes)
+                record_audit(session=session, at=now, actor=f"clerk:{clerk.username}", action="login",
+                             address=address, detail={"via": "ldap"})
+        else:
+            with context.database.transaction() as session:
+                clerk, token = login(
+                    session=session,
+                    username=body.username,
+                    password=body.password,
+                    secret=context.settings.secret_key,
+                    now=now,
+                    minutes=minutes,
+                )
+                record_audit(session=session, at=now, actor=f"clerk:{clerk.username}", action="login",
+                             address=address)
+    except (Unauthorized, Forbidden) as error:
+        if isinstance(error, Unauthorized):
+            guard.failed(body.username, address)
         with context.database.transaction() as session:
             record_audit(session=session, at=now, actor="anonymous", action="login.failed", target=body.username,
                          address=address, detail={"code": error.code})
