@@ -6,17 +6,26 @@ this file only gives it HTTP endpoints and a login form, as any deployment of py
 
 from __future__ import annotations
 
+import datetime
 import html
+import ipaddress
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+import uvicorn
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from Cryptodome.PublicKey import RSA
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jwkest.jwk import RSAKey
 from pyop.authz_state import AuthorizationState
@@ -25,7 +34,7 @@ from pyop.provider import Provider
 from pyop.subject_identifier import HashBasedSubjectIdentifierFactory
 from pyop.userinfo import Userinfo
 
-from server.embedded import SignallingServer, free_port, loopback_config
+from server.embedded import SignallingServer, free_port
 
 CLIENT_ID = "aufruf"
 CLIENT_SECRET = "provider-test-client-secret-0123456789"
@@ -66,10 +75,18 @@ class RunningProvider:
     issuer: str
     provider: Provider
     people: dict[str, Person]
+    # The provider's self-signed TLS certificate: the relying party's ca_file.
+    certificate: Path
+    # Registered with the provider; a test adds its server's callback once it knows the port.
+    redirect_uris: list[str] = field(default_factory=list)
+
+    def tls(self) -> ssl.SSLContext:
+        """A client TLS context that trusts this provider."""
+        return ssl.create_default_context(cafile=str(self.certificate))
 
     def login(self, authorization_url: str, *, username: str, password: str) -> str:
         """Sign in at the provider's form with a real HTTP client, as a person's browser would; the redirect URL."""
-        with httpx.Client(follow_redirects=False, timeout=10) as http:
+        with httpx.Client(follow_redirects=False, timeout=10, verify=self.tls()) as http:
             form_page = http.get(authorization_url)
             form_page.raise_for_status()
             request_field = form_page.text.split('name="request" value="', 1)[1].split('"', 1)[0]
@@ -82,7 +99,7 @@ class RunningProvider:
         return answer.headers["location"]
 
 
-def provider_app(running: RunningProvider, redirect_uris: list[str]) -> FastAPI:
+def provider_app(running: RunningProvider) -> FastAPI:
     """The provider's HTTP endpoints around pyop."""
     app = FastAPI()
     provider = running.provider
@@ -110,7 +127,9 @@ def provider_app(running: RunningProvider, redirect_uris: list[str]) -> FastAPI:
         )
 
     @app.post("/login")
-    def login(username: str = Form(), password: str = Form(), request: str = Form()) -> Response:
+    async def login(http_request: Request) -> Response:
+        fields = dict(parse_qsl((await http_request.body()).decode()))
+        username, password, request = fields.get("username", ""), fields.get("password", ""), fields["request"]
         person = running.people.get(username)
         if person is None or person.password != password:
             return HTMLResponse("<p>Wrong username or password</p>", status_code=401)
@@ -133,10 +152,10 @@ def provider_app(running: RunningProvider, redirect_uris: list[str]) -> FastAPI:
         return JSONResponse(answer.to_dict())
 
     provider.clients[CLIENT_ID] = {
-        "client_secret": CLIENT_SECRET, "redirect_uris": redirect_uris, "response_types": ["code"],
+        "client_secret": CLIENT_SECRET, "redirect_uris": running.redirect_uris, "response_types": ["code"],
         "token_endpoint_auth_method": "client_secret_basic",
     }
-    provider.authentication_request_validators[2] = lambda auth_request: _check_redirect(auth_request, redirect_uris)
+    provider.authentication_request_validators[2] = lambda auth_request: _check_redirect(auth_request, running.redirect_uris)
     return app
 
 
@@ -145,11 +164,33 @@ def _check_redirect(auth_request: Any, registered: list[str]) -> None:
         raise InvalidAuthenticationRequest("redirect_uri is not registered", auth_request, oauth_error="invalid_request")
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, as PEM files: an OpenID issuer must be https."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "provider.pem", folder / "provider.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ))
+    return cert_file, key_file
+
+
 @contextmanager
-def run_provider(people: dict[str, Person], redirect_uris: list[str]) -> Iterator[RunningProvider]:
-    """Serve a provider on a free loopback port until the block ends."""
+def run_provider(people: dict[str, Person], folder: Path) -> Iterator[RunningProvider]:
+    """Serve a provider over TLS on a free loopback port until the block ends."""
     port = free_port()
-    issuer = f"http://127.0.0.1:{port}"
+    issuer = f"https://127.0.0.1:{port}"
+    cert_file, key_file = self_signed_certificate(folder)
     configuration = {
         "issuer": issuer, "authorization_endpoint": f"{issuer}/authorize", "token_endpoint": f"{issuer}/token",
         "jwks_uri": f"{issuer}/jwks", "response_types_supported": ["code"], "subject_types_supported": ["public"],
@@ -159,8 +200,15 @@ def run_provider(people: dict[str, Person], redirect_uris: list[str]) -> Iterato
     state = AuthorizationState(HashBasedSubjectIdentifierFactory("test-salt"))
     userinfo = Userinfo({name: {"name": person.name} for name, person in people.items()})
     provider = Provider(signing_key(), configuration, state, {}, userinfo, id_token_lifetime=300)
-    running = RunningProvider(issuer=issuer, provider=provider, people=people)
-    server = SignallingServer(loopback_config(provider_app(running, redirect_uris), port))
+    running = RunningProvider(
+        issuer=issuer, provider=provider, people=people, certificate=cert_file,
+        redirect_uris=["http://127.0.0.1/callback"],
+    )
+    config = uvicorn.Config(
+        provider_app(running), host="127.0.0.1", port=port, log_level="warning",
+        ssl_certfile=str(cert_file), ssl_keyfile=str(key_file),
+    )
+    server = SignallingServer(config)
     thread = threading.Thread(target=server.run, name=f"oidc-provider-{port}", daemon=True)
     thread.start()
     if not server.ready.wait(timeout=30):
