@@ -104,6 +104,11 @@ def provider_app(running: RunningProvider) -> FastAPI:
     app = FastAPI()
     provider = running.provider
 
+    def claims(user: str, _client: str) -> dict[str, Any]:
+        """What the ID token says about the person besides `sub`, as Keycloak's group mapper would."""
+        person = running.people[user]
+        return {"preferred_username": user, "name": person.name, "groups": person.groups}
+
     @app.get("/.well-known/openid-configuration")
     def discovery() -> dict[str, Any]:
         return provider.provider_configuration.to_dict()  # type: ignore[no-any-return]
@@ -134,19 +139,16 @@ def provider_app(running: RunningProvider) -> FastAPI:
         if person is None or person.password != password:
             return HTMLResponse("<p>Wrong username or password</p>", status_code=401)
         auth_request = provider.parse_authentication_request(request)
-        response = provider.authorize(
-            auth_request, username,
-            extra_id_token_claims=lambda user, _client: {
-                "preferred_username": user, "name": running.people[user].name, "groups": running.people[user].groups,
-            },
-        )
+        response = provider.authorize(auth_request, username)
         return RedirectResponse(response.request(auth_request["redirect_uri"]), status_code=303)
 
     @app.post("/token")
     async def token(request: Request) -> Response:
         body = (await request.body()).decode()
         try:
-            answer = provider.handle_token_request(body, dict(request.headers))
+            answer = provider.handle_token_request(
+                body, {"Authorization": request.headers.get("authorization", "")}, extra_id_token_claims=claims
+            )
         except OAuthError as error:
             return JSONResponse({"error": error.oauth_error, "error_description": str(error)}, status_code=400)
         return JSONResponse(answer.to_dict())

@@ -36,7 +36,7 @@ def test_directory_user_in_no_mapped_group_gets_a_clear_403(sso_server: LiveServ
     answer = _login(sso_server, "karl", "Karl-pass-2026")
     assert answer.status_code == 403
     assert answer.json()["code"] == "no_mapped_group"
-    assert "none of the groups" in answer.json()["detail"] if "detail" in answer.json() else answer.text
+    assert "karl" in answer.json()["detail"] and "none of the groups" in answer.json()["detail"]
 
 
 def test_group_of_another_site_grants_only_that_site(sso_server: LiveServer) -> None:
