@@ -118,7 +118,8 @@ class CounterCore(QObject):
 
         def work() -> tuple[str, tuple[list[CounterOut], list[ServiceOut]]]:
             token = sign_in_with_provider(self.api, provider, open_browser=self.open_browser)
-            return token["username"], (self.api.counters(self.site), self.api.services(self.site, language=self.t.language))
+            site = (self.api.counters(self.site), self.api.services(self.site, language=self.t.language))
+            return token["username"], site
 
         self._submit("login", work, lambda result: self._logged_in(*result), needs_stream=False)
 

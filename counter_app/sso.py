@@ -32,7 +32,7 @@ class LoopbackRedirect:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 if parts.path != CALLBACK_PATH or receiver.received.is_set():
                     self.send_error(404)
@@ -45,7 +45,7 @@ class LoopbackRedirect:
                 self.wfile.write(DONE_PAGE)
                 receiver.received.set()
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 """The query holds the code: never logged."""
 
         self._server = HTTPServer(("127.0.0.1", 0), Handler)

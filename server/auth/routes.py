@@ -23,7 +23,7 @@ router = APIRouter(tags=["auth"])
 def log_in(
     body: LoginIn, context: ContextDep, guard: LoginGuardDep, address: ClientAddress, sso: SsoDep
 ) -> TokenOut:
-    """Exchange a clerk's credentials (local, or the directory's) for a bearer token; failures are throttled, audited."""
+    """Exchange local or directory credentials for a bearer token; failures are throttled and audited."""
     minutes = context.settings.token_minutes
     now = context.clock.now()
     try:

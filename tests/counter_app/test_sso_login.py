@@ -27,8 +27,8 @@ pytestmark = pytest.mark.usefixtures("sso_server")
 class Browser:
     """Stands in for the system browser: a real HTTP client signs in at the provider and follows the redirect."""
 
-    def __init__(self, provider: RunningProvider, username: str, password: str) -> None:
-        self.provider, self.username, self.password = provider, username, password
+    def __init__(self, op: RunningProvider, username: str, password: str) -> None:
+        self.provider, self.username, self.password = op, username, password
         self.opened: list[str] = []
         self.landed: list[httpx.Response] = []
 
@@ -70,7 +70,8 @@ def test_sign_in_with_the_provider_button(qtbot: QtBot, window: CounterWindow, p
     assert window.core.username == "olga"
     # The browser was sent to the provider with the app's own PKCE challenge and a loopback redirect.
     assert browser.opened[0].startswith(provider.issuer + "/authorize?")
-    assert "code_challenge_method=S256" in browser.opened[0] and "redirect_uri=http%3A%2F%2F127.0.0.1%3A" in browser.opened[0]
+    assert "code_challenge_method=S256" in browser.opened[0]
+    assert "redirect_uri=http%3A%2F%2F127.0.0.1%3A" in browser.opened[0]
     assert browser.landed[0].status_code == 200 and "close this window" in browser.landed[0].text
     assert [c.id for c in window.core.counters][:1] == ["1"]
     with qtbot.waitSignals([window.core.online_changed, window.core.state_changed], timeout=10_000):
@@ -100,10 +101,10 @@ def test_provider_clerk_of_another_site_cannot_list_this_sites_counters(
 def test_directory_user_on_the_password_form(qtbot: QtBot, window: CounterWindow) -> None:
     qtbot.keyClicks(window.login.username, "alice")
     qtbot.keyClicks(window.login.password, "Alice-pass-2025")
-    action, ok, text = _wait_for(qtbot, window.core, window.login.login_button.click)
+    _action, ok, text = _wait_for(qtbot, window.core, window.login.login_button.click)
     assert not ok and text.startswith("Wrong user name or password.")
     window.login.password.clear()
     qtbot.keyClicks(window.login.password, "Alice-pass-2026")
-    action, ok, text = _wait_for(qtbot, window.core, window.login.login_button.click)
+    _action, ok, text = _wait_for(qtbot, window.core, window.login.login_button.click)
     assert ok, text
     assert text == "Logged in as alice." and window.login.choice.isEnabled()

@@ -20,11 +20,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import uvicorn
+from Cryptodome.PublicKey import RSA
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from Cryptodome.PublicKey import RSA
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jwkest.jwk import RSAKey
@@ -157,13 +157,14 @@ def provider_app(running: RunningProvider) -> FastAPI:
         "client_secret": CLIENT_SECRET, "redirect_uris": running.redirect_uris, "response_types": ["code"],
         "token_endpoint_auth_method": "client_secret_basic",
     }
-    provider.authentication_request_validators[2] = lambda auth_request: _check_redirect(auth_request, running.redirect_uris)
+    # pyop's own redirect check wants exact matches; this one also allows loopback ports, as RFC 8252 asks.
+    provider.authentication_request_validators[2] = lambda request: _check_redirect(request, running.redirect_uris)
     return app
 
 
 def _check_redirect(auth_request: Any, registered: list[str]) -> None:
     if not _loopback_any_port(registered, auth_request["redirect_uri"]):
-        raise InvalidAuthenticationRequest("redirect_uri is not registered", auth_request, oauth_error="invalid_request")
+        raise InvalidAuthenticationRequest("redirect_uri not registered", auth_request, oauth_error="invalid_request")
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:

@@ -1,4 +1,4 @@
-"""Fixtures for the single sign-on tests: a real directory (slapd), a real OpenID provider (pyop), and a server using both."""
+"""Fixtures for the single sign-on tests: a real directory (slapd), a real OpenID provider (pyop), a server on both."""
 
 from __future__ import annotations
 

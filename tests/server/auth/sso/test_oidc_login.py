@@ -73,7 +73,7 @@ def test_provider_user_gets_the_usual_staff_token(sso_server: LiveServer, provid
 def test_native_app_keeps_its_own_verifier_on_a_loopback_redirect(
     sso_server: LiveServer, provider: RunningProvider
 ) -> None:
-    verifier, challenge = _pkce()
+    _verifier, challenge = _pkce()
     started = _start(sso_server, {"redirect_uri": "http://127.0.0.1:49152/callback", "code_challenge": challenge})
     location = provider.login(started["authorization_url"], username="olga", password="Olga-pass-2026")
     assert location.startswith("http://127.0.0.1:49152/callback?")

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.live_server import LiveServer
-from tests.support.oidc_provider import RunningProvider
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def _sign_in(page: Page, server: LiveServer, username: str, password: str) -> No
     page.locator("#submit").click()
 
 
-def test_supervisor_signs_in_through_the_provider(page: Page, sso_server: LiveServer, provider: RunningProvider) -> None:
+def test_supervisor_signs_in_through_the_provider(page: Page, sso_server: LiveServer) -> None:
     _sign_in(page, sso_server, "petra", "Petra-pass-2026")
     page.wait_for_url(f"{sso_server.url}/supervisor/demo?lang=en")
     expect(page.locator("#app")).to_be_visible()
