@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from tests.support.live_server import LiveServer
+from server.embedded import free_port
+from tests.support.live_server import LiveServer, run_live_server
 from tests.support.oidc_provider import RunningProvider, signing_key
+from tests.support.sso import LDAP_SECRET_ENV, OIDC_SECRET_ENV, sso_table, two_site_office
 
 CALLBACK = "/supervisor/sso/callback"
 
@@ -181,3 +184,16 @@ def test_unknown_provider_and_state_are_clear_4xx(sso_server: LiveServer) -> Non
                       ).status_code == 404
     unknown = _finish(sso_server, {"code": "x", "state": "not-a-state-of-ours"})
     assert unknown.status_code == 401 and unknown.json()["code"] == "sso_unknown_state"
+
+
+def test_unreachable_provider_answers_503(
+    tmp_path: Path, directory_url: str, provider: RunningProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(OIDC_SECRET_ENV, "whatever-secret")
+    monkeypatch.setenv(LDAP_SECRET_ENV, "whatever-password")
+    table = sso_table(provider=provider, directory_url=directory_url)
+    table["oidc"][0]["issuer"] = f"https://127.0.0.1:{free_port()}"  # type: ignore[index]
+    with run_live_server(tmp_path, office=two_site_office(table)) as server:
+        answer = httpx.post(server.api("/auth/oidc/stadt/start"), json={"redirect_uri": server.url + CALLBACK})
+    assert answer.status_code == 503 and answer.json()["code"] == "provider_unavailable"
+    assert "Stadt-Login" in answer.json()["detail"]
