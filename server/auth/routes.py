@@ -11,7 +11,7 @@ from server.auth.schemas import LoginIn, TokenOut
 from server.auth.service import login
 from server.auth.sso.ldap import authenticate as directory_authenticate
 from server.auth.sso.runtime import SsoDep, is_local_account
-from server.errors import Forbidden, Unauthorized
+from server.errors import Conflict, Forbidden, Unauthorized
 from server.security.audit import record_audit
 from server.security.deps import ClientAddress, LoginGuardDep
 from server.security.login_guard import TooManyAttempts
@@ -58,7 +58,7 @@ def log_in(
                 )
                 record_audit(session=session, at=now, actor=f"clerk:{clerk.username}", action="login",
                              address=address)
-    except (Unauthorized, Forbidden) as error:
+    except (Unauthorized, Forbidden, Conflict) as error:
         if isinstance(error, Unauthorized):
             guard.failed(body.username, address)
         with context.database.transaction() as session:

@@ -10,7 +10,7 @@ from server.auth.sso.flow import check_redirect_uri, consume_login, open_login
 from server.auth.sso.oidc import challenge_for
 from server.auth.sso.runtime import SsoDep
 from server.auth.sso.schemas import FinishIn, ProviderOut, SignInOptions, StartIn, StartOut
-from server.errors import DomainError, Forbidden, Unauthorized
+from server.errors import Conflict, DomainError, Forbidden, Unauthorized
 from server.security.audit import record_audit
 from server.security.deps import ClientAddress
 
@@ -62,7 +62,7 @@ def finish_sign_in(provider: str, body: FinishIn, context: ContextDep, sso: SsoD
                                        now=now, minutes=minutes)
             record_audit(session=session, at=now, actor=f"clerk:{clerk.username}", action="login",
                          address=address, detail={"via": f"oidc:{provider}"})
-    except (Unauthorized, Forbidden) as error:
+    except (Unauthorized, Forbidden, Conflict) as error:
         with context.database.transaction() as session:
             record_audit(session=session, at=now, actor="anonymous", action="login.failed", target=provider,
                          address=address, detail={"code": error.code, "via": f"oidc:{provider}"})
