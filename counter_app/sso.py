@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
-
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from client.api import ApiClient, ApiError
 
@@ -21,6 +21,11 @@ DONE_PAGE = (
     "<p>Angemeldet. Sie können dieses Fenster schließen und zu Aufruf zurückkehren.</p>"
     "<p lang=en>Signed in. You may close this window and return to Aufruf.</p>"
 ).encode()
+
+
+def s256_challenge(verifier: str) -> str:
+    """RFC 7636 §4.2: BASE64URL(SHA256(verifier)) without padding; the app needs no crypto library for it."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
 
 
 class LoopbackRedirect:
@@ -70,7 +75,7 @@ def sign_in_with_provider(
     verifier = secrets.token_urlsafe(64)
     receiver = LoopbackRedirect()
     try:
-        body = {"redirect_uri": receiver.redirect_uri, "code_challenge": create_s256_code_challenge(verifier)}
+        body = {"redirect_uri": receiver.redirect_uri, "code_challenge": s256_challenge(verifier)}
         started = api.request("POST", f"/auth/oidc/{provider}/start", json=body).json()
         open_browser(started["authorization_url"])
         if not receiver.received.wait(timeout):
