@@ -78,14 +78,8 @@ def _ldif(users: list[DirectoryUser]) -> str:
     return "\n".join(entries)
 
 
-@contextmanager
-def run_slapd(folder: Path, users: list[DirectoryUser]) -> Iterator[str]:
-    """Start slapd in `folder` on a free port, load the users and groups, yield its ldap:// URL."""
-    binary = shutil.which("slapd") or "/usr/sbin/slapd"
-    (folder / "data").mkdir(parents=True)
-    config = folder / "slapd.conf"
-    config.write_text(CONFIG.format(folder=folder, suffix=SUFFIX, root=ROOT_DN, password=ROOT_PASSWORD))
-    url = f"ldap://127.0.0.1:{free_port()}"
+def _start(binary: str, config: Path, url: str) -> tuple[subprocess.Popen[bytes] | None, str]:
+    """Start slapd on `url`; the process once it listens, or None and its last log lines."""
     # -d keeps it in the foreground (a child the test owns) and logs "slapd starting" once it listens.
     process = subprocess.Popen(
         [binary, "-f", str(config), "-h", url + "/", "-d", "256"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
@@ -95,9 +89,27 @@ def run_slapd(folder: Path, users: list[DirectoryUser]) -> Iterator[str]:
     for line in process.stderr:
         seen.append(line)
         if b"slapd starting" in line:
+            return process, ""
+    process.wait(timeout=30)
+    return None, b"".join(seen[-20:]).decode(errors="replace")
+
+
+@contextmanager
+def run_slapd(folder: Path, users: list[DirectoryUser]) -> Iterator[str]:
+    """Start slapd in `folder` on a free port, load the users and groups, yield its ldap:// URL."""
+    binary = shutil.which("slapd") or "/usr/sbin/slapd"
+    (folder / "data").mkdir(parents=True)
+    config = folder / "slapd.conf"
+    config.write_text(CONFIG.format(folder=folder, suffix=SUFFIX, root=ROOT_DN, password=ROOT_PASSWORD))
+    # A free port can be taken by another test's server before slapd binds it: then try another one.
+    for _attempt in range(3):
+        url = f"ldap://127.0.0.1:{free_port()}"
+        process, log = _start(binary, config, url)
+        if process is not None:
             break
     else:
-        raise RuntimeError("slapd did not start: " + b"".join(seen[-20:]).decode(errors="replace"))
+        raise RuntimeError("slapd did not start: " + log)
+    assert process is not None and process.stderr is not None
     threading.Thread(target=process.stderr.read, daemon=True).start()
     try:
         subprocess.run(
