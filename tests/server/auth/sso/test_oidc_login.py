@@ -197,3 +197,20 @@ def test_unreachable_provider_answers_503(
         answer = httpx.post(server.api("/auth/oidc/stadt/start"), json={"redirect_uri": server.url + CALLBACK})
     assert answer.status_code == 503 and answer.json()["code"] == "provider_unavailable"
     assert "Stadt-Login" in answer.json()["detail"]
+
+
+def test_changed_groups_take_effect_at_the_next_sign_in(sso_server: LiveServer, provider: RunningProvider) -> None:
+    code, state = _browser_sign_in(sso_server, provider, "petra", "Petra-pass-2026")
+    first = {"Authorization": f"Bearer {_finish(sso_server, {'code': code, 'state': state}).json()['access_token']}"}
+    person = provider.people["petra"]
+    groups = person.groups
+    person.groups = ["aufruf-nord-clerks"]  # moved to another office and demoted in the provider
+    try:
+        code, state = _browser_sign_in(sso_server, provider, "petra", "Petra-pass-2026")
+        assert _finish(sso_server, {"code": code, "state": state}).json()["role"] == "clerk"
+    finally:
+        person.groups = groups
+    # The account is read on every request, so even the earlier token now carries only the new grants.
+    me = httpx.get(sso_server.api("/auth/me"), headers=first).json()
+    assert (me["role"], me["sites"]) == ("clerk", ["nord"])
+    assert httpx.get(sso_server.api("/sites/demo/stats"), headers=first).status_code == 403
