@@ -11,6 +11,7 @@ from server.counters.models import Counter
 from server.counters.service import counter_out, get_counter
 from server.events.log import current_seq
 from server.privacy import DISPLAY_SNAPSHOT, HOLDER, TICKET_SNAPSHOT, allowed
+from server.branding.service import branding_out
 from server.sites.hours import business_day
 from server.sites.queue import get_site, queue_state
 from server.sites.schemas import SiteOut
@@ -28,6 +29,7 @@ def site_out(*, session: Session, site_id: str) -> SiteOut:
         timezone=site.timezone,
         languages=site.languages,
         near_turn_alert=site.near_turn_alert,
+        branding=branding_out(session=session, site_id=site_id),
     )
 
 
