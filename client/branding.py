@@ -34,8 +34,10 @@ class Branding:
         if not isinstance(data, Mapping):
             return None
         return cls(
-            background=str(data["background"]), text=str(data["text"]),
-            footer=dict(data.get("footer") or {}), logo_url=data.get("logo_url"),
+            background=str(data["background"]),
+            text=str(data["text"]),
+            footer=dict(data.get("footer") or {}),
+            logo_url=data.get("logo_url"),
         )
 
 

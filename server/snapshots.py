@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from server.branding.service import branding_out
 from server.counters.models import Counter
 from server.counters.service import counter_out, get_counter
 from server.events.log import current_seq
 from server.privacy import DISPLAY_SNAPSHOT, HOLDER, TICKET_SNAPSHOT, allowed
-from server.branding.service import branding_out
 from server.sites.hours import business_day
 from server.sites.queue import get_site, queue_state
 from server.sites.schemas import SiteOut

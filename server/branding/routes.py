@@ -36,8 +36,14 @@ async def logo(site: str, request: Request, context: ContextDep, v: str | None =
             raise HTTPException(status_code=404, detail=f"Site '{site}' has no logo.")
         etag = f'"{found.sha256}"'
         current = v is not None and found.sha256.startswith(v) and len(v) >= 8
-        headers = {"ETag": etag, "Cache-Control": IMMUTABLE if current else REVALIDATE, "Content-Security-Policy": LOGO_CSP}
-        return _not_modified(request, etag, headers) or Response(found.data, media_type=found.media_type, headers=headers)
+        headers = {
+            "ETag": etag,
+            "Cache-Control": IMMUTABLE if current else REVALIDATE,
+            "Content-Security-Policy": LOGO_CSP,
+        }
+        return _not_modified(request, etag, headers) or Response(
+            found.data, media_type=found.media_type, headers=headers
+        )
 
     return await run_read(read)
 

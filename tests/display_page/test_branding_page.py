@@ -27,7 +27,9 @@ def test_display_shows_the_logo_and_the_band_colours(branded_server: LiveServer,
     logo = page.locator("#site-logo")
     expect(logo).to_be_visible()
     page.wait_for_function("() => document.getElementById('site-logo').complete")
-    natural = page.evaluate("() => { const i = document.getElementById('site-logo'); return [i.naturalWidth, i.naturalHeight]; }")
+    natural = page.evaluate(
+        "() => { const i = document.getElementById('site-logo'); return [i.naturalWidth, i.naturalHeight]; }"
+    )
     assert natural[0] > 0 and natural[1] > 0
     box = logo.bounding_box()
     assert box is not None and box["height"] > 20

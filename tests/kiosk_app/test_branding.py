@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
+from hardware.printing.simulator import render_escpos
 from kiosk_app.core import KioskCore
 from kiosk_app.ui.window import KioskWindow
 from tests.hardware.test_hardware_printing import decode_qr, printed_text, raster_images
@@ -17,7 +18,6 @@ from tests.kiosk_app.conftest import KioskFactory
 from tests.kiosk_app.test_flow import draw
 from tests.support.branding import FOOTERS, branded_office, svg_logo, write_logo
 from tests.support.live_server import LiveServer, run_live_server
-from hardware.printing.simulator import render_escpos
 
 
 @pytest.fixture
@@ -40,7 +40,11 @@ def branded_kiosk(branded_server: LiveServer, make_core: KioskFactory, qtbot: Qt
     window.resize(1080, 1400)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: core.branding.current is not None and core.branding.current.logo is not None, timeout=10_000)
+
+    def logo_fetched() -> bool:
+        return core.branding.current is not None and core.branding.current.logo is not None
+
+    qtbot.waitUntil(logo_fetched, timeout=10_000)
     return window
 
 

@@ -89,8 +89,7 @@ def test_colours_below_seven_to_one_are_refused_with_the_ratio(
 ) -> None:
     (found,) = problems(tmp_path, f'text = "{text}"\nbackground = "{background}"')
     assert (
-        f"text colour {text} on background {background} has a contrast of {ratio}:1; at least 7:1 is required"
-        in found
+        f"text colour {text} on background {background} has a contrast of {ratio}:1; at least 7:1 is required" in found
     )
     assert "hint:" in found
 
