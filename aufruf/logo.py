@@ -7,15 +7,21 @@ import io
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cairosvg
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow and cairosvg are imported where a logo is drawn: a server whose office has no logo, and the
+# counter app, never load them (see tests/test_lazy_imports.py).
 
 MEDIA_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 # A logo is a small file; anything bigger is a mistake (a photo, a print master).
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 # A PNG this large in pixels would take a kiosk's memory for nothing.
 MAX_LOGO_PIXELS = 4096 * 4096
+# An SVG's proportions are found by drawing it this wide (cairo limits the height to 32767).
+SVG_PROBE_WIDTH = 256
 
 
 class LogoError(ValueError):
@@ -36,18 +42,25 @@ class Logo:
 
     @cached_property
     def natural_size(self) -> tuple[int, int]:
-        """Width and height in pixels: a PNG's own, an SVG's at its declared size."""
+        """Width and height in pixels: a PNG's own; an SVG's proportions, drawn 256 pixels wide."""
+        if self.media_type == "image/svg+xml":
+            # Never at its declared size: `width="30000"` would take gigabytes for nothing.
+            return self._svg((SVG_PROBE_WIDTH, None)).size
         return self._natural().size
 
     def _natural(self) -> Image.Image:
-        if self.media_type == "image/svg+xml":
-            return self._svg(None)
+        from PIL import Image
+
         image = Image.open(io.BytesIO(self.data))
         image.load()
         return image
 
-    def _svg(self, size: tuple[int, int] | None) -> Image.Image:
-        width, height = size if size is not None else (None, None)
+    def _svg(self, size: tuple[int | None, int | None]) -> Image.Image:
+        """Draw the SVG; with one side given cairosvg works out the other from its own proportions."""
+        import cairosvg
+        from PIL import Image
+
+        width, height = size
         # unsafe=False (the default, kept explicit): no XML entities, no files or addresses fetched,
         # only data: URLs; a logo must be self-contained.
         png = cairosvg.svg2png(bytestring=self.data, output_width=width, output_height=height, unsafe=False)
@@ -64,13 +77,22 @@ class Logo:
 
     def render(self, max_width: int, max_height: int) -> Image.Image:
         """The logo as RGBA, scaled to fit the box; an SVG is drawn at that size, not scaled up."""
+        from PIL import Image
+
         size = self.fitted_size(max_width, max_height)
         if self.media_type == "image/svg+xml":
-            return self._svg(size).convert("RGBA")
+            # The side that limits is drawn exactly; cairosvg sizes the other without rounding twice.
+            width_limited = size[0] == max_width
+            drawn = self._svg((max_width, None) if width_limited else (None, max_height))
+            if drawn.width > max_width or drawn.height > max_height:
+                drawn = self._svg(size)
+            return drawn.convert("RGBA")
         return self._natural().convert("RGBA").resize(size, Image.Resampling.LANCZOS)
 
     def on_white(self, max_width: int, max_height: int) -> Image.Image:
         """The fitted logo flattened onto white, as paper shows it."""
+        from PIL import Image
+
         logo = self.render(max_width, max_height)
         flat = Image.new("RGB", logo.size, (255, 255, 255))
         flat.paste(logo, mask=logo.getchannel("A"))
@@ -93,6 +115,8 @@ def media_type_of(path: Path) -> str:
 
 def check_logo(logo: Logo) -> Logo:
     """Make sure the logo renders: a PNG that decodes, an SVG that draws, neither empty nor huge."""
+    from PIL import Image, UnidentifiedImageError
+
     if len(logo.data) > MAX_LOGO_BYTES:
         raise LogoError(f"the logo has {len(logo.data)} bytes; at most {MAX_LOGO_BYTES} are accepted")
     if logo.media_type == "image/png":

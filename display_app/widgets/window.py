@@ -450,13 +450,15 @@ class DisplayWindow(QWidget):
             self.band.setStyleSheet("")
             self.band_layout.setContentsMargins(0, 0, 0, 0)
         else:
+            pad = round((self.sizes.margin if self.sizes else 16) * 0.5)
             # Only the band's own labels: the offline mark keeps its own checked colours.
             self.band.setStyleSheet(
                 f"QFrame#band {{ background: {branding.background}; border-radius: 8px; }}"
                 f"QFrame#band > QLabel {{ color: {branding.text}; }}"
                 f"QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}"
+                # Logos are drawn for paper: they sit on a white plate, whatever the band's colour.
+                f"QLabel#logo {{ background: #ffffff; padding: {max(2, pad // 2)}px; border-radius: 6px; }}"
             )
-            pad = round((self.sizes.margin if self.sizes else 16) * 0.5)
             self.band_layout.setContentsMargins(pad, pad, pad, pad)
         self._show_logo()
 

@@ -33,6 +33,8 @@ class BrandBand(QFrame):
         self.setStyleSheet(
             f"QFrame#band {{ background: {branding.background}; }}"
             f"QFrame#band QLabel {{ color: {branding.text}; background: transparent; font-weight: bold; }}"
+            # Logos are drawn for paper: they sit on a white plate, whatever the band's colour.
+            "QFrame#band QLabel#logo { background: #ffffff; padding: 4px; border-radius: 6px; }"
         )
         self.name.setText(office_name)
         self.logo.setVisible(branding.logo is not None)

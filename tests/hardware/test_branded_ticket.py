@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
 from aufruf.i18n import own_or_german
 from aufruf.logo import Logo
+from hardware.cli import app
 from hardware.printing import open_printer, reference_printout
 from hardware.printing.simulator import render_escpos
 from hardware.printing.ticket import TicketPrintout
@@ -109,3 +111,17 @@ def test_arabic_footer_is_a_shaped_right_to_left_raster_line(tmp_path: Path) -> 
     left, _, right, _ = box
     assert right - left < standard[2] - standard[0]
     assert abs((left + right) / 2 - footer.width / 2) < 8
+
+
+def test_printer_test_command_prints_a_logo_and_refuses_a_broken_one(tmp_path: Path) -> None:
+    logo_file = write_logo(tmp_path, "logo.svg", svg_logo(100, 100))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["test", f"sim://{out}", "--paper", "58", "--logo", str(logo_file)])
+    assert result.exit_code == 0, result.output
+    logo = raster_images(next(out.glob("*.bin")).read_bytes())[0]
+    # A square on 58 mm paper: 128 dots, centred on the 384-dot line.
+    assert black_box(logo) == (128, 0, 256, 128)
+    broken = write_logo(tmp_path, "broken.svg", "<svg")
+    result = CliRunner().invoke(app, ["test", f"sim://{out}", "--logo", str(broken)])
+    assert result.exit_code == 1
+    assert "broken.svg: the SVG cannot be rendered" in result.output
