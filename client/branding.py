@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -77,7 +77,7 @@ class BrandingWatcher(QObject):
             return
         if known is not None and known.logo_url == wanted.logo_url:
             if (known.background, known.text, known.footer) != (wanted.background, wanted.text, wanted.footer):
-                self._set(Branding(**{**vars(wanted), "logo": known.logo}))
+                self._set(replace(wanted, logo=known.logo))
             return
         # Colours and footer at once; the logo follows when it has arrived.
         self._set(wanted)
@@ -86,13 +86,13 @@ class BrandingWatcher(QObject):
 
             def arrived(logo: Logo) -> None:
                 if self.current is not None and self.current.logo_url == url:
-                    self._set(Branding(**{**vars(self.current), "logo": logo}))
+                    self._set(replace(self.current, logo=logo))
 
             def failed(error: Exception) -> None:
                 # The screens work without a logo; the next snapshot tries again.
                 log.warning("The office logo at %s could not be loaded: %s", url, error)
                 if self.current is not None and self.current.logo_url == url:
-                    self.current = Branding(**{**vars(self.current), "logo_url": None})
+                    self.current = replace(self.current, logo_url=None)
 
             self._calls.submit(lambda: fetch_logo(self.server, url), arrived, failed)
 
