@@ -13,9 +13,7 @@ from tests.support.branding import branded_office, png_logo, write_logo
 from tests.support.live_server import run_live_server
 
 
-def test_the_watcher_fetches_each_logo_version_once_and_survives_a_missing_one(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_the_watcher_fetches_each_logo_version_once_and_survives_a_missing_one(qtbot: QtBot, tmp_path: Path) -> None:
     write_logo(tmp_path, "logo.png", png_logo(200, 50))
     with run_live_server(tmp_path, office=branded_office(tmp_path, "logo.png")) as server:
         site: dict[str, Any] = httpx.get(server.api("/sites/demo/display")).json()["data"]["site"]
