@@ -1,7 +1,7 @@
 """staff single sign-on: where an account's identity is checked, and sign-ins under way
 
 Revision ID: 5f2b8d4e6a17
-Revises: 3c1e7a9b4d20
+Revises: e4b7c2a91f03
 Create Date: 2026-12-01 12:45:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import server.db_types
 
 revision: str = "5f2b8d4e6a17"
-down_revision: str | None = "3c1e7a9b4d20"
+down_revision: str | None = "e4b7c2a91f03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
