@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from aufruf.i18n import DEFAULT_LANGUAGES
-from client.notices import Clock, NoticeBoard, system_now
 from client.api import ApiClient, ApiError, ServerUnreachable
+from client.notices import Clock, NoticeBoard, system_now
 from client.qt import BackgroundCalls, StreamBridge
 from hardware import (
     HealthMonitor,

@@ -20,8 +20,11 @@ from server.clock import ManualClock
 from tests.support.live_server import LiveServer, run_live_server
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-NOTICE = {"de": "Wegen einer Störung dauert es heute länger.", "en": "Due to a fault it takes longer today.",
-          "ar": "بسبب عطل يستغرق الانتظار وقتاً أطول اليوم."}
+NOTICE = {
+    "de": "Wegen einer Störung dauert es heute länger.",
+    "en": "Due to a fault it takes longer today.",
+    "ar": "بسبب عطل يستغرق الانتظار وقتاً أطول اليوم.",
+}
 
 
 @pytest.fixture
@@ -41,8 +44,9 @@ def server(tmp_path: Path, clock: ManualClock) -> Iterator[LiveServer]:
 def window(qtbot: QtBot, tmp_path: Path, server: LiveServer, clock: ManualClock) -> Iterator[DisplayWindow]:
     """A display window in German, English and Arabic, following the server's stream on the virtual clock."""
     config = DisplayConfig(server=server.url, site="demo", diagonal_inches=55, languages=["de", "en", "ar"])
-    controller = DisplayController(config, player=WavFilePlayer(tmp_path / "audio"),
-                                   render=ClipRenderer(config.languages), clock=clock.now)
+    controller = DisplayController(
+        config, player=WavFilePlayer(tmp_path / "audio"), render=ClipRenderer(config.languages), clock=clock.now
+    )
     shown = DisplayWindow(controller, config)
     qtbot.addWidget(shown)
     shown.resize(1920, 1080)
@@ -60,8 +64,9 @@ def test_the_notice_shows_until_it_expires_on_the_virtual_clock(
     qtbot: QtBot, server: LiveServer, window: DisplayWindow, clock: ManualClock
 ) -> None:
     assert not window.notice.isVisible()
-    posted = httpx.post(server.api("/sites/demo/notices"), json={"texts": NOTICE, "minutes": 3},
-                        headers=server.clerk_headers("super1"))
+    posted = httpx.post(
+        server.api("/sites/demo/notices"), json={"texts": NOTICE, "minutes": 3}, headers=server.clerk_headers("super1")
+    )
     assert posted.status_code == 201
     qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
     assert window.notice.primary.text() == NOTICE["de"]
@@ -78,8 +83,11 @@ def test_the_notice_shows_until_it_expires_on_the_virtual_clock(
 def test_a_closed_service_shows_closed_with_its_message(
     qtbot: QtBot, server: LiveServer, window: DisplayWindow
 ) -> None:
-    closed = httpx.post(server.api("/sites/demo/services/ausweis/close"), headers=server.clerk_headers("super1"),
-                        json={"message": {"de": "Heute keine Ausweise mehr.", "en": "No more ID cards today."}})
+    closed = httpx.post(
+        server.api("/sites/demo/services/ausweis/close"),
+        headers=server.clerk_headers("super1"),
+        json={"message": {"de": "Heute keine Ausweise mehr.", "en": "No more ID cards today."}},
+    )
     assert closed.status_code == 200
     qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10000)
     assert window.notice.primary.text() == "Personalausweis / Reisepass: Heute keine Ausweise mehr."

@@ -55,8 +55,11 @@ def test_a_notice_shows_in_the_screens_languages_and_goes_at_expiry(page: Page, 
 def test_a_service_closed_for_the_day_shows_the_supervisors_message(page: Page, server: LiveServer) -> None:
     page.goto(f"{server.url}/display/demo?languages=en,de")
     expect(page.locator("body")).to_have_attribute("data-online", "true")
-    closed = httpx.post(server.api("/sites/demo/services/ausweis/close"), headers=server.clerk_headers("super1"),
-                        json={"message": {"de": "Heute keine Ausweise mehr.", "en": "No more ID cards today."}})
+    closed = httpx.post(
+        server.api("/sites/demo/services/ausweis/close"),
+        headers=server.clerk_headers("super1"),
+        json={"message": {"de": "Heute keine Ausweise mehr.", "en": "No more ID cards today."}},
+    )
     assert closed.status_code == 200
     row = page.locator('#lines li[data-service="ausweis"]')
     expect(row).to_have_class("closed")

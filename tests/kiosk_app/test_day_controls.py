@@ -21,8 +21,11 @@ from tests.kiosk_app.conftest import FAST
 from tests.support.live_server import LiveServer, run_live_server
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-NOTICE = {"de": "Wegen einer Störung dauert es heute länger.", "en": "Due to a fault it takes longer today.",
-          "tr": "Bir arıza nedeniyle bugün daha uzun sürüyor."}
+NOTICE = {
+    "de": "Wegen einer Störung dauert es heute länger.",
+    "en": "Due to a fault it takes longer today.",
+    "tr": "Bir arıza nedeniyle bugün daha uzun sürüyor.",
+}
 CLOSED = {"de": "Heute keine Ausweise mehr.", "en": "No more ID cards today.", "ar": "لا بطاقات هوية اليوم."}
 
 
@@ -43,9 +46,12 @@ def server(tmp_path: Path, clock: ManualClock) -> Iterator[LiveServer]:
 def kiosk(qtbot: QtBot, server: LiveServer, clock: ManualClock, tmp_path: Path) -> Iterator[KioskWindow]:
     """A kiosk window on its welcome screen, on the virtual clock."""
     core = KioskCore(
-        ApiClient(server.url, token="demo-kiosk", timeout=2.0), site="demo",
+        ApiClient(server.url, token="demo-kiosk", timeout=2.0),
+        site="demo",
         printer=open_printer(f"sim://{tmp_path / 'printouts'}"),
-        events=StreamBridge(stream_url(server.url, "/ws/sites/demo/display")), timing=FAST, clock=clock.now,
+        events=StreamBridge(stream_url(server.url, "/ws/sites/demo/display")),
+        timing=FAST,
+        clock=clock.now,
     )
     core.start()
     qtbot.waitUntil(lambda: core.screen is Screen.WELCOME and bool(core.services), timeout=10_000)
@@ -62,8 +68,9 @@ def test_the_notice_shows_in_the_citizens_language_until_it_expires(
     qtbot: QtBot, server: LiveServer, kiosk: KioskWindow, clock: ManualClock
 ) -> None:
     assert not kiosk.notice.isVisible()
-    posted = httpx.post(server.api("/sites/demo/notices"), json={"texts": NOTICE, "minutes": 10},
-                        headers=server.clerk_headers("super1"))
+    posted = httpx.post(
+        server.api("/sites/demo/notices"), json={"texts": NOTICE, "minutes": 10}, headers=server.clerk_headers("super1")
+    )
     assert posted.status_code == 201
     qtbot.waitUntil(lambda: kiosk.notice.isVisible(), timeout=10_000)
     # Before a language is chosen: German and English.
@@ -83,8 +90,11 @@ def test_the_notice_shows_in_the_citizens_language_until_it_expires(
 def test_a_closed_service_is_disabled_with_the_supervisors_message(
     qtbot: QtBot, server: LiveServer, kiosk: KioskWindow
 ) -> None:
-    closed = httpx.post(server.api("/sites/demo/services/ausweis/close"), json={"message": CLOSED},
-                        headers=server.clerk_headers("super1"))
+    closed = httpx.post(
+        server.api("/sites/demo/services/ausweis/close"),
+        json={"message": CLOSED},
+        headers=server.clerk_headers("super1"),
+    )
     assert closed.status_code == 200
     button = kiosk.services.buttons["ausweis"]
     qtbot.waitUntil(lambda: not button.isEnabled(), timeout=10_000)

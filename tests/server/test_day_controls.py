@@ -36,8 +36,9 @@ def two_sites() -> OfficeConfig:
         clerks.append(clerk.model_copy(update={"sites": ["demo"]}))
         if clerk.username == "super1":
             clerks.append(clerk.model_copy(update={"username": "super2", "sites": ["nord"]}))
-    return office.model_copy(update={"sites": [demo, demo.model_copy(update={"id": "nord", "devices": []})],
-                                     "clerks": clerks})
+    return office.model_copy(
+        update={"sites": [demo, demo.model_copy(update={"id": "nord", "devices": []})], "clerks": clerks}
+    )
 
 
 @pytest.fixture
@@ -55,8 +56,9 @@ def server(tmp_path: Path, clock: ManualClock) -> Iterator[LiveServer]:
 
 def draw(server: LiveServer, service: str) -> dict[str, Any]:
     """A kiosk ticket for a service at the demo site."""
-    response = httpx.post(server.api("/sites/demo/tickets"), json={"service": service, "language": "de"},
-                          headers=server.kiosk_headers)
+    response = httpx.post(
+        server.api("/sites/demo/tickets"), json={"service": service, "language": "de"}, headers=server.kiosk_headers
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -105,8 +107,15 @@ def test_each_control_is_for_the_sites_supervisor_only(server: LiveServer) -> No
     assert services(server)["ausweis"]["closed_reason"] == "day_closed"
     actions = {record.action for record in audit(server, "service.closed")}
     assert actions == {"service.closed"} and len(audit(server, "service.closed")) == 2
-    for action in ("service.reopened", "service.quota", "notice.posted", "notice.withdrawn", "tickets.moved",
-                   "counter.session_ended", "day.closed"):
+    for action in (
+        "service.reopened",
+        "service.quota",
+        "notice.posted",
+        "notice.withdrawn",
+        "tickets.moved",
+        "counter.session_ended",
+        "day.closed",
+    ):
         assert [r.actor for r in audit(server, action)][:1] == ["clerk:super1"], action
 
 
@@ -119,13 +128,20 @@ def test_closing_a_service_stops_new_tickets_and_tells_kiosks_and_phones(server:
     ):
         phone.snapshot()
         display.snapshot()
-        closed = httpx.post(server.api("/sites/demo/services/ausweis/close"), json={"message": MESSAGE},
-                            headers=supervisor)
+        closed = httpx.post(
+            server.api("/sites/demo/services/ausweis/close"), json={"message": MESSAGE}, headers=supervisor
+        )
         assert closed.status_code == 200 and closed.json()["closed"] is True
         told = phone.wait_for(event("service.closed", service="ausweis"))
         assert told["data"]["message"] == MESSAGE
-        queue = display.wait_for(lambda m: m["type"] == "queue.changed" and any(
-            s["id"] == "ausweis" and s["closed_reason"] == "closed_by_supervisor" for s in m["data"]["services"]))
+        queue = display.wait_for(
+            lambda m: (
+                m["type"] == "queue.changed"
+                and any(
+                    s["id"] == "ausweis" and s["closed_reason"] == "closed_by_supervisor" for s in m["data"]["services"]
+                )
+            )
+        )
         shown = next(s for s in queue["data"]["services"] if s["id"] == "ausweis")
         assert shown["closed_message"] == MESSAGE and shown["open"] is False
         public = json.dumps(display.messages + phone.messages, ensure_ascii=False)
@@ -169,16 +185,18 @@ def test_a_closure_lasts_for_the_rest_of_the_day_only(server: LiveServer, clock:
     ],
 )
 def test_a_closure_without_a_proper_message_is_refused(server: LiveServer, body: dict[str, Any], code: str) -> None:
-    response = httpx.post(server.api("/sites/demo/services/ausweis/close"), json=body,
-                          headers=server.clerk_headers("super1"))
+    response = httpx.post(
+        server.api("/sites/demo/services/ausweis/close"), json=body, headers=server.clerk_headers("super1")
+    )
     assert response.status_code == 422 and response.json()["code"] == code, response.text
     assert services(server)["ausweis"]["open"] is True
 
 
 def test_unknown_services_and_sites_are_named(server: LiveServer) -> None:
     supervisor = server.clerk_headers("super1")
-    unknown = httpx.post(server.api("/sites/demo/services/nothing/close"), json={"message": MESSAGE},
-                         headers=supervisor)
+    unknown = httpx.post(
+        server.api("/sites/demo/services/nothing/close"), json={"message": MESSAGE}, headers=supervisor
+    )
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_service")
     assert "ausweis" in unknown.json()["detail"]
 
@@ -210,8 +228,7 @@ def test_a_notice_shows_on_displays_until_it_expires(server: LiveServer, clock: 
     texts = {"de": "Wegen einer Störung dauert es heute länger.", "en": "Due to a fault waiting takes longer today."}
     with watching(f"{server.ws_url}/ws/sites/demo/display") as display:
         assert display.snapshot()["data"]["notices"] == []
-        posted = httpx.post(server.api("/sites/demo/notices"), json={"texts": texts, "minutes": 15},
-                            headers=supervisor)
+        posted = httpx.post(server.api("/sites/demo/notices"), json={"texts": texts, "minutes": 15}, headers=supervisor)
         assert posted.status_code == 201
         notice = posted.json()
         assert notice["expires_at"].startswith("2026-11-24T09:15:00")
@@ -235,8 +252,10 @@ def test_a_notice_shows_on_displays_until_it_expires(server: LiveServer, clock: 
     [
         ({"texts": {"de": "Störung"}, "minutes": 10}, "english_missing"),
         ({"texts": {"de": "Störung", "en": "Fault"}}, "expiry_missing"),
-        ({"texts": {"de": "Störung", "en": "Fault"}, "minutes": 10, "expires_at": "2026-11-24T12:00:00+00:00"},
-         "expiry_missing"),
+        (
+            {"texts": {"de": "Störung", "en": "Fault"}, "minutes": 10, "expires_at": "2026-11-24T12:00:00+00:00"},
+            "expiry_missing",
+        ),
         ({"texts": {"de": "Störung", "en": "Fault"}, "expires_at": "2026-11-24T08:00:00+00:00"}, "expiry_in_past"),
         ({"texts": {"de": "Störung", "en": "Fault"}, "expires_at": "2026-11-26T08:00:00+00:00"}, "expiry_too_far"),
         ({"texts": {"de": "Störung", "en": "Fault"}, "expires_at": "2026-11-24T12:00:00"}, "expiry_without_zone"),
@@ -250,8 +269,11 @@ def test_bad_notices_are_refused(server: LiveServer, body: dict[str, Any], code:
 
 
 def test_withdrawing_unknown_or_foreign_notices(server: LiveServer) -> None:
-    nord = httpx.post(server.api("/sites/nord/notices"), json={"texts": {"de": "a", "en": "b"}, "minutes": 5},
-                      headers=server.clerk_headers("super2")).json()
+    nord = httpx.post(
+        server.api("/sites/nord/notices"),
+        json={"texts": {"de": "a", "en": "b"}, "minutes": 5},
+        headers=server.clerk_headers("super2"),
+    ).json()
     foreign = httpx.delete(server.api(f"/sites/demo/notices/{nord['id']}"), headers=server.clerk_headers("super1"))
     assert (foreign.status_code, foreign.json()["code"]) == (404, "unknown_notice")
     missing = httpx.delete(server.api("/sites/demo/notices/999"), headers=server.clerk_headers("super1"))
@@ -267,14 +289,21 @@ def test_moving_a_line_keeps_numbers_and_order_and_tells_the_phones(server: Live
     second = draw(server, "ausweis")
     with watching(f"{server.ws_url}/ws/tickets/{first['token']}") as phone:
         phone.snapshot()
-        moved = httpx.post(server.api("/sites/demo/services/ausweis/move"), json={"to": "anmeldung"},
-                           headers=supervisor)
+        moved = httpx.post(
+            server.api("/sites/demo/services/ausweis/move"), json={"to": "anmeldung"}, headers=supervisor
+        )
         assert moved.status_code == 200
-        assert moved.json() == {"from_service": "ausweis", "to_service": "anmeldung",
-                                "moved": [first["number"], second["number"]]}
+        assert moved.json() == {
+            "from_service": "ausweis",
+            "to_service": "anmeldung",
+            "moved": [first["number"], second["number"]],
+        }
         told = phone.wait_for(event("ticket.transferred", number=first["number"]))
         assert (told["data"]["service"], told["data"]["from_service"], told["data"]["reason"]) == (
-            "anmeldung", "ausweis", "moved_by_supervisor")
+            "anmeldung",
+            "ausweis",
+            "moved_by_supervisor",
+        )
     line = httpx.get(server.api("/sites/demo/display")).json()["data"]["lines"]
     # By the time each joined: the moved tickets keep their place in time among the target line's.
     assert line["anmeldung"] == [first["number"], other["number"], second["number"]]
@@ -293,10 +322,14 @@ def test_a_supervisor_sees_who_holds_a_counter_and_ends_the_session(server: Live
     supervisor = server.clerk_headers("super1")
     clerk = {**server.clerk_headers("clerk1"), "X-Aufruf-Workstation": "desk-7"}
     assert httpx.post(server.api("/counters/2/open"), json={}, headers=clerk).status_code == 200
-    counters = {c["key"]: c for c in httpx.get(server.api("/sites/demo/day-controls"),
-                                                 headers=supervisor).json()["counters"]}
+    counters = {
+        c["key"]: c for c in httpx.get(server.api("/sites/demo/day-controls"), headers=supervisor).json()["counters"]
+    }
     assert (counters["2"]["clerk"], counters["2"]["username"], counters["2"]["workstation"]) == (
-        "Clerk One", "clerk1", "desk-7")
+        "Clerk One",
+        "clerk1",
+        "desk-7",
+    )
     assert counters["3"]["session"] is None
     ticket = draw(server, "ausweis")
     assert httpx.post(server.api("/counters/2/call-next"), headers=clerk).json()["number"] == ticket["number"]

@@ -16,8 +16,7 @@ def public_services(server: LiveServer) -> dict[str, dict[str, object]]:
 
 def draw(server: LiveServer, service: str) -> dict[str, object]:
     """A kiosk ticket."""
-    response = httpx.post(server.api("/sites/demo/tickets"), json={"service": service},
-                          headers=server.kiosk_headers)
+    response = httpx.post(server.api("/sites/demo/tickets"), json={"service": service}, headers=server.kiosk_headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -65,8 +64,7 @@ def test_each_control_from_the_page(page: Page, live_server: LiveServer) -> None
     quota = page.locator('#control-services tr[data-service="ausweis"] input[name="quota"]')
     quota.fill("1")
     row.get_by_role("button", name="Speichern").click()
-    expect(status).to_have_text(
-        "Das Kontingent kann nicht unter den heute schon ausgegebenen Nummern liegen.")
+    expect(status).to_have_text("Das Kontingent kann nicht unter den heute schon ausgegebenen Nummern liegen.")
     quota = page.locator('#control-services tr[data-service="ausweis"] input[name="quota"]')
     quota.fill("2")
     row.get_by_role("button", name="Speichern").click()
