@@ -17,8 +17,10 @@ from server.day_controls.schemas import (
     DayControlsOut,
     MovedOut,
     MoveIn,
+    NoticeForMinutes,
     NoticeIn,
     NoticeOut,
+    NoticeUntil,
     QuotaIn,
     ServiceControlOut,
 )
@@ -59,7 +61,7 @@ def close_service(
             session=session,
             site_id=site,
             service_key=key,
-            message=body.message,
+            message=body.message.as_texts(),
             now=context.clock.now(),
             actor=_actor(supervisor),
         )
@@ -117,9 +119,9 @@ def post_notice(site: str, body: NoticeIn, context: ContextDep, supervisor: Site
         notice = service.post_notice(
             session=session,
             site_id=site,
-            texts=body.texts,
-            expires_at=body.expires_at,
-            minutes=body.minutes,
+            texts=body.texts.as_texts(),
+            expires_at=body.expires_at if isinstance(body, NoticeUntil) else None,
+            minutes=body.minutes if isinstance(body, NoticeForMinutes) else None,
             now=now,
             actor=_actor(supervisor),
         )

@@ -23,6 +23,13 @@ class InvalidControl(DomainError):
     code = "invalid_control"
 
 
+class ControlConflict(DomainError):
+    """A day control that clashes with the state of the day or the clock (409)."""
+
+    status_code = 409
+    code = "control_conflict"
+
+
 def clean_texts(texts: dict[str, str], *, field: str) -> dict[str, str]:
     """A message per language, trimmed: German is required, English recommended, each at most MAX_TEXT long."""
     cleaned: dict[str, str] = {}
@@ -51,9 +58,9 @@ def check_expiry(*, now: datetime, expires_at: datetime) -> datetime:
             "Give expires_at with its time zone (e.g. 2026-12-01T11:30:00+01:00).", code="expiry_without_zone"
         )
     if expires_at - now < MIN_NOTICE:
-        raise InvalidControl("The notice must show for at least a minute from now.", code="expiry_in_past")
+        raise ControlConflict("The notice must show for at least a minute from now.", code="expiry_in_past")
     if expires_at - now > MAX_NOTICE:
-        raise InvalidControl(
+        raise ControlConflict(
             "A notice expires within 24 hours; use the office configuration for standing signs.", code="expiry_too_far"
         )
     return expires_at.astimezone(UTC)
@@ -64,7 +71,7 @@ def check_quota(*, quota: int | None, issued: int) -> int | None:
     if quota is None:
         return None
     if quota < issued:
-        raise InvalidControl(
+        raise ControlConflict(
             f"{issued} tickets were already issued today; today's quota cannot be lower than that.",
             code="quota_below_issued",
         )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# Language tag -> text; checked in rules.clean_texts (German and English required).
+from server.day_controls.rules import MAX_TEXT
+
+# Language tag -> text, as stored and sent on the streams.
 Texts = dict[str, str]
+# Some visible character, at most MAX_TEXT long: the schema itself says what a text may be.
+Text = Annotated[str, StringConstraints(pattern=r"\S", max_length=MAX_TEXT)]
 
 
 class Strict(BaseModel):
@@ -16,10 +21,28 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class TextsIn(Strict):
+    """A message in German and English, and in the other languages the screens speak where the supervisor has it."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    de: Text
+    en: Text
+    tr: Text | None = None
+    ar: Text | None = None
+    uk: Text | None = None
+    ru: Text | None = None
+    de_x_ls: Text | None = Field(default=None, alias="de-x-ls")
+
+    def as_texts(self) -> Texts:
+        """Language tag -> text, only the languages given."""
+        return {language: text for language, text in self.model_dump(by_alias=True).items() if text is not None}
+
+
 class CloseServiceIn(Strict):
     """Close a service for the rest of the day, with what kiosks and phones say."""
 
-    message: Texts = Field(max_length=12)
+    message: TextsIn
 
 
 class QuotaIn(Strict):
@@ -28,12 +51,21 @@ class QuotaIn(Strict):
     quota: int | None = Field(ge=0, le=100_000)
 
 
-class NoticeIn(Strict):
-    """A message on the displays and kiosks: give `expires_at` (with its zone) or `minutes` from now."""
+class NoticeForMinutes(Strict):
+    """A message on the displays and kiosks for some minutes from now."""
 
-    texts: Texts = Field(max_length=12)
-    expires_at: datetime | None = None
-    minutes: int | None = Field(default=None, ge=1, le=1440)
+    texts: TextsIn
+    minutes: int = Field(ge=1, le=1440)
+
+
+class NoticeUntil(Strict):
+    """A message on the displays and kiosks until a moment (with its time zone), within 24 hours."""
+
+    texts: TextsIn
+    expires_at: datetime
+
+
+NoticeIn = NoticeForMinutes | NoticeUntil
 
 
 class MoveIn(Strict):

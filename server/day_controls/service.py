@@ -11,7 +11,14 @@ from server.counters.models import Counter
 from server.counters.session_models import CounterSession
 from server.counters.sessions import end_session, open_session_of
 from server.day_controls.models import ServiceDayControl, SiteNotice
-from server.day_controls.rules import InvalidControl, check_expiry, check_quota, clean_texts, move_order
+from server.day_controls.rules import (
+    ControlConflict,
+    InvalidControl,
+    check_expiry,
+    check_quota,
+    clean_texts,
+    move_order,
+)
 from server.day_controls.state import forget_controls, notices_data
 from server.errors import Conflict, NotFound
 from server.events.envelope import EventType
@@ -239,7 +246,7 @@ def move_waiting(
     source = get_service(session=session, site_id=site_id, key=from_key)
     target = get_service(session=session, site_id=site_id, key=to_key)
     if source.pk == target.pk:
-        raise InvalidControl("Choose another service to move the waiting tickets to.", code="move_same_service")
+        raise ControlConflict("Choose another service to move the waiting tickets to.", code="move_same_service")
     waiting = session.exec(
         select(Ticket).where(
             Ticket.site_id == site_id, Ticket.service_pk == source.pk, Ticket.status == TicketStatus.waiting

@@ -116,4 +116,4 @@ def test_each_control_from_the_page(page: Page, live_server: LiveServer) -> None
     assert public_services(live_server)["anmeldung"]["closed_reason"] == "day_closed"
     # The one refused quota is the only failed request the browser saw.
     errors = page.errors  # type: ignore[attr-defined]
-    assert len(errors) == 1 and "422" in errors[0], errors
+    assert len(errors) == 1 and "409" in errors[0], errors
