@@ -60,7 +60,12 @@ SERVICE: Shape = {
     # The supervisor's message per language while the service is closed for the day; office text, no names.
     "closed_message": PUBLIC,
 }
-SITE: Shape = {"id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC}
+# The office's own signage: band colours, ticket footers per language and the logo's public URL.
+BRANDING: Shape = {"background": PUBLIC, "text": PUBLIC, "footer": PUBLIC, "logo_url": PUBLIC}
+SITE: Shape = {
+    "id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC,
+    "branding": BRANDING,
+}
 COUNTER: Shape = {
     "id": PUBLIC, "site": PUBLIC, "key": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC,
     "services": PUBLIC, "active_services": PUBLIC, "current": TICKET, "express": PUBLIC, "paused_until": PUBLIC,

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from client.branding import BrandingWatcher
 from client.notices import Clock, NoticeBoard, system_now
 from client.qt import BackgroundCalls
 from display_app.core.announcements import Announcement, AnnouncementQueue, Player, Rendered
@@ -57,6 +58,8 @@ class DisplayController(QObject):
         self.worker = BackgroundCalls(self, threads=1)
         # Calls for people who cannot hear them: number → monotonic time their highlight ends.
         self.visual_until: dict[str, float] = {}
+        # The office's logo and band colours, from each snapshot's site facts.
+        self.branding = BrandingWatcher(config.server, parent=self)
         # A call whose audio has ended may give up its row: redraw.
         self.announcement_finished.connect(lambda _a: self.changed.emit())
 
@@ -65,6 +68,7 @@ class DisplayController(QObject):
         missed = self.state.apply_snapshot(message, missed_seconds=self.config.missed_call_seconds)
         self.notices.on_message(message)
         self.changed.emit()
+        self.branding.update(self.state.site)
         for call in missed:
             self.presented.emit(call)
             self.announce(call)

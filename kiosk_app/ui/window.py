@@ -10,11 +10,13 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from aufruf.i18n import is_rtl
+from client.branding import Branding
 from hardware import PrinterHealth
 from kiosk_app.core import KioskCore
 from kiosk_app.sizing import touch_target_px
 from kiosk_app.states import Issued, Message, Screen
 from kiosk_app.texts import tr
+from kiosk_app.ui.band import BrandBand
 from kiosk_app.ui.checkin import CheckInScreen
 from kiosk_app.ui.results import ConfirmationScreen, IssuingScreen, MessageScreen, OutOfOrderScreen
 from kiosk_app.ui.services import ServicesScreen
@@ -85,10 +87,12 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)
+        self.band = BrandBand(self.touch_px)
         # A supervisor's notice ("Wegen einer Störung …") above every screen until it expires.
         self.notice = text_label(object_name="office_notice", centred=True)
         self.notice.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.band)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack)
 
@@ -116,6 +120,7 @@ class KioskWindow(QWidget):
         core.code_changed.connect(self.check_in.set_code)
         core.printer_changed.connect(self._printer_changed)
         core.notices.changed.connect(self._render_notice)
+        core.branding.changed.connect(self._branding_changed)
 
         self._countdown = QTimer(self, interval=1000)
         self._countdown.timeout.connect(self._tick)
@@ -203,6 +208,9 @@ class KioskWindow(QWidget):
 
     def _show_message(self, message: Message) -> None:
         self.message.show_message(message)
+
+    def _branding_changed(self, branding: Branding | None) -> None:
+        self.band.set_branding(branding, str(self.core.site_info.get("name") or ""))
 
     def _printer_changed(self, health: PrinterHealth) -> None:
         self.services.set_printer_ready(health.can_print)

@@ -1,7 +1,7 @@
 """day controls: service closures and quotas for one day, site notices
 
 Revision ID: d4c7e1a2b9f3
-Revises: 3c1e7a9b4d20
+Revises: 5f2b8d4e6a17
 Create Date: 2026-12-01 12:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import server.db_types
 
 revision: str = "d4c7e1a2b9f3"
-down_revision: str | None = "3c1e7a9b4d20"
+down_revision: str | None = "5f2b8d4e6a17"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
