@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from aufruf.i18n import DEFAULT_LANGUAGES, own_or_german
 from client.api import ApiClient, ApiError, ServerUnreachable
 from client.branding import BrandingWatcher
+from client.notices import Clock, NoticeBoard, system_now
 from client.qt import BackgroundCalls, StreamBridge
 from hardware import (
     HealthMonitor,
@@ -101,9 +102,12 @@ class KioskCore(QObject):
         header: str = "",
         timing: Timing | None = None,
         offline: OfflineJournal | None = None,
+        clock: Clock = system_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        # A supervisor's notices from the site's stream; each goes at its expiry by the board's own timer.
+        self.notices = NoticeBoard(clock, parent=self)
         self.api = api
         self.site = site
         self.printer = printer
@@ -577,6 +581,7 @@ class KioskCore(QObject):
             self.branding.update(self.site_info)
         if message.get("type") in ("snapshot", "queue.changed") and "services" in data:
             self._set_services([ServiceOut.model_validate(s) for s in data["services"]])
+        self.notices.on_message(message)
 
     def _mark_online(self, online: bool) -> None:
         if online != self.online:

@@ -8,6 +8,7 @@ from server.calibration.models import WaitForecast  # noqa: F401
 from server.closing.models import DayClosure  # noqa: F401
 from server.counters.models import Counter, CounterService
 from server.counters.session_models import CounterSession  # noqa: F401
+from server.day_controls.models import ServiceDayControl, SiteNotice  # noqa: F401
 from server.events.models import EventRecord, SiteSequence
 from server.security.models import AuditRecord, DeviceKeyChange  # noqa: F401
 from server.sites.models import Service, Site

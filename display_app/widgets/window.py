@@ -29,6 +29,8 @@ QFrame#panel[flash="true"] {{ background: {theme.ACCENT}; }}
 QFrame#panel[flash="true"] QLabel {{ color: {theme.BACKGROUND}; }}
 QFrame#panel[visual="true"] {{ border: 10px solid {theme.ACCENT}; }}
 QWidget[visual="true"] QLabel {{ color: {theme.BACKGROUND}; background: {theme.ACCENT}; }}
+#notice {{ background: {theme.ACCENT}; border-radius: 8px; }}
+#notice QLabel {{ color: {theme.BACKGROUND}; }}
 QLabel#ticker {{ background: {theme.ACCENT}; color: {theme.BACKGROUND}; border-radius: 8px; }}
 QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}
 QWidget#recall {{ border: 3px solid {theme.ACCENT}; border-radius: 8px; }}
@@ -191,6 +193,13 @@ class DisplayWindow(QWidget):
         self.lines_grid.setContentsMargins(0, 0, 0, 0)
         self.line_widgets: list[tuple[QFrame, Multilingual, QLabel, QLabel]] = []
 
+        # A supervisor's notices and the messages of services closed for the day, in the screen's languages.
+        self.notice = Multilingual(self)
+        self.notice.setObjectName("notice")
+        self.notice.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.notice.primary.setWordWrap(True)
+        self.notice.hide()
+
         self.ticker = QLabel(self.config.ticker, self)
         self.ticker.setObjectName("ticker")
         self.ticker.setVisible(bool(self.config.ticker))
@@ -202,20 +211,22 @@ class DisplayWindow(QWidget):
     def _arrange(self) -> None:
         """Landscape: the call beside the recent calls; portrait: one above the other."""
         grid = self.grid
-        for widget in (self.current_panel, self.recent_panel, self.lines_box, self.ticker):
+        for widget in (self.current_panel, self.recent_panel, self.lines_box, self.ticker, self.notice):
             grid.removeWidget(widget)
         if self.portrait:
             grid.addWidget(self.current_panel, 1, 0, 1, 2)
             grid.addWidget(self.recent_panel, 2, 0, 1, 2)
             grid.addWidget(self.lines_box, 3, 0, 1, 2)
-            grid.addWidget(self.ticker, 4, 0, 1, 2)
+            grid.addWidget(self.notice, 4, 0, 1, 2)
+            grid.addWidget(self.ticker, 5, 0, 1, 2)
             grid.setRowStretch(1, 3)
             grid.setRowStretch(2, 2)
         else:
             grid.addWidget(self.current_panel, 1, 0)
             grid.addWidget(self.recent_panel, 1, 1)
             grid.addWidget(self.lines_box, 2, 0, 1, 2)
-            grid.addWidget(self.ticker, 3, 0, 1, 2)
+            grid.addWidget(self.notice, 3, 0, 1, 2)
+            grid.addWidget(self.ticker, 4, 0, 1, 2)
             grid.setRowStretch(1, 1)
             grid.setRowStretch(2, 0)
         grid.setColumnStretch(0, 64)
@@ -267,6 +278,7 @@ class DisplayWindow(QWidget):
             call = recent[index] if index < len(recent) else None
             row.show_call(call, highlighted=call is not None and call.number in shown.highlighted)
         self._render_lines(state.lines)
+        self._render_notice(state.lines)
         # New texts may need more room (or less): fit the screen again.
         self.apply_sizes()
 
@@ -299,6 +311,22 @@ class DisplayWindow(QWidget):
             name.set_texts([(lang, line.name(lang)) for lang in self.config.languages])
             count.setText(str(line.waiting))
             wait.setText(self._wait_text(line))
+
+    def notice_texts(self, language: str, lines: list[Line]) -> list[str]:
+        """The notices showing now, then each service closed for the day with its message, in a language."""
+        closed = [
+            f"{line.name(language)}: {line.closed_message.get(language) or line.closed_message.get('de', '')}"
+            for line in lines
+            if not line.open and line.closed_message
+        ]
+        return [*self.controller.notices.texts(language), *closed]
+
+    def _render_notice(self, lines: list[Line]) -> None:
+        texts = [(lang, "  ·  ".join(self.notice_texts(lang, lines))) for lang in self.config.languages]
+        shown = bool(texts[0][1])
+        if shown:
+            self.notice.set_texts(texts)
+        self.notice.setVisible(shown)
 
     def _wait_text(self, line: Line) -> str:
         if not line.open:
@@ -387,6 +415,8 @@ class DisplayWindow(QWidget):
         for _frame, name, count, wait in self.line_widgets:
             self._size_line(name, count, wait, sizes)
         self.ticker.setFont(font(sizes.ticker, bold=True))
+        self.notice.set_sizes(sizes.ticker, sizes.secondary)
+        self.notice.setContentsMargins(sizes.margin, sizes.margin // 3, sizes.margin, sizes.margin // 3)
         self.ticker.setContentsMargins(sizes.margin, sizes.margin // 3, sizes.margin, sizes.margin // 3)
         self.offline.setFont(font(sizes.offline))
         self._fit_number()

@@ -88,8 +88,12 @@ class KioskWindow(QWidget):
         for page in self.pages.values():
             self.stack.addWidget(page)
         self.band = BrandBand(self.touch_px)
+        # A supervisor's notice ("Wegen einer Störung …") above every screen until it expires.
+        self.notice = text_label(object_name="office_notice", centred=True)
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.band)
+        layout.addWidget(self.notice)
         layout.addWidget(self.stack)
 
         # Touches go to the core; the widgets keep no state of their own.
@@ -115,6 +119,7 @@ class KioskWindow(QWidget):
         core.message_shown.connect(self._show_message)
         core.code_changed.connect(self.check_in.set_code)
         core.printer_changed.connect(self._printer_changed)
+        core.notices.changed.connect(self._render_notice)
         core.branding.changed.connect(self._branding_changed)
 
         self._countdown = QTimer(self, interval=1000)
@@ -187,6 +192,16 @@ class KioskWindow(QWidget):
         self.setLayoutDirection(direction)
         for page in (self.welcome, self.services, self.check_in, self.issuing):
             page.retranslate(language)
+        self._render_notice()
+
+    def _render_notice(self) -> None:
+        """The notices in the citizen's language; before a language is chosen, in German and English."""
+        language = self.core.language
+        shown = self.core.notices.texts(language)
+        if language == "de":
+            shown = [*shown, *(text for text in self.core.notices.texts("en") if text not in shown)]
+        self.notice.setText("\n".join(shown))
+        self.notice.setVisible(bool(shown))
 
     def _show_issued(self, issued: Issued) -> None:
         self.confirmation.show_ticket(issued)

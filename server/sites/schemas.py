@@ -21,6 +21,8 @@ class ServiceOut(BaseModel):
     eta_minutes: tuple[int, int] | None
     open: bool
     closed_reason: str | None = None
+    # A supervisor closed the service for the rest of the day: their message per language (German always).
+    closed_message: dict[str, str] | None = None
     target_wait_minutes: int
     express: bool
     longest_wait_minutes: int = 0

@@ -25,7 +25,12 @@ from server.supervisor_page.messages import LANGUAGES, catalog
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 # Only these files are served; nothing else in the package is reachable.
-ASSETS = {"supervisor.css": "text/css", "supervisor.js": "text/javascript", "sso-callback.js": "text/javascript"}
+ASSETS = {
+    "supervisor.css": "text/css",
+    "supervisor.js": "text/javascript",
+    "sso-callback.js": "text/javascript",
+    "day-controls.js": "text/javascript",
+}
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["supervision"])

@@ -341,6 +341,8 @@ function start() {
     openStream(`/ws/sites/${site}/supervision`, (message, resync) => {
       if (message.type === "snapshot") applySnapshot(message.data);
       else onSiteEvent(message, resync);
+      // The day's controls (day-controls.js) follow the same stream.
+      document.dispatchEvent(new CustomEvent("aufruf:site-event", { detail: message }));
     }),
     openStream(`/ws/sites/${site}/supervisor`, (message) => onAlarmEvent(message)),
   ];
@@ -503,3 +505,5 @@ $("download-bookings").addEventListener("click", () => download("csv", "&table=b
 
 if (token()) start();
 else showLogin(null);
+
+export { api, el, t };
