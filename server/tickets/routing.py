@@ -77,11 +77,11 @@ def urgency_score(
     return (1 + share + bonus) / (1 + RANK_DISCOUNT * held)
 
 
-def head_score(head: LineHead[T]) -> float:
+def head_score(head: LineHead[T], *, yields: bool = True) -> float:
     """`urgency_score` of a line head."""
     return urgency_score(
         waited_seconds=head.waited_minutes * 60, target_minutes=head.target_minutes, rank=head.rank,
-        appointment=head.appointment,
+        appointment=head.appointment, yields=yields,
     )
 
 
@@ -122,7 +122,9 @@ def call_order(
         # Lines the ordinary counters also serve wait for them: an express counter overtaken by ten-minute
         # matters whenever they pile up would miss every quick target of a busy morning.
         pool = quick + [h for h in others if not h.elsewhere and h.share >= takes_others_at]
-        return sorted(pool, key=head_score, reverse=True)
+        # Among quick matters it keeps its order of preference where ordinary counters step in (they take
+        # a quick line about to miss); a line nobody else serves yields near its target like everywhere.
+        return sorted(pool, key=lambda h: head_score(h, yields=not (h.express and h.elsewhere)), reverse=True)
     ranked = sorted(others, key=head_score, reverse=True)
     urgent = [h for h in ranked if h.share >= takes_others_at]
     if urgent or not ranked:

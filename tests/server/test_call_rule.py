@@ -80,11 +80,15 @@ def test_a_young_matter_waits_only_while_a_quick_citizen_is_due() -> None:
     assert asked == ["A", "A"]  # only the most urgent other line is asked about
 
 
-def test_among_quick_matters_a_preference_yields_near_the_target() -> None:
-    certificate = head("F", waited=0, target=10, rank=0, express=True)
-    collection = head("D", waited=9, target=10, rank=2, express=True)  # 90 %: its rank no longer holds it back
-    assert names(call_order([certificate, collection], express_counter=True)) == ["D", "F"]
-    early = head("D", waited=5, target=10, rank=2, express=True)  # (1 + 0.5) / 2 < 1
+def test_the_express_counter_keeps_its_order_among_quick_matters_ordinary_counters_also_take() -> None:
+    certificate = head("F", waited=0, target=10, rank=0, express=True, elsewhere=False)
+    # 90 % of its target, but ordinary counters step in for collections: (1 + 0.9) / 2 < 1.
+    collection = head("D", waited=9, target=10, rank=2, express=True)
+    assert names(call_order([certificate, collection], express_counter=True)) == ["F", "D"]
+    # With no ordinary counter serving collections right now, its rank yields near the target.
+    alone = head("D", waited=9, target=10, rank=2, express=True, elsewhere=False)
+    assert names(call_order([certificate, alone], express_counter=True)) == ["D", "F"]
+    early = head("D", waited=5, target=10, rank=2, express=True, elsewhere=False)  # (1 + 0.5) / 2 < 1
     assert names(call_order([certificate, early], express_counter=True)) == ["F", "D"]
 
 
