@@ -58,7 +58,12 @@ SERVICE: Shape = {
     "longest_wait_minutes": PUBLIC, "wait_outside": PUBLIC,
     "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
 }
-SITE: Shape = {"id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC}
+# The office's own signage: band colours, ticket footers per language and the logo's public URL.
+BRANDING: Shape = {"background": PUBLIC, "text": PUBLIC, "footer": PUBLIC, "logo_url": PUBLIC}
+SITE: Shape = {
+    "id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC,
+    "branding": BRANDING,
+}
 COUNTER: Shape = {
     "id": PUBLIC, "site": PUBLIC, "key": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC,
     "services": PUBLIC, "active_services": PUBLIC, "current": TICKET, "express": PUBLIC, "paused_until": PUBLIC,

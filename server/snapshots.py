@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from server.branding.service import branding_out
 from server.counters.models import Counter
 from server.counters.service import counter_out, get_counter
 from server.events.log import current_seq
@@ -28,6 +29,7 @@ def site_out(*, session: Session, site_id: str) -> SiteOut:
         timezone=site.timezone,
         languages=site.languages,
         near_turn_alert=site.near_turn_alert,
+        branding=branding_out(session=session, site_id=site_id),
     )
 
 

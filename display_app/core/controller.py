@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from client.branding import BrandingWatcher
 from client.qt import BackgroundCalls
 from display_app.core.announcements import Announcement, AnnouncementQueue, Player, Rendered
 from display_app.core.config import DisplayConfig
@@ -52,6 +53,8 @@ class DisplayController(QObject):
         self.worker = BackgroundCalls(self, threads=1)
         # Calls for people who cannot hear them: number → monotonic time their highlight ends.
         self.visual_until: dict[str, float] = {}
+        # The office's logo and band colours, from each snapshot's site facts.
+        self.branding = BrandingWatcher(config.server, parent=self)
         # A call whose audio has ended may give up its row: redraw.
         self.announcement_finished.connect(lambda _a: self.changed.emit())
 
@@ -59,6 +62,7 @@ class DisplayController(QObject):
         """A snapshot sets the screen; only calls made while the display was away, and recent, are announced."""
         missed = self.state.apply_snapshot(message, missed_seconds=self.config.missed_call_seconds)
         self.changed.emit()
+        self.branding.update(self.state.site)
         for call in missed:
             self.presented.emit(call)
             self.announce(call)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
+from client.branding import Branding, logo_pixmap
 from display_app.core import theme
 from display_app.core.config import DisplayConfig
 from display_app.core.controller import DisplayController
@@ -74,6 +75,8 @@ class DisplayWindow(QWidget):
         self.diagonal = diagonal_inches or config.diagonal_inches or DEFAULT_DIAGONAL_INCHES
         self.sizes: Sizes | None = None
         self._flashes_left = 0
+        self.branding: Branding | None = None
+        self._logo_key: tuple[str, int] | None = None
         self.setObjectName("display")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
@@ -96,6 +99,7 @@ class DisplayWindow(QWidget):
         controller.presented.connect(self.flash)
         controller.online_changed.connect(self.set_online)
         controller.refused.connect(self._refused)
+        controller.branding.changed.connect(self.set_branding)
         self.set_online(controller.online)
         self.refresh()
         self._tick()
@@ -108,7 +112,15 @@ class DisplayWindow(QWidget):
         self.grid = grid
         # Office name at the reading start, clock at the end (mirrored for Arabic), the offline
         # mark between them: it never covers a row.
-        top = QHBoxLayout()
+        # The band carries the office's logo and colours when the office file sets them.
+        self.band = QFrame(self)
+        self.band.setObjectName("band")
+        top = self.band_layout = QHBoxLayout(self.band)
+        top.setContentsMargins(0, 0, 0, 0)
+        self.logo = QLabel(self.band)
+        self.logo.setObjectName("logo")
+        self.logo.setVisible(False)
+        top.addWidget(self.logo, 0, Qt.AlignmentFlag.AlignVCenter)
         self.site_name = QLabel(self)
         rtl = self.config.right_to_left
         self.site_name.setAlignment(absolute(Qt.AlignmentFlag.AlignLeading, rtl) | Qt.AlignmentFlag.AlignVCenter)
@@ -119,7 +131,7 @@ class DisplayWindow(QWidget):
         top.addWidget(self.site_name, 1)
         top.addWidget(self.offline, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.clock, 0)
-        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addWidget(self.band, 0, 0, 1, 2)
 
         self.current_panel = QFrame(self)
         self.current_panel.setObjectName("panel")
@@ -359,6 +371,7 @@ class DisplayWindow(QWidget):
         for layout in (self.current_layout, self.recent_layout):
             layout.setContentsMargins(inner, inner, inner, inner)
         self.site_name.setFont(font(round(sizes.clock * 0.8), bold=True))
+        self._show_logo()
         self.clock.setFont(font(sizes.clock, bold=True))
         for head in (self.number_head, self.counter_head, self.recent_head):
             head.set_sizes(sizes.label, sizes.secondary)
@@ -429,6 +442,35 @@ class DisplayWindow(QWidget):
         for widget in (self.current_panel, *self.current_panel.findChildren(QLabel)):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
+
+    def set_branding(self, branding: Branding | None) -> None:
+        """Colour the band and show the logo at the height of the office's name; None: the plain look."""
+        self.branding = branding
+        if branding is None:
+            self.band.setStyleSheet("")
+            self.band_layout.setContentsMargins(0, 0, 0, 0)
+        else:
+            pad = round((self.sizes.margin if self.sizes else 16) * 0.5)
+            # Only the band's own labels: the offline mark keeps its own checked colours.
+            self.band.setStyleSheet(
+                f"QFrame#band {{ background: {branding.background}; border-radius: 8px; }}"
+                f"QFrame#band > QLabel {{ color: {branding.text}; }}"
+                f"QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}"
+                # Logos are drawn for paper: they sit on a white plate, whatever the band's colour.
+                f"QLabel#logo {{ background: #ffffff; padding: {max(2, pad // 2)}px; border-radius: 6px; }}"
+            )
+            self.band_layout.setContentsMargins(pad, pad, pad, pad)
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        logo = self.branding.logo if self.branding is not None else None
+        self.logo.setVisible(logo is not None)
+        if logo is not None:
+            height = max(24, round((self.sizes.clock if self.sizes else 40) * 1.6))
+            # Sizes are applied on every refresh; the logo is drawn again only when it or its height changes.
+            if self._logo_key != (logo.sha256, height):
+                self._logo_key = (logo.sha256, height)
+                self.logo.setPixmap(logo_pixmap(logo, height * 4, height))
 
     def set_online(self, online: bool) -> None:
         """Show or hide the offline mark."""

@@ -10,11 +10,13 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from aufruf.i18n import is_rtl
+from client.branding import Branding
 from hardware import PrinterHealth
 from kiosk_app.core import KioskCore
 from kiosk_app.sizing import touch_target_px
 from kiosk_app.states import Issued, Message, Screen
 from kiosk_app.texts import tr
+from kiosk_app.ui.band import BrandBand
 from kiosk_app.ui.checkin import CheckInScreen
 from kiosk_app.ui.results import ConfirmationScreen, IssuingScreen, MessageScreen, OutOfOrderScreen
 from kiosk_app.ui.services import ServicesScreen
@@ -85,7 +87,9 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)
+        self.band = BrandBand(self.touch_px)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.band)
         layout.addWidget(self.stack)
 
         # Touches go to the core; the widgets keep no state of their own.
@@ -111,6 +115,7 @@ class KioskWindow(QWidget):
         core.message_shown.connect(self._show_message)
         core.code_changed.connect(self.check_in.set_code)
         core.printer_changed.connect(self._printer_changed)
+        core.branding.changed.connect(self._branding_changed)
 
         self._countdown = QTimer(self, interval=1000)
         self._countdown.timeout.connect(self._tick)
@@ -188,6 +193,9 @@ class KioskWindow(QWidget):
 
     def _show_message(self, message: Message) -> None:
         self.message.show_message(message)
+
+    def _branding_changed(self, branding: Branding | None) -> None:
+        self.band.set_branding(branding, str(self.core.site_info.get("name") or ""))
 
     def _printer_changed(self, health: PrinterHealth) -> None:
         self.services.set_printer_ready(health.can_print)

@@ -8,6 +8,7 @@ from aufruf.wayfinding import describe
 from server.appointments.policy import apply_rules
 from server.auth.access import grant_sites
 from server.auth.models import Clerk, Device
+from server.branding.service import apply_branding
 from server.counters.addressing import counter_by_key, new_counter_id
 from server.counters.models import Counter, CounterService
 from server.events.models import SiteSequence
@@ -44,6 +45,7 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
     site.opening_hours = {day: [list(p) for p in periods] for day, periods in config.opening_hours.items()}
     session.add(site)
     apply_rules(session=session, site_id=config.id, rules=config.appointments)
+    apply_branding(session=session, site_id=config.id, config=config.branding)
     if session.get(SiteSequence, config.id) is None:
         session.add(SiteSequence(site_id=config.id, last_seq=0))
     session.flush()

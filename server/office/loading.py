@@ -22,6 +22,7 @@ HINTS: dict[str, str] = {
     "services": "a list of service ids defined in this site's [[sites.services]]",
     "token_sha256": "64 hex digits: the SHA-256 of the device token (`aufruf device add` prints both)",
     "password_hash": "an Argon2 hash made with `aufruf user hash`",
+    "branding": "logo = a .png or .svg file beside the office file; text and background as #rrggbb, 7:1 apart",
 }
 
 
@@ -82,7 +83,8 @@ def parse_toml_model(text: str, path: Path, model: type[Model], hints: dict[str,
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, [ConfigProblem("syntax", str(error), "check quotes, brackets and commas")]) from None
     try:
-        return model.model_validate(raw)
+        # Files the office file names (a site's logo) are found beside it.
+        return model.model_validate(raw, context={"base_dir": path.parent})
     except ValidationError as error:
         problems = []
         for item in error.errors():

@@ -6,17 +6,14 @@ import re
 from typing import Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from server.office.branding import BrandingConfig
+from server.office.strict import Strict
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 WEEKDAY = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors: a typo must not be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ServiceConfig(Strict):
@@ -113,6 +110,8 @@ class SiteConfig(Strict):
     services: list[ServiceConfig] = Field(min_length=1)
     counters: list[CounterConfig] = Field(default_factory=list)
     devices: list[DeviceConfig] = Field(default_factory=list)
+    # Logo, colours and ticket footer; left out, the screens keep Aufruf's own look.
+    branding: BrandingConfig | None = None
 
     @field_validator("timezone")
     @classmethod

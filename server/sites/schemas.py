@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from server.branding.schemas import BrandingOut
+
 
 class ServiceOut(BaseModel):
     """A service as kiosks, displays and status pages see it."""
@@ -38,3 +40,5 @@ class SiteOut(BaseModel):
     timezone: str
     languages: list[str]
     near_turn_alert: int
+    # Logo, band colours and ticket footers from the office file; null: Aufruf's own look.
+    branding: BrandingOut | None = None
