@@ -15,6 +15,8 @@ from server.api.http_limits import HttpLimits
 from server.api.input_guard import InputGuard
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
+from server.auth.sso.routes import router as sso_router
+from server.auth.sso.runtime import SsoRuntime
 from server.branding.routes import router as branding_router
 from server.clock import Clock
 from server.closing.jobs import install_closing
@@ -97,6 +99,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.sso = SsoRuntime.from_config(office.sso if office else None)
     install_error_handlers(app)
     install_event_streams(app)
 
@@ -113,7 +116,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
 
     for router in (
         sites_router, tickets_router, auth_router, counters_router, counter_extras_router, devices_router,
-        stats_router, counter_sessions_router, branding_router,
+        stats_router, counter_sessions_router, branding_router, sso_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(supervisor_ws_router)

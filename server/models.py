@@ -2,6 +2,7 @@
 
 from server.appointments.models import Appointment, AppointmentPolicy  # noqa: F401
 from server.auth.models import Clerk, Device, SiteGrant  # noqa: F401
+from server.auth.sso.models import SsoLogin  # noqa: F401
 from server.branding.models import SiteBranding, SiteLogo  # noqa: F401
 from server.calibration.models import WaitForecast  # noqa: F401
 from server.closing.models import DayClosure  # noqa: F401

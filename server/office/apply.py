@@ -27,6 +27,8 @@ def apply_office(*, session: Session, office: OfficeConfig) -> None:
         clerk.password_hash = clerk_config.password_hash
         clerk.role = clerk_config.role
         clerk.display_name = clerk_config.display_name
+        # An account the office file lists is local, even if a directory had signed someone in under that name.
+        clerk.source = "local"
         session.add(clerk)
         session.flush()
         grant_sites(session=session, clerk=clerk, sites=clerk_config.sites, role=clerk_config.role)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
+from server.auth.sso.config import SsoConfig
 from server.office.branding import BrandingConfig
 from server.office.strict import Strict
 
@@ -169,6 +170,8 @@ class OfficeConfig(Strict):
 
     sites: list[SiteConfig] = Field(min_length=1)
     clerks: list[ClerkConfig] = Field(default_factory=list)
+    # Single sign-on for staff (OpenID Connect, LDAP); local accounts above keep working beside it.
+    sso: SsoConfig | None = None
 
     @model_validator(mode="after")
     def _unique_across_sites(self) -> Self:
@@ -180,6 +183,10 @@ class OfficeConfig(Strict):
             unknown = [site for site in clerk.sites if site not in known]
             if unknown:
                 raise ValueError(f"clerk '{clerk.username}' names unknown sites {unknown}; known: {sorted(known)}")
+        for mapping in self.sso.groups if self.sso else []:
+            unknown = [site for site in mapping.sites if site not in known]
+            if unknown:
+                raise ValueError(f"sso group {mapping.group!r} names unknown sites {unknown}; known: {sorted(known)}")
         if len(self.sites) > 1:
             lost = [c.username for c in self.clerks if c.role != "admin" and not c.sites]
             if lost:

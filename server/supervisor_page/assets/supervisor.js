@@ -79,6 +79,26 @@ $("login-form").addEventListener("submit", async (event) => {
   if (check.ok) start();
 });
 
+// Single sign-on: the server opens the sign-in (state, nonce, PKCE) and the provider sends the browser
+// back to /supervisor/sso/callback, which finishes it and returns here with the token.
+for (const button of document.querySelectorAll("button.sso")) {
+  button.addEventListener("click", async () => {
+    const response = await fetch(`/api/v1/auth/oidc/${encodeURIComponent(button.dataset.provider)}/start`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ redirect_uri: `${location.origin}/supervisor/sso/callback` }),
+    });
+    const body = await response.json();
+    if (!response.ok) {
+      $("login-error").textContent = t("login.sso_failed", { reason: body.detail || response.status });
+      return;
+    }
+    const back = { site: config.site, lang: config.lang, provider: button.dataset.provider };
+    sessionStorage.setItem(`aufruf.sso.${body.state}`, JSON.stringify(back));
+    location.assign(body.authorization_url);
+  });
+}
+
 $("logout").addEventListener("click", () => showLogin(null));
 
 // ---- rendering ------------------------------------------------------------------------------------
