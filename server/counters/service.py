@@ -11,9 +11,9 @@ from server.closing.service import close_due
 from server.counters.models import Counter, CounterStatus
 from server.counters.schemas import CounterOut
 from server.errors import Conflict, NotFound
-from server.remote_join.service import ready_or_next
 from server.events.envelope import EventType
 from server.events.log import record_event
+from server.remote_join.service import ready_or_next
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
 from server.sites.queue import get_service

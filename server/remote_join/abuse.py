@@ -15,8 +15,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerDay, RateLimitItemPerHour
-from limits.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from server.errors import DomainError
 from server.remote_join.rules import work_bits, work_done
@@ -77,7 +77,8 @@ class Guard:
         )
 
     def _sign(self, body: str, device: str) -> str:
-        return hmac.new(self._key, f"{body}|{self.pseudonym('device', device)}".encode(), hashlib.sha256).hexdigest()[:24]
+        signed = f"{body}|{self.pseudonym('device', device)}".encode()
+        return hmac.new(self._key, signed, hashlib.sha256).hexdigest()[:24]
 
     def admit(
         self, *, site: str, address: str, device: str, challenge: str, nonce: str, config: RemoteJoinConfig

@@ -44,7 +44,8 @@ class RemoteJoinConfig(BaseModel):
     def _work_bounds(self) -> RemoteJoinConfig:
         if self.work_max_bits < self.work_bits:
             raise ValueError(
-                f"work_max_bits ({self.work_max_bits}) is below work_bits ({self.work_bits}); raise it or lower work_bits"
+                f"work_max_bits ({self.work_max_bits}) is below work_bits ({self.work_bits}); "
+                "raise it or lower work_bits"
             )
         return self
 

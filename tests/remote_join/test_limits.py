@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
-
-import hashlib
 
 import httpx
 

@@ -15,15 +15,20 @@ from server.remote_join.rules import (
     leading_zero_bits,
     presented,
     remote_allowance,
+    when_missed,
     work_bits,
     work_done,
-    when_missed,
 )
 
 
 @pytest.mark.parametrize(
     ("digest", "bits"),
-    [(b"\x80" + b"\x00" * 31, 0), (b"\x01" + b"\xff" * 31, 7), (b"\x00\x00\x10" + b"\x00" * 29, 19), (b"\x00" * 32, 256)],
+    [
+        (b"\x80" + b"\x00" * 31, 0),
+        (b"\x01" + b"\xff" * 31, 7),
+        (b"\x00\x00\x10" + b"\x00" * 29, 19),
+        (b"\x00" * 32, 256),
+    ],
 )
 def test_leading_zero_bits(digest: bytes, bits: int) -> None:
     assert leading_zero_bits(digest) == bits
@@ -37,7 +42,9 @@ def test_a_known_nonce_solves_a_known_challenge() -> None:
 
 
 def test_difficulty_grows_only_past_the_free_joins() -> None:
-    figures = [work_bits(base=10, recent_joins=n, free_joins=20, step_joins=10, ceiling=20) for n in (0, 20, 29, 30, 45, 500)]
+    figures = [
+        work_bits(base=10, recent_joins=n, free_joins=20, step_joins=10, ceiling=20) for n in (0, 20, 29, 30, 45, 500)
+    ]
     assert figures == [10, 10, 10, 11, 12, 20]
 
 

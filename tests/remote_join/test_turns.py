@@ -1,4 +1,4 @@
-"""A remote ticket's turn: checked in at the kiosk it is called in its place; not checked in it moves back, then expires.
+"""A remote ticket's turn: checked in at the kiosk it is called in its place; if not, it moves back, then expires.
 
 Runs on the server's virtual clock through a real uvicorn; the day close and the statistics count remote tickets.
 """
