@@ -32,12 +32,12 @@ class RemoteJoinConfig(BaseModel):
     # Abuse limits. Budgets are counted per browser (a random cookie) and per (hashed) network address.
     per_device_per_day: int = Field(default=2, ge=1, le=50)
     # Many phones share the office's Wi-Fi or a carrier's address: keep this generous.
-    per_address_per_hour: int = Field(default=100, ge=1, le=10_000)
+    per_address_per_hour: int = Field(default=30, ge=1, le=10_000)
     # Proof of work: the base difficulty in bits, one bit more for every `work_step_joins` joins from the same
     # address within the hour beyond `work_free_joins`, up to `work_max_bits` (each bit doubles the cost).
     work_bits: int = Field(default=10, ge=0, le=24)
-    work_free_joins: int = Field(default=20, ge=0, le=1000)
-    work_step_joins: int = Field(default=10, ge=1, le=1000)
+    work_free_joins: int = Field(default=10, ge=0, le=1000)
+    work_step_joins: int = Field(default=5, ge=1, le=1000)
     work_max_bits: int = Field(default=20, ge=0, le=28)
 
     @model_validator(mode="after")
