@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response, status
+from fastapi import APIRouter, Cookie, FastAPI, Request, Response, status
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -60,9 +60,15 @@ def challenge(site: str, request: Request, response: Response, context: ContextD
 
 
 @api.post("/sites/{site}/remote-join/tickets", response_model=JoinOut, status_code=status.HTTP_201_CREATED)
-def draw_remote(site: str, body: JoinIn, request: Request, context: ContextDep) -> JoinOut:
+def draw_remote(
+    site: str,
+    body: JoinIn,
+    request: Request,
+    context: ContextDep,
+    device: str | None = Cookie(default=None, alias=DEVICE_COOKIE, max_length=64,
+                                description="The random device cookie the challenge call set"),
+) -> JoinOut:
     """Draw a ticket from a phone: the solved puzzle and the budgets first, then hours, cap and share."""
-    device = request.cookies.get(DEVICE_COOKIE)
     if not device:
         raise Refused("device_missing", "Please allow cookies for this page, then try again.", 400)
     with context.database.read() as session:
