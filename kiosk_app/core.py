@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from aufruf.i18n import DEFAULT_LANGUAGES
+from aufruf.i18n import DEFAULT_LANGUAGES, own_or_german
 from client.api import ApiClient, ApiError, ServerUnreachable
+from client.branding import BrandingWatcher
+from client.notices import Clock, NoticeBoard, system_now
 from client.qt import BackgroundCalls, StreamBridge
 from hardware import (
     HealthMonitor,
@@ -102,9 +104,12 @@ class KioskCore(QObject):
         header: str = "",
         timing: Timing | None = None,
         offline: OfflineJournal | None = None,
+        clock: Clock = system_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        # A supervisor's notices from the site's stream; each goes at its expiry by the board's own timer.
+        self.notices = NoticeBoard(clock, parent=self)
         self.api = api
         self.site = site
         self.printer = printer
@@ -131,6 +136,8 @@ class KioskCore(QObject):
         self.visual_call = False
         # The site's public facts (name, time zone) from the display snapshot: tickets carry them.
         self.site_info: dict[str, Any] = {}
+        # The office's logo, colours and ticket footers, kept current from the site facts.
+        self.branding = BrandingWatcher(api.base_url, parent=self)
         self.pending: PendingRequest | None = None
         self.last_issued: Issued | None = None
         self.last_checked_in: TicketOut | None = None
@@ -187,6 +194,7 @@ class KioskCore(QObject):
         if self.events is not None:
             self.events.stop()
         self.calls.wait(10_000)
+        self.branding.wait()
         if self.print_queue is not None:
             self.print_queue.close()
 
@@ -437,6 +445,7 @@ class KioskCore(QObject):
     def _printout(self, ticket: TicketOut) -> TicketPrintout:
         issued_at = ticket.issued_at if ticket.issued_at.tzinfo else ticket.issued_at.replace(tzinfo=UTC)
         where = ticket.service_location or {}
+        branding = self.branding.current
         return TicketPrintout(
             number=ticket.number,
             service_name=ticket.service_name,
@@ -449,6 +458,9 @@ class KioskCore(QObject):
             # The office's name heads every ticket unless the kiosk is told otherwise.
             header=self.header or str(self.site_info.get("name") or ""),
             location=where.get(ticket.language) or where.get("de") or "",
+            # The office's own footer in the ticket's language, else German; without one the standard line.
+            footer=own_or_german(branding.footer, ticket.language) if branding is not None else None,
+            logo=branding.logo if branding is not None else None,
         )
 
     def site_zone(self) -> ZoneInfo | None:
@@ -548,6 +560,7 @@ class KioskCore(QObject):
         def done(snapshot: dict[str, Any]) -> None:
             if not self.site_info and isinstance(snapshot.get("data", {}).get("site"), dict):
                 self.site_info = dict(snapshot["data"]["site"])
+                self.branding.update(self.site_info)
 
         self.calls.submit(
             lambda: api.display_state(site), done, lambda error: log.info("No site facts yet: %s", error)
@@ -578,8 +591,10 @@ class KioskCore(QObject):
         data = message.get("data") or {}
         if message.get("type") == "snapshot" and isinstance(data.get("site"), dict):
             self.site_info = dict(data["site"])
+            self.branding.update(self.site_info)
         if message.get("type") in ("snapshot", "queue.changed") and "services" in data:
             self._set_services([ServiceOut.model_validate(s) for s in data["services"]])
+        self.notices.on_message(message)
 
     def _mark_online(self, online: bool) -> None:
         if online != self.online:

@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from client.branding import BrandingWatcher
+from client.notices import Clock, NoticeBoard, system_now
 from client.qt import BackgroundCalls
 from display_app.core.announcements import Announcement, AnnouncementQueue, Player, Rendered
 from display_app.core.config import DisplayConfig
@@ -35,11 +37,15 @@ class DisplayController(QObject):
         *,
         player: Player,
         render: Callable[[list[Call]], Rendered],
+        clock: Clock = system_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.config = config
         self.state = DisplayState(services=config.services, counters=config.counters, keep=config.recent + 1)
+        # A supervisor's notices; each goes at its expiry by the board's own timer.
+        self.notices = NoticeBoard(clock, parent=self)
+        self.notices.changed.connect(self.changed.emit)
         self.online = False
         self.render = render
         if isinstance(player, QObject) and player.parent() is None:
@@ -52,13 +58,17 @@ class DisplayController(QObject):
         self.worker = BackgroundCalls(self, threads=1)
         # Calls for people who cannot hear them: number → monotonic time their highlight ends.
         self.visual_until: dict[str, float] = {}
+        # The office's logo and band colours, from each snapshot's site facts.
+        self.branding = BrandingWatcher(config.server, parent=self)
         # A call whose audio has ended may give up its row: redraw.
         self.announcement_finished.connect(lambda _a: self.changed.emit())
 
     def on_snapshot(self, message: dict[str, Any]) -> None:
         """A snapshot sets the screen; only calls made while the display was away, and recent, are announced."""
         missed = self.state.apply_snapshot(message, missed_seconds=self.config.missed_call_seconds)
+        self.notices.on_message(message)
         self.changed.emit()
+        self.branding.update(self.state.site)
         for call in missed:
             self.presented.emit(call)
             self.announce(call)
@@ -66,6 +76,7 @@ class DisplayController(QObject):
     def on_event(self, message: dict[str, Any]) -> None:
         """Update the screen first, then queue the gong and speech of each new call."""
         outcome = self.state.apply_event(message)
+        self.notices.on_message(message)
         if outcome.changed:
             self.changed.emit()
         for call in outcome.fresh:

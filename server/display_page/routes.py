@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aufruf.i18n import is_rtl
 from server.api.deps import ContextDep
+from server.branding.service import branding_out
 from server.counters.models import Counter
 from server.display_page.audio import (
     AnnouncementCache,
@@ -59,6 +60,7 @@ def display_page(site: str, request: Request, context: ContextDep) -> HTMLRespon
     try:
         with context.database.transaction() as session:
             site_name = get_site(session=session, site_id=site).name
+            branding = branding_out(session=session, site_id=site)
     except DomainError:
         # A TV shows this page full-screen: a mistyped address must say so in words, not as JSON.
         return _problem_page(404, "display.unknown_site", site=site)
@@ -81,6 +83,7 @@ def display_page(site: str, request: Request, context: ContextDep) -> HTMLRespon
         dir=options.direction,
         title=f"{messages.text('display.title', options.primary)} · {site_name}",
         config=config,
+        branding=branding,
     )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 

@@ -27,6 +27,29 @@ export class DisplayState {
     this.services = [];
     this.counters = new Map();
     this.calls = [];
+    // A supervisor's notices ("Wegen einer Störung …"); each hides itself at its expiry.
+    this.notices = [];
+    // Server time minus this screen's clock, from each message's `at`: expiries follow the server's clock.
+    this.clockOffset = 0;
+  }
+
+  /** Follow the server's clock from a message's time. */
+  #track(message, now = Date.now()) {
+    const at = message && message.at ? Date.parse(message.at) : NaN;
+    if (Number.isFinite(at)) this.clockOffset = at - now;
+  }
+
+  /** The notices showing at this moment (by the server's clock), oldest first. */
+  activeNotices(now = Date.now()) {
+    const serverNow = now + this.clockOffset;
+    return this.notices.filter((n) => Date.parse(n.expires_at) > serverNow);
+  }
+
+  /** Milliseconds until the next notice expires, or null when none shows. */
+  nextExpiryMs(now = Date.now()) {
+    const serverNow = now + this.clockOffset;
+    const left = this.activeNotices(now).map((n) => Date.parse(n.expires_at) - serverNow);
+    return left.length ? Math.max(0, Math.min(...left)) : null;
   }
 
   /**
@@ -37,8 +60,10 @@ export class DisplayState {
   applySnapshot(message, missedSeconds = 0) {
     const known = this.seq === null ? null : new Set(this.calls.map(callKey));
     const data = message.data;
+    this.#track(message);
     this.seq = message.seq;
     this.site = data.site;
+    this.notices = data.notices || [];
     this.services = data.services || [];
     this.counters = new Map((data.counters || []).map((c) => [c.id, c]));
     this.calls = (data.calls || []).filter((c) => c.counter && matchesFilter(c, this.filter)).slice(0, this.keep);
@@ -58,7 +83,12 @@ export class DisplayState {
     }
     const gap = message.seq > this.seq + 1;
     this.seq = message.seq;
+    this.#track(message);
     const data = message.data || {};
+    if (message.type === "notices.changed") {
+      this.notices = data.notices || [];
+      return { fresh: [], gap, changed: true };
+    }
     if (CALL_EVENTS.has(message.type)) {
       if (!data.counter || !matchesFilter(data, this.filter)) return { fresh: [], gap, changed: false };
       const call = { ...data, recall: message.type === "ticket.recalled", seq: message.seq };

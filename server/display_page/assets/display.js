@@ -64,10 +64,42 @@ function translateStatic() {
     fillMultilingual(element, languages.map((lang) => message(lang, key)));
   }
   $("site-name").textContent = config.siteName;
+  $("ticker").hidden = !options.ticker;
   if (options.ticker) {
     $("ticker").textContent = options.ticker;
     $("ticker-bar").hidden = false;
   }
+}
+
+// The supervisor's notices, in the screen's languages (German when a language has no text), until they expire.
+let noticeTimer = null;
+function renderNotices() {
+  clearTimeout(noticeTimer);
+  const notices = state.activeNotices();
+  const bar = $("notice");
+  if (!notices.length) {
+    bar.hidden = true;
+    bar.replaceChildren();
+  } else {
+    bar.hidden = false;
+    bar.replaceChildren(...notices.map((notice) => {
+      const line = document.createElement("p");
+      line.className = "notice-line";
+      fillMultilingual(line, languages.map((lang) => notice.texts[lang] || notice.texts.de));
+      return line;
+    }));
+  }
+  $("ticker-bar").hidden = !notices.length && !options.ticker;
+  const wait = state.nextExpiryMs();
+  // No request at expiry: the screen's own timer takes the notice down.
+  if (wait !== null) noticeTimer = setTimeout(renderNotices, wait + 20);
+  fit();
+}
+
+function closedText(service) {
+  const texts = service.closed_message;
+  if (service.closed_reason === "closed_by_supervisor" && texts) return texts[languages[0]] || texts.de;
+  return message(languages[0], "display.closed");
 }
 
 function serviceName(service) {
@@ -88,7 +120,7 @@ function renderLines() {
     range.className = "range";
     if (!service.open) {
       item.classList.add("closed");
-      range.textContent = message(languages[0], "display.closed");
+      range.textContent = closedText(service);
     } else if (service.served_now === false) {
       item.classList.add("unserved");
       range.textContent = service.served_from_time
@@ -262,6 +294,7 @@ function setOnline(online) {
 function handle(message) {
   if (message.type === "snapshot") {
     const missed = state.applySnapshot(message, options.missed);
+    renderNotices();
     renderLines();
     renderCalls();
     renders.push({ seq: message.seq, snapshot: true, at: Date.now() });
@@ -280,6 +313,10 @@ function handle(message) {
     socket.send(JSON.stringify({ type: "resync" }));
   }
   if (!result.changed) return;
+  if (message.type === "notices.changed") {
+    renderNotices();
+    return;
+  }
   if (message.type === "queue.changed") {
     renderLines();
     return;

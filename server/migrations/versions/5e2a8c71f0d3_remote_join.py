@@ -1,7 +1,7 @@
 """joining the queue from a phone: ticket channel, remote tickets, per-site settings, remote expiries at closing
 
 Revision ID: 5e2a8c71f0d3
-Revises: 3c1e7a9b4d20
+Revises: d4c7e1a2b9f3
 Create Date: 2026-12-01 12:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import server.db_types
 
 revision: str = "5e2a8c71f0d3"
-down_revision: str | None = "3c1e7a9b4d20"
+down_revision: str | None = "d4c7e1a2b9f3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -79,6 +79,26 @@ $("login-form").addEventListener("submit", async (event) => {
   if (check.ok) start();
 });
 
+// Single sign-on: the server opens the sign-in (state, nonce, PKCE) and the provider sends the browser
+// back to /supervisor/sso/callback, which finishes it and returns here with the token.
+for (const button of document.querySelectorAll("button.sso")) {
+  button.addEventListener("click", async () => {
+    const response = await fetch(`/api/v1/auth/oidc/${encodeURIComponent(button.dataset.provider)}/start`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ redirect_uri: `${location.origin}/supervisor/sso/callback` }),
+    });
+    const body = await response.json();
+    if (!response.ok) {
+      $("login-error").textContent = t("login.sso_failed", { reason: body.detail || response.status });
+      return;
+    }
+    const back = { site: config.site, lang: config.lang, provider: button.dataset.provider };
+    sessionStorage.setItem(`aufruf.sso.${body.state}`, JSON.stringify(back));
+    location.assign(body.authorization_url);
+  });
+}
+
 $("logout").addEventListener("click", () => showLogin(null));
 
 // ---- rendering ------------------------------------------------------------------------------------
@@ -321,6 +341,8 @@ function start() {
     openStream(`/ws/sites/${site}/supervision`, (message, resync) => {
       if (message.type === "snapshot") applySnapshot(message.data);
       else onSiteEvent(message, resync);
+      // The day's controls (day-controls.js) follow the same stream.
+      document.dispatchEvent(new CustomEvent("aufruf:site-event", { detail: message }));
     }),
     openStream(`/ws/sites/${site}/supervisor`, (message) => onAlarmEvent(message)),
   ];
@@ -483,3 +505,5 @@ $("download-bookings").addEventListener("click", () => download("csv", "&table=b
 
 if (token()) start();
 else showLogin(null);
+
+export { api, el, t };
