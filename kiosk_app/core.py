@@ -32,6 +32,7 @@ from hardware import (
 )
 from kiosk_app.offline import OfflineJournal
 from kiosk_app.offline_core import issue_offline, offline_ready, sync_offline
+from kiosk_app.remote import is_remote_entry
 from kiosk_app.states import (
     IDLE,
     INTERACTIVE,
@@ -85,6 +86,7 @@ class KioskCore(QObject):
     reconciled = Signal(object)  # {journal key: created | existing | rejected}
     offline_synced = Signal()  # journal sent and leases topped up
     cancel_offered = Signal(bool)  # whether the ticket on screen may still be cancelled
+    checked_in = Signal(object)  # TicketOut of a phone ticket just checked in, before its screen
 
     # Hops from device threads to the core's (GUI) thread.
     _health_seen = Signal(object)
@@ -138,6 +140,7 @@ class KioskCore(QObject):
         self.branding = BrandingWatcher(api.base_url, parent=self)
         self.pending: PendingRequest | None = None
         self.last_issued: Issued | None = None
+        self.last_checked_in: TicketOut | None = None
         self.last_message: Message | None = None
         self.printer_health: PrinterHealth | None = None
         self.online = False
@@ -313,15 +316,17 @@ class KioskCore(QObject):
         self._send_pending()
 
     def submit_code(self, code: str) -> None:
-        """A scanned or typed booking code: check the appointment in."""
+        """A scanned or typed code: a phone ticket's QR code or short code checks it in, else a booking's."""
         if self.screen not in (Screen.WELCOME, Screen.SERVICES, Screen.CHECK_IN, Screen.MESSAGE):
             return  # busy, out of order, or a ticket is on screen: ignore stray scans
-        code = code.strip().upper()
+        remote = is_remote_entry(code)
+        # A status URL's token is case-sensitive: only booking and short codes are upper-cased.
+        code = code.strip() if remote and "/t/" in code else code.strip().upper()
         if len(code) < 3:
             self._show_message("message.code_too_short")
             return
         self.pending = PendingRequest(
-            kind="check_in", language=self.language, key=uuid.uuid4().hex,
+            kind="remote_check_in" if remote else "check_in", language=self.language, key=uuid.uuid4().hex,
             touched_at=time.perf_counter(), code=code, visual_call=self.visual_call,
         )
         self._set_code("")
@@ -344,6 +349,8 @@ class KioskCore(QObject):
                     visual_call=pending.visual_call,
                 )
             assert pending.code is not None
+            if pending.kind == "remote_check_in":
+                return api.remote_check_in(site, pending.code)
             return api.check_in(site, pending.code, visual_call=pending.visual_call)
 
         self.calls.submit(work, self._on_ticket, self._on_request_failed)
@@ -353,6 +360,12 @@ class KioskCore(QObject):
         if pending is None:
             return
         self._mark_online(True)
+        if pending.kind == "remote_check_in":
+            # The number is on the citizen's phone already: nothing to print, only "you are checked in".
+            self.last_checked_in = ticket
+            self.checked_in.emit(ticket)
+            self._set_screen(Screen.CHECKED_IN)
+            return
         self._deliver(ticket, pending)
 
     def _on_request_failed(self, error: Exception) -> None:
@@ -654,6 +667,9 @@ BOOKING_MESSAGES: dict[str, str] = {
     "booking_too_early": "message.booking_too_early",
     "booking_too_late": "message.booking_too_late",
     "booking_other_day": "message.booking_other_day",
+    "unknown_remote_ticket": "message.remote_unknown",
+    "remote_expired": "message.remote_expired",
+    "remote_not_waiting": "message.remote_not_waiting",
 }
 
 

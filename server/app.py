@@ -38,6 +38,7 @@ from server.events.routes import install_event_streams
 from server.maintenance.serving_lock import install_serving_lock
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
+from server.remote_join.routes import install_remote_join
 from server.security import install_security
 from server.settings import Settings
 from server.sites.routes import router as sites_router
@@ -125,6 +126,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_supervisor_page(app, prefix=API_PREFIX)
     install_appointments(app, prefix=API_PREFIX)
     install_closing(app, prefix=API_PREFIX)
+    install_remote_join(app, prefix=API_PREFIX)
     install_serving_lock(app, database_url=settings.database_url)
     app.include_router(display_page_router)
     # Inside the security layer, so refused bodies still get its headers and count against its budgets.

@@ -35,6 +35,8 @@ TICKET: Shape = {
     "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
     # A boolean only: the display shows this call longer and more prominently, the phone vibrates longer.
     "visual_call": PUBLIC,
+    # "kiosk" or "remote": how the ticket was drawn, never by whom (remote tickets carry no personal data).
+    "channel": PUBLIC,
     # Where the calling counter is (room, floor, directions per language): the office's own signage.
     "counter_location": PUBLIC,
     # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
@@ -50,6 +52,8 @@ TICKET_EVENT: Shape = {
     "offline": PUBLIC, "arrival": PUBLIC,
     # ticket.expired: the business day the ticket belonged to when its day closed.
     "business_day": PUBLIC,
+    # ticket.postponed: a remote ticket not checked in when its turn came, and how often that happened.
+    "moved_back": PUBLIC, "places": PUBLIC,
     "undone_by": STAFF,
 }
 SERVICE: Shape = {
@@ -82,7 +86,7 @@ APPOINTMENT_EVENT: Shape = {
     "appointment": PUBLIC, "service": PUBLIC, "starts_at": PUBLIC, "status": PUBLIC, "late": PUBLIC,
 }
 # A day closed: which one, why, and how many tickets it ended.
-DAY_CLOSED: Shape = {"business_day": PUBLIC, "reason": PUBLIC, "expired": PUBLIC}
+DAY_CLOSED: Shape = {"business_day": PUBLIC, "reason": PUBLIC, "expired": PUBLIC, "expired_remote": PUBLIC}
 # A clerk's session at a counter began or ended; who holds it is staff-only (GET /counters/{id}/session).
 COUNTER_SESSION: Shape = {"counter": PUBLIC, "session": PUBLIC, "state": PUBLIC, "reason": PUBLIC}
 # A supervisor's notice for displays and kiosks ("Wegen einer Störung …"); who wrote it stays in the audit log.
@@ -100,7 +104,7 @@ EVENT_SHAPES: dict[str, Shape] = {
         for kind in (
             "ticket.created", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.finished",
             "ticket.no_show", "ticket.cancelled", "ticket.parked", "ticket.transferred", "ticket.requeued",
-            "ticket.expired",
+            "ticket.expired", "ticket.postponed", "ticket.checked_in",
         )
     },
     "day.closed": DAY_CLOSED,

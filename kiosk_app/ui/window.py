@@ -16,6 +16,7 @@ from kiosk_app.core import KioskCore
 from kiosk_app.sizing import touch_target_px
 from kiosk_app.states import Issued, Message, Screen
 from kiosk_app.texts import tr
+from kiosk_app.ui.arrived import ArrivedScreen
 from kiosk_app.ui.band import BrandBand
 from kiosk_app.ui.checkin import CheckInScreen
 from kiosk_app.ui.results import ConfirmationScreen, IssuingScreen, MessageScreen, OutOfOrderScreen
@@ -73,6 +74,7 @@ class KioskWindow(QWidget):
         self.issuing = IssuingScreen()
         self.confirmation = ConfirmationScreen(self.touch_px)
         self.message = MessageScreen(self.touch_px)
+        self.arrived = ArrivedScreen(self.touch_px)
         self.out_of_order = OutOfOrderScreen(core.languages)
         self.pages: dict[Screen, QWidget] = {
             Screen.STARTING: self.starting,
@@ -82,6 +84,7 @@ class KioskWindow(QWidget):
             Screen.ISSUING: self.issuing,
             Screen.CONFIRMATION: self.confirmation,
             Screen.MESSAGE: self.message,
+            Screen.CHECKED_IN: self.arrived,
             Screen.OUT_OF_ORDER: self.out_of_order,
         }
         self.stack = QStackedWidget()
@@ -111,6 +114,8 @@ class KioskWindow(QWidget):
         self.confirmation.cancel.connect(core.cancel_issued)
         core.cancel_offered.connect(self.confirmation.offer_cancel)
         self.message.done.connect(core.go_home)
+        self.arrived.done.connect(core.go_home)
+        core.checked_in.connect(lambda ticket: self.arrived.show_ticket(ticket, core.language))
 
         core.screen_changed.connect(self._show_screen)
         core.language_changed.connect(self._retranslate)

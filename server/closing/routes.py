@@ -36,4 +36,5 @@ def close_day(site: str, context: ContextDep, supervisor: SiteSupervisor) -> Day
             closed_at=closure.closed_at,
             reason=closure.reason,
             expired=closure.expired,
+            expired_remote=closure.expired_remote,
         )

@@ -13,6 +13,7 @@ from server.counters.schemas import CounterOut
 from server.errors import Conflict, NotFound
 from server.events.envelope import EventType
 from server.events.log import record_event
+from server.remote_join.service import ready_or_next
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
 from server.sites.queue import get_service
@@ -117,6 +118,11 @@ def call_next(
     counter.status, counter.clerk_id = CounterStatus.open, clerk.id
     session.add(counter)
     ticket = claim_next(session=session, counter=counter, now=now)
+    # A remote ticket not checked in at its turn is passed over: back in line a few places, or expired.
+    ticket = ready_or_next(
+        session=session, ticket=ticket, claim=lambda: claim_next(session=session, counter=counter, now=now), now=now,
+        actor=actor, public_url=public_url,
+    )
     if ticket is None:
         if opened:
             announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)

@@ -29,6 +29,9 @@ class EventType(StrEnum):
     ticket_requeued = "ticket.requeued"
     # The day closed before the ticket was served; data carries `reason`.
     ticket_expired = "ticket.expired"
+    # A remote ticket whose turn came before it was checked in went back in line; checked in at the kiosk.
+    ticket_postponed = "ticket.postponed"
+    ticket_checked_in = "ticket.checked_in"
     day_closed = "day.closed"
     queue_changed = "queue.changed"
     counter_changed = "counter.changed"

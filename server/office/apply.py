@@ -13,6 +13,7 @@ from server.counters.addressing import counter_by_key, new_counter_id
 from server.counters.models import Counter, CounterService
 from server.events.models import SiteSequence
 from server.office.schema import OfficeConfig, SiteConfig
+from server.remote_join.settings import apply_remote_join
 from server.security.devices import config_token_applies
 from server.sites.models import Service, Site
 
@@ -47,6 +48,7 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
     site.opening_hours = {day: [list(p) for p in periods] for day, periods in config.opening_hours.items()}
     session.add(site)
     apply_rules(session=session, site_id=config.id, rules=config.appointments)
+    apply_remote_join(session=session, site_id=config.id, config=config.remote_join)
     apply_branding(session=session, site_id=config.id, config=config.branding)
     if session.get(SiteSequence, config.id) is None:
         session.add(SiteSequence(site_id=config.id, last_seq=0))

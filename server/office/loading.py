@@ -22,6 +22,8 @@ HINTS: dict[str, str] = {
     "services": "a list of service ids defined in this site's [[sites.services]]",
     "token_sha256": "64 hex digits: the SHA-256 of the device token (`aufruf device add` prints both)",
     "password_hash": "an Argon2 hash made with `aufruf user hash`",
+    "check_in": '"kiosk" (scan or type the code at the kiosk before the call) or "none" (call me when near)',
+    "capacity_share": "a share of each service's day capacity between 0 and 1, e.g. 0.3",
     "issuer": 'the provider\'s issuer URL, e.g. "https://sso.stadt.example/realms/stadt" (see docs/sso.md)',
     "groups_claim": 'the ID token claim with the groups, e.g. "groups" or "realm_access.roles"',
     "group": "a group DN (LDAP memberOf), a group or role name, or an Entra group object ID",

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from server.auth.sso.config import SsoConfig
 from server.office.branding import BrandingConfig
 from server.office.strict import Strict
+from server.remote_join.settings import RemoteJoinConfig
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -102,6 +103,8 @@ class SiteConfig(Strict):
     near_turn_alert: int = Field(default=3, ge=0, le=50)
     waiting_room_capacity: int | None = Field(default=None, ge=1)
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
+    # Joining the queue from a phone (docs/remote-join.md); off by default.
+    remote_join: RemoteJoinConfig = Field(default_factory=RemoteJoinConfig)
     always_open: bool = False
     # Issue tickets for a service while no counter serves it (the ticket says so), or refuse them.
     issue_when_unserved: bool = True

@@ -52,6 +52,8 @@ class IssueRequest:
     public_url: str
     idempotency_key: str | None = None
     visual_call: bool = False
+    # "kiosk", or "remote" for a ticket drawn from a phone (server/remote_join/).
+    channel: str = "kiosk"
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,12 @@ def issue_ticket(
     actor: str,
     public_url: str,
     idempotency_key: str | None = None,
+    channel: str = "kiosk",
 ) -> tuple[Ticket, bool]:
     """Hand out the next number inside the caller's transaction, as a batch of one; the ticket and whether it is new."""
     request = IssueRequest(
         site_id=site_id, service_key=service_key, language=language, clock=lambda: now, actor=actor,
-        public_url=public_url, idempotency_key=idempotency_key,
+        public_url=public_url, idempotency_key=idempotency_key, channel=channel,
     )
     (outcome,) = issue_batch(session, [request])
     if isinstance(outcome, BaseException):
@@ -267,6 +270,7 @@ class _SiteBatch:
                     priority=0,
                     idempotency_key=item.request.idempotency_key,
                     visual_call=item.request.visual_call,
+                    channel=item.request.channel,
                 )
         for item in accepted:
             assert item.ticket is not None
@@ -285,7 +289,7 @@ class _SiteBatch:
                     item.ticket = mint_ticket(
                         session=self.session, site=self.site, service=item.service, now=item.now,
                         language=item.request.language, idempotency_key=item.request.idempotency_key,
-                        visual_call=item.request.visual_call,
+                        visual_call=item.request.visual_call, channel=item.request.channel,
                     )
             except Exception as error:  # only this request fails
                 outcomes[item.index] = error
@@ -366,6 +370,7 @@ class _SiteBatch:
                 served_from=available.served_from,
                 served_from_time=available.served_from_time,
                 visual_call=ticket.visual_call,
+                channel=ticket.channel,
             )
             actor = item.request.actor
             events.append(

@@ -99,6 +99,7 @@ def ticket_out(
         served_from=available.served_from,
         served_from_time=available.served_from_time,
         visual_call=ticket.visual_call,
+        channel=ticket.channel,
         note=ticket.note if staff else None,
     )
 

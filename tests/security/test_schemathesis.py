@@ -56,13 +56,17 @@ def test_no_request_causes_a_server_error(fuzz_server: LiveServer) -> None:
 
 
 # Requests the schema cannot tell apart from good ones: a file's content, a table that exists per day only,
-# and a password that is long enough but easy to guess.
+# a password that is long enough but easy to guess, and a join without its cookie or solved puzzle.
 # Each is refused with its own code, and only these may be refused although the schema allows them.
 SEMANTIC_REFUSALS = {
     ("POST /api/v1/sites/{site}/appointments/import", "bad_import_file"),
     ("GET /api/v1/sites/{site}/stats/export.csv", "staffing_needs_day"),
     ("GET /api/v1/sites/{site}/stats/export.xlsx", "staffing_needs_day"),
     ("POST /api/v1/admin/users", "weak_password"),
+    # A join needs the browser's device cookie and a solved puzzle, which no schema can describe.
+    ("POST /api/v1/sites/{site}/remote-join/tickets", "device_missing"),
+    ("POST /api/v1/sites/{site}/remote-join/tickets", "work_invalid"),
+    ("POST /api/v1/sites/{site}/remote-join/tickets", "work_missing"),
 }
 
 
