@@ -62,7 +62,8 @@ def display_page(site: str, request: Request, context: ContextDep, background: B
     messages = catalog()
     try:
         with context.database.transaction() as session:
-            site_name = get_site(session=session, site_id=site).name
+            site_row = get_site(session=session, site_id=site)
+            site_name, timezone = site_row.name, site_row.timezone
             counters = list(session.exec(select(Counter.key).where(Counter.site_id == site)))
     except DomainError:
         # A TV shows this page full-screen: a mistyped address must say so in words, not as JSON.
@@ -75,6 +76,8 @@ def display_page(site: str, request: Request, context: ContextDep, background: B
     config: dict[str, Any] = {
         "site": site,
         "siteName": site_name,
+        # The clock shows the site's time from the first second, before the first snapshot too.
+        "timezone": timezone,
         "options": options.model_dump(mode="json"),
         "minNumberMm": options.min_number_mm,
         "messages": {lang: messages.messages.get(lang, {}) for lang in options.languages},

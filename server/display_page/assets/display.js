@@ -381,7 +381,7 @@ function startWatchdog() {
 }
 
 function tick() {
-  const zone = (state.site && state.site.timezone) || undefined;
+  const zone = (state.site && state.site.timezone) || config.timezone || undefined;
   $("clock").textContent = new Intl.DateTimeFormat(languages[0], {
     hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone,
   }).format(new Date());
