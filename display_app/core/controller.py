@@ -36,12 +36,15 @@ class DisplayController(QObject):
         config: DisplayConfig,
         *,
         player: Player,
-        render: Callable[[list[Call]], Rendered],
+        render: Callable[[Announcement], Rendered],
+        prepare: Callable[[list[str]], None] | None = None,
         clock: Clock = system_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.config = config
+        # Renders each counter's catch-up words ahead, so that a burst of calls waits only for its numbers.
+        self.prepare = prepare
         self.state = DisplayState(services=config.services, counters=config.counters, keep=config.recent + 1)
         # A supervisor's notices; each goes at its expiry by the board's own timer.
         self.notices = NoticeBoard(clock, parent=self)
@@ -69,6 +72,8 @@ class DisplayController(QObject):
         self.notices.on_message(message)
         self.changed.emit()
         self.branding.update(self.state.site)
+        if self.prepare is not None:
+            self._prepare([str(c["id"]) for c in message.get("data", {}).get("counters", []) if "id" in c])
         for call in missed:
             self.presented.emit(call)
             self.announce(call)
@@ -115,8 +120,18 @@ class DisplayController(QObject):
             self.queue.rendered(announcement, Rendered([gong()], 1))
 
         self.worker.submit(
-            lambda: self.render(calls), lambda audio: self.queue.rendered(announcement, audio), failed
+            lambda: self.render(announcement), lambda audio: self.queue.rendered(announcement, audio), failed
         )
+
+    def _prepare(self, counters: list[str]) -> None:
+        prepare = self.prepare
+        if prepare is None or not counters:
+            return
+
+        def failed(error: Exception) -> None:
+            log.warning("counters not rendered ahead: %s", error)
+
+        self.worker.submit(lambda: prepare(counters), lambda _none: None, failed)
 
     def _later(self, seconds: float, action: Callable[[], None]) -> None:
         QTimer.singleShot(round(seconds * 1000), self, action)

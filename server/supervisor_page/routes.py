@@ -59,13 +59,16 @@ def supervisor_page(
     """The page shell; it logs in from the browser and loads everything else with the supervisor's token."""
     try:
         with context.database.read() as session:
-            site_name = get_site(session=session, site_id=site).name
+            site_row = get_site(session=session, site_id=site)
+            site_name, timezone = site_row.name, site_row.timezone
     except DomainError:
         raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
     messages = catalog()
     config: dict[str, Any] = {
         "site": site,
         "siteName": site_name,
+        # Every time on the page is the site's, whatever zone the supervisor's computer is set to.
+        "timezone": timezone,
         "lang": lang,
         "languages": list(LANGUAGES),
         "messages": {language: messages.messages.get(language, {}) for language in LANGUAGES},

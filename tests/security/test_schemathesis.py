@@ -22,6 +22,9 @@ EXAMPLES = int(os.environ.get("AUFRUF_FUZZ_EXAMPLES", "20"))
 KIOSK_PATHS = ("/sites/{site}/tickets", "/sites/{site}/check-in", "/sites/{site}/devices/status")
 # Real names, so generated requests also reach the code behind the 404 for unknown ones.
 KNOWN = {"site": "demo", "counter": "1", "device_id": "demo-display", "username": "clerk2"}
+# Each walk sends EXAMPLES cases to every operation of the schema, so its length grows with the API,
+# not with a fault: it gets a limit of its own instead of the suite's 120 s per test.
+pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture

@@ -35,8 +35,16 @@ function minutesSince(iso) {
   return iso ? Math.max(0, Math.floor((now() - Date.parse(iso)) / 60000)) : null;
 }
 
+/** A moment as the site's wall-clock time (not the browser's zone). */
 function clockTime(iso) {
-  return new Date(iso).toLocaleTimeString(config.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return new Date(iso).toLocaleTimeString(config.lang, {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: config.timezone,
+  });
+}
+
+/** Today's date at the site, as YYYY-MM-DD. */
+function siteToday() {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: config.timezone }).format(new Date(now()));
 }
 
 // ---- log-in ---------------------------------------------------------------------------------------
@@ -347,7 +355,7 @@ function start() {
     openStream(`/ws/sites/${site}/supervisor`, (message) => onAlarmEvent(message)),
   ];
   checkBus();
-  if (!$("stats-date").value) $("stats-date").value = new Date(now()).toLocaleDateString("sv-SE");
+  if (!$("stats-date").value) $("stats-date").value = siteToday();
   loadStats();
 }
 
