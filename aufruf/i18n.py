@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,15 @@ def normalise_language(language: str | None) -> str:
 def base_language(language: str) -> str:
     """The primary subtag, for what knows only real languages: HTML `lang`, Babel, voices."""
     return normalise_language(language).split("-")[0]
+
+
+def own_or_german(texts: Mapping[str, str], language: str) -> str | None:
+    """An office's own text in a language, else in its base language, else the German one; None if none."""
+    wanted = normalise_language(language)
+    for lang in dict.fromkeys((wanted, base_language(wanted), "de")):
+        if texts.get(lang, "").strip():
+            return texts[lang].strip()
+    return None
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def bench_qt(server: LiveServer, calls: int) -> list[float]:
     application = QApplication.instance() or QApplication([])
     config = DisplayConfig(server=server.url, site="demo", diagonal_inches=55, flash_seconds=0)
     controller, window, bridge = build(config, audio="none")
-    controller.render = lambda _calls: Rendered([], 0)  # measure the screen, not espeak-ng
+    controller.render = lambda _announcement: Rendered([], 0)  # measure the screen, not espeak-ng
     window.resize(1920, 1080)
     window.show()
     painted: dict[str, float] = {}

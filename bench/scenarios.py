@@ -1,7 +1,8 @@
 """The shipped office scenarios, every seed, through the real server: the forecast's figures beside the baselines.
 
 Run: .venv/bin/python -m bench.scenarios [--only NAME ...] [--seeds 1 2]
-Writes docs/benchmarks/scenarios.json, docs/benchmarks/scenarios.md (the tables docs/estimates.md quotes)
+Writes docs/benchmarks/scenarios.json and .md (with --only: scenarios-NAME.json and .md; docs/estimates.md
+quotes their tables)
 and the first seed's range-vs-wait plot per day, docs/benchmarks/scenarios/*.svg.
 """
 

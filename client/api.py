@@ -124,6 +124,11 @@ class ApiClient:
             body["visual_call"] = True
         return TicketOut.model_validate(self.request("POST", f"/sites/{site}/check-in", json=body).json())
 
+    def remote_check_in(self, site: str, code: str) -> TicketOut:
+        """Check in a ticket drawn from a phone: its scanned status URL or its typed short code."""
+        response = self.request("POST", f"/sites/{site}/remote-join/check-in", json={"code": code})
+        return TicketOut.model_validate(response.json())
+
     def report_status(self, site: str, *, component: str, state: str, detail: str | None = None) -> None:
         """Tell the server about a device part's state (e.g. printer out of paper)."""
         self.request(

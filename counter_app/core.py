@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from client.api import ApiClient, ApiError, ServerUnreachable
 from client.qt import BackgroundCalls, StreamBridge, stream_url
 from counter_app.live import CounterState, Message
 from counter_app.memory import Workstation
+from counter_app.sso import sign_in_with_provider
 from counter_app.texts import Texts
 from server.counters.schemas import CounterOut
 from server.sites.schemas import ServiceOut
@@ -36,6 +38,8 @@ class CounterCore(QObject):
     """One clerk at one counter; every network call runs off the GUI thread."""
 
     logged_in = Signal(object)  # list[CounterOut]
+    # The sign-in buttons the server offers: list of {"name", "label"}.
+    providers_changed = Signal(object)
     counter_opened = Signal(object)  # CounterOut
     state_changed = Signal(object)  # CounterState
     online_changed = Signal(bool)
@@ -60,6 +64,7 @@ class CounterCore(QObject):
         memory_path: Path | None = None,
         undo_seconds: float = 10.0,
         stream_factory: StreamFactory = bridge_for,
+        open_browser: Callable[[str], object] = webbrowser.open,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -70,6 +75,7 @@ class CounterCore(QObject):
         self.memory_path = memory_path
         self.undo_seconds = undo_seconds
         self.stream_factory = stream_factory
+        self.open_browser = open_browser
         self.calls = BackgroundCalls(self)
         self.counters: list[CounterOut] = []
         self.site_services: list[ServiceOut] = []
@@ -97,13 +103,31 @@ class CounterCore(QObject):
             self.api.login(username, password)
             return self.api.counters(self.site), self.api.services(self.site, language=self.t.language)
 
-        def done(result: tuple[list[CounterOut], list[ServiceOut]]) -> None:
-            self.username = username
-            self.counters, self.site_services = result
-            self.logged_in.emit(self.counters)
-            self.finished.emit("login", True, self.t("logged_in", user=username))
+        self._submit("login", work, lambda result: self._logged_in(username, result), needs_stream=False)
 
-        self._submit("login", work, done, needs_stream=False)
+    def load_providers(self) -> None:
+        """Ask the server which single sign-on providers the login screen offers (none on older servers)."""
+
+        def work() -> list[dict[str, str]]:
+            return list(self.api.request("GET", "/auth/sso").json()["providers"])
+
+        self.calls.submit(work, self.providers_changed.emit, lambda _error: self.providers_changed.emit([]))
+
+    def sign_in_with(self, provider: str) -> None:
+        """Sign in through the provider in the system browser, then load the site's counters and services."""
+
+        def work() -> tuple[str, tuple[list[CounterOut], list[ServiceOut]]]:
+            token = sign_in_with_provider(self.api, provider, open_browser=self.open_browser)
+            site = (self.api.counters(self.site), self.api.services(self.site, language=self.t.language))
+            return token["username"], site
+
+        self._submit("login", work, lambda result: self._logged_in(*result), needs_stream=False)
+
+    def _logged_in(self, username: str, result: tuple[list[CounterOut], list[ServiceOut]]) -> None:
+        self.username = username
+        self.counters, self.site_services = result
+        self.logged_in.emit(self.counters)
+        self.finished.emit("login", True, self.t("logged_in", user=username))
 
     def open_counter(self, counter_id: str, services: list[str], *, takeover: bool = False) -> None:
         """Open a counter for this clerk with the services chosen for today, then follow its live stream."""

@@ -47,6 +47,9 @@ class CounterWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.login.login_requested.connect(core.login)
+        self.login.provider_requested.connect(core.sign_in_with)
+        core.providers_changed.connect(self.login.show_providers)
+        core.load_providers()
         self.login.open_requested.connect(core.open_counter)
         self.login.takeover_requested.connect(core.take_over)
         core.takeover_offered.connect(self.login.offer_takeover)

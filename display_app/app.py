@@ -17,7 +17,9 @@ from display_app.widgets.window import DisplayWindow
 def build(config: DisplayConfig, *, audio: str | None = None) -> tuple[DisplayController, DisplayWindow, StreamBridge]:
     """Create the display's objects without starting the stream (tests start it themselves)."""
     renderer = ClipRenderer(config.announce, catch_up_language=(config.announce or ("de",))[0])
-    controller = DisplayController(config, player=player_for(audio or config.audio), render=renderer)
+    controller = DisplayController(
+        config, player=player_for(audio or config.audio), render=renderer, prepare=renderer.prepare
+    )
     window = DisplayWindow(controller, config)
     bridge = StreamBridge(stream_url(config.server, f"/ws/sites/{config.site}/display"))
     controller.attach(bridge)

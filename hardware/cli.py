@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from aufruf.logo import LogoError, read_logo
 from hardware.printing import PrinterError, open_printer, reference_printout
 from hardware.printing.reference import REFERENCE_STATUS_URL
 
@@ -21,16 +24,23 @@ def test(
     profile: Annotated[str | None, typer.Option(help="python-escpos profile name")] = None,
     paper: Annotated[int | None, typer.Option(help="Paper width in mm: 58 or 80")] = None,
     image_qr: Annotated[bool, typer.Option(help="Send the QR code as an image")] = False,
+    logo: Annotated[Path | None, typer.Option(help="An office logo (.png or .svg) to print on top")] = None,
 ) -> None:
     """Print a reference ticket and report the printer's status."""
+    try:
+        office_logo = read_logo(logo) if logo is not None else None
+    except LogoError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from error
     try:
         printer = open_printer(
             url, profile=profile, paper_mm=paper, native_qr=False if image_qr else None
         )
         health = printer.health()
         typer.echo(f"Printer {url} ({printer.profile}): {health.state.value} {health.detail}")
-        printout = reference_printout(
-            language, status_url=status_url, issued_at=datetime.now().astimezone()
+        printout = replace(
+            reference_printout(language, status_url=status_url, issued_at=datetime.now().astimezone()),
+            logo=office_logo,
         )
         receipt = printer.print_ticket(printout, check_status=False)
     except PrinterError as error:

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from aufruf.i18n import DEFAULT_LANGUAGES
+from aufruf.i18n import DEFAULT_LANGUAGES, own_or_german
 from client.api import ApiClient, ApiError, ServerUnreachable
+from client.branding import BrandingWatcher
+from client.notices import Clock, NoticeBoard, system_now
 from client.qt import BackgroundCalls, StreamBridge
 from hardware import (
     HealthMonitor,
@@ -30,6 +32,7 @@ from hardware import (
 )
 from kiosk_app.offline import OfflineJournal
 from kiosk_app.offline_core import issue_offline, offline_ready, sync_offline
+from kiosk_app.remote import is_remote_entry
 from kiosk_app.states import (
     IDLE,
     INTERACTIVE,
@@ -83,6 +86,7 @@ class KioskCore(QObject):
     reconciled = Signal(object)  # {journal key: created | existing | rejected}
     offline_synced = Signal()  # journal sent and leases topped up
     cancel_offered = Signal(bool)  # whether the ticket on screen may still be cancelled
+    checked_in = Signal(object)  # TicketOut of a phone ticket just checked in, before its screen
 
     # Hops from device threads to the core's (GUI) thread.
     _health_seen = Signal(object)
@@ -100,9 +104,12 @@ class KioskCore(QObject):
         header: str = "",
         timing: Timing | None = None,
         offline: OfflineJournal | None = None,
+        clock: Clock = system_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        # A supervisor's notices from the site's stream; each goes at its expiry by the board's own timer.
+        self.notices = NoticeBoard(clock, parent=self)
         self.api = api
         self.site = site
         self.printer = printer
@@ -129,8 +136,11 @@ class KioskCore(QObject):
         self.visual_call = False
         # The site's public facts (name, time zone) from the display snapshot: tickets carry them.
         self.site_info: dict[str, Any] = {}
+        # The office's logo, colours and ticket footers, kept current from the site facts.
+        self.branding = BrandingWatcher(api.base_url, parent=self)
         self.pending: PendingRequest | None = None
         self.last_issued: Issued | None = None
+        self.last_checked_in: TicketOut | None = None
         self.last_message: Message | None = None
         self.printer_health: PrinterHealth | None = None
         self.online = False
@@ -184,6 +194,7 @@ class KioskCore(QObject):
         if self.events is not None:
             self.events.stop()
         self.calls.wait(10_000)
+        self.branding.wait()
         if self.print_queue is not None:
             self.print_queue.close()
 
@@ -305,15 +316,17 @@ class KioskCore(QObject):
         self._send_pending()
 
     def submit_code(self, code: str) -> None:
-        """A scanned or typed booking code: check the appointment in."""
+        """A scanned or typed code: a phone ticket's QR code or short code checks it in, else a booking's."""
         if self.screen not in (Screen.WELCOME, Screen.SERVICES, Screen.CHECK_IN, Screen.MESSAGE):
             return  # busy, out of order, or a ticket is on screen: ignore stray scans
-        code = code.strip().upper()
+        remote = is_remote_entry(code)
+        # A status URL's token is case-sensitive: only booking and short codes are upper-cased.
+        code = code.strip() if remote and "/t/" in code else code.strip().upper()
         if len(code) < 3:
             self._show_message("message.code_too_short")
             return
         self.pending = PendingRequest(
-            kind="check_in", language=self.language, key=uuid.uuid4().hex,
+            kind="remote_check_in" if remote else "check_in", language=self.language, key=uuid.uuid4().hex,
             touched_at=time.perf_counter(), code=code, visual_call=self.visual_call,
         )
         self._set_code("")
@@ -336,6 +349,8 @@ class KioskCore(QObject):
                     visual_call=pending.visual_call,
                 )
             assert pending.code is not None
+            if pending.kind == "remote_check_in":
+                return api.remote_check_in(site, pending.code)
             return api.check_in(site, pending.code, visual_call=pending.visual_call)
 
         self.calls.submit(work, self._on_ticket, self._on_request_failed)
@@ -345,6 +360,12 @@ class KioskCore(QObject):
         if pending is None:
             return
         self._mark_online(True)
+        if pending.kind == "remote_check_in":
+            # The number is on the citizen's phone already: nothing to print, only "you are checked in".
+            self.last_checked_in = ticket
+            self.checked_in.emit(ticket)
+            self._set_screen(Screen.CHECKED_IN)
+            return
         self._deliver(ticket, pending)
 
     def _on_request_failed(self, error: Exception) -> None:
@@ -424,6 +445,7 @@ class KioskCore(QObject):
     def _printout(self, ticket: TicketOut) -> TicketPrintout:
         issued_at = ticket.issued_at if ticket.issued_at.tzinfo else ticket.issued_at.replace(tzinfo=UTC)
         where = ticket.service_location or {}
+        branding = self.branding.current
         return TicketPrintout(
             number=ticket.number,
             service_name=ticket.service_name,
@@ -436,6 +458,9 @@ class KioskCore(QObject):
             # The office's name heads every ticket unless the kiosk is told otherwise.
             header=self.header or str(self.site_info.get("name") or ""),
             location=where.get(ticket.language) or where.get("de") or "",
+            # The office's own footer in the ticket's language, else German; without one the standard line.
+            footer=own_or_german(branding.footer, ticket.language) if branding is not None else None,
+            logo=branding.logo if branding is not None else None,
         )
 
     def site_zone(self) -> ZoneInfo | None:
@@ -535,6 +560,7 @@ class KioskCore(QObject):
         def done(snapshot: dict[str, Any]) -> None:
             if not self.site_info and isinstance(snapshot.get("data", {}).get("site"), dict):
                 self.site_info = dict(snapshot["data"]["site"])
+                self.branding.update(self.site_info)
 
         self.calls.submit(
             lambda: api.display_state(site), done, lambda error: log.info("No site facts yet: %s", error)
@@ -565,8 +591,10 @@ class KioskCore(QObject):
         data = message.get("data") or {}
         if message.get("type") == "snapshot" and isinstance(data.get("site"), dict):
             self.site_info = dict(data["site"])
+            self.branding.update(self.site_info)
         if message.get("type") in ("snapshot", "queue.changed") and "services" in data:
             self._set_services([ServiceOut.model_validate(s) for s in data["services"]])
+        self.notices.on_message(message)
 
     def _mark_online(self, online: bool) -> None:
         if online != self.online:
@@ -639,6 +667,9 @@ BOOKING_MESSAGES: dict[str, str] = {
     "booking_too_early": "message.booking_too_early",
     "booking_too_late": "message.booking_too_late",
     "booking_other_day": "message.booking_other_day",
+    "unknown_remote_ticket": "message.remote_unknown",
+    "remote_expired": "message.remote_expired",
+    "remote_not_waiting": "message.remote_not_waiting",
 }
 
 

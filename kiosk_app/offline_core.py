@@ -16,10 +16,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def site_now(core: KioskCore) -> datetime:
+    """Now on the site's clock (the kiosk PC may be set to another zone); the PC's zone until the server told it."""
+    return datetime.now(core.site_zone()).astimezone(core.site_zone())
+
+
 def offline_ready(core: KioskCore) -> bool:
     """Whether the kiosk can hand out tickets without the server right now."""
     journal = core.offline
-    today = datetime.now().astimezone().date()
+    today = site_now(core).date()
     return journal is not None and any(
         journal.remaining(s.id, today) > 0 for s in core.services if s.open
     )
@@ -30,7 +35,7 @@ def issue_offline(core: KioskCore, pending: PendingRequest) -> bool:
     journal = core.offline
     if journal is None or pending.kind != "draw" or pending.service is None:
         return False
-    entry = journal.issue(pending.service, pending.language, datetime.now().astimezone())
+    entry = journal.issue(pending.service, pending.language, site_now(core))
     if entry is None:
         return False
     core.pending = None
@@ -57,7 +62,7 @@ def sync_offline(core: KioskCore) -> None:
         for start in range(0, len(pending), 200):
             outcomes.update(send_journal(api, site, pending[start : start + 200]))
         journal.mark_reconciled(list(outcomes))
-        today = datetime.now().astimezone().date()
+        today = site_now(core).date()
         for service in wanted:
             if journal.remaining(service, today) < REFILL_BELOW:
                 try:

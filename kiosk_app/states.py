@@ -19,6 +19,8 @@ class Screen(StrEnum):
     CHECK_IN = "check_in"
     ISSUING = "issuing"
     CONFIRMATION = "confirmation"
+    # A ticket drawn from a phone was checked in: its number and that it will be called.
+    CHECKED_IN = "checked_in"
     MESSAGE = "message"
     OUT_OF_ORDER = "out_of_order"
 
@@ -26,7 +28,7 @@ class Screen(StrEnum):
 # Screens a citizen may be in the middle of: they return to the start after `idle_seconds`.
 INTERACTIVE = frozenset({Screen.SERVICES, Screen.CHECK_IN})
 # Screens that show a result: they return to the start after `confirmation_seconds`.
-RESULT = frozenset({Screen.CONFIRMATION, Screen.MESSAGE})
+RESULT = frozenset({Screen.CONFIRMATION, Screen.CHECKED_IN, Screen.MESSAGE})
 # Screens from which a lost connection may take the kiosk out of order at once.
 IDLE = frozenset({Screen.STARTING, Screen.WELCOME, Screen.SERVICES, Screen.CHECK_IN, Screen.MESSAGE})
 
@@ -35,7 +37,7 @@ IDLE = frozenset({Screen.STARTING, Screen.WELCOME, Screen.SERVICES, Screen.CHECK
 class PendingRequest:
     """One touch (or scan) that should become exactly one ticket, until the server answers."""
 
-    kind: str  # "draw" or "check_in"
+    kind: str  # "draw", "check_in" (a booking) or "remote_check_in" (a ticket drawn from a phone)
     language: str
     key: str  # the Idempotency-Key, kept for every retry of this touch
     touched_at: float  # time.perf_counter() of the touch, for the latency figure

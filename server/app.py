@@ -15,6 +15,9 @@ from server.api.http_limits import HttpLimits
 from server.api.input_guard import InputGuard
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
+from server.auth.sso.routes import router as sso_router
+from server.auth.sso.runtime import SsoRuntime
+from server.branding.routes import router as branding_router
 from server.clock import Clock
 from server.closing.jobs import install_closing
 from server.context import AppContext
@@ -22,6 +25,7 @@ from server.counter_extras.routes import router as counter_extras_router
 from server.counter_extras.routes import ws_router as supervisor_ws_router
 from server.counters.routes import router as counters_router
 from server.counters.session_routes import router as counter_sessions_router
+from server.day_controls.routes import router as day_controls_router
 from server.db import Database
 from server.demo import uses_demo_identities
 from server.devices.routes import router as devices_router
@@ -34,6 +38,7 @@ from server.events.routes import install_event_streams
 from server.maintenance.serving_lock import install_serving_lock
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
+from server.remote_join.routes import install_remote_join
 from server.security import install_security
 from server.settings import Settings
 from server.sites.routes import router as sites_router
@@ -96,6 +101,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.sso = SsoRuntime.from_config(office.sso if office else None)
     install_error_handlers(app)
     install_event_streams(app)
 
@@ -112,7 +118,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
 
     for router in (
         sites_router, tickets_router, auth_router, counters_router, counter_extras_router, devices_router,
-        stats_router, counter_sessions_router,
+        stats_router, counter_sessions_router, branding_router, sso_router, day_controls_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(supervisor_ws_router)
@@ -120,6 +126,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_supervisor_page(app, prefix=API_PREFIX)
     install_appointments(app, prefix=API_PREFIX)
     install_closing(app, prefix=API_PREFIX)
+    install_remote_join(app, prefix=API_PREFIX)
     install_serving_lock(app, database_url=settings.database_url)
     app.include_router(display_page_router)
     # Inside the security layer, so refused bodies still get its headers and count against its budgets.

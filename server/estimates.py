@@ -26,13 +26,13 @@ from server.appointments.models import Appointment, AppointmentPolicy, Appointme
 from server.appointments.policy import rules_for
 from server.calibration.conformal import calibrated_range, error_scale
 from server.calibration.history import recent_errors, remember
-from server.counters.models import Counter, CounterService
-from server.counters.serving import is_serving
+from server.counters.models import Counter, CounterService, CounterStatus
+from server.counters.serving import chosen_services, is_serving
 from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
 from server.tickets.models import Ticket
-from server.tickets.scoring import urgency_score
+from server.tickets.scoring import APPOINTMENT_HEAD_START, PREFERENCE_YIELDS_AT, RANK_DISCOUNT
 
 SAMPLE_SIZE = 40  # recent occupations per service that make the statistics
 MIN_SAMPLES = 8  # below this, occupations from any time of day are added
@@ -44,6 +44,7 @@ DEFAULT_CV = 0.5
 LONG_CASE_CAP = 4.0  # in the mean, no occupation counts longer than this many medians
 SHOW_RATE_PRIOR = 0.75  # share of booked citizens who come, before the site has its own figures
 SHOW_RATE_WEIGHT = 10
+STAY_PRIOR_WEIGHT = 10  # walk-ins that count as having stayed before a line has its own figures
 # The range: expected ± Z standard deviations of the summed service times, plus a share of the
 # expected wait for what the replay cannot know (later walk-ins of more urgent services, people
 # who give up, clerks' pauses). Calibrated with `aufruf simulate`; see docs/estimates.md.
@@ -164,6 +165,7 @@ class Desk:
     free_at: float
     order: int
     ranks: dict[int, int] = field(compare=False)
+    express: bool = field(default=False, compare=False)  # keeps to quick matters (server/tickets/express.py)
 
 
 def _lines(jobs: list[Job]) -> dict[tuple[int, bool], deque[Job]]:
@@ -181,13 +183,17 @@ class Arrivals:
     service_pk: int
     gap: float
     horizon: float
+    weight: float = 1.0  # the share of them who will stay to be called
 
     def after(self, moment: float) -> Job | None:
         """The expected walk-in following the one at `moment` (0: the first), or None past the horizon."""
         moment += self.gap
         if moment >= self.horizon:
             return None
-        return Job(("coming", self.service_pk, moment), self.service_pk, moment, ready=moment, wanted=False)
+        return Job(
+            ("coming", self.service_pk, moment), self.service_pk, moment, ready=moment, weight=self.weight,
+            wanted=False,
+        )
 
 
 def replay(
@@ -197,11 +203,16 @@ def replay(
     targets: dict[int, int],
     durations: dict[int, float],
     arrivals: Sequence[Arrivals] = (),
+    express: frozenset[int] = frozenset(),
+    takes_others_at: float = 0.8,
 ) -> dict[Any, float]:
     """Expected call time (minutes from now) of every job, by the router's own scoring.
 
     Expected walk-ins (`arrivals`) queue behind everyone already in their service's walk-in line, so
     each is created only when that line runs empty: most never are before the last wanted job is called.
+    An express counter (`Desk.express`) follows `express_choice`: quick matters (`express` services) and
+    other lines whose head has waited `takes_others_at` of its target; with none of those, the most urgent
+    other one unless a quick citizen is due before it would be served.
     """
     # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
     lines = _lines(jobs)
@@ -211,21 +222,27 @@ def replay(
         coming[(flow.service_pk, False)] = (flow, 0.0)
         if not line:
             _refill(line, coming, (flow.service_pk, False))
-    # Per line what `urgency_score` needs besides the head: its target in minutes and its key.
-    line_list = [(service_pk, targets[service_pk], line) for (service_pk, _), line in lines.items()]
+    # Per line what `urgency_score` needs besides the head: its target in seconds and whether it is quick.
+    line_list = [
+        (service_pk, max(targets[service_pk], 1) * 60, service_pk in express, line)
+        for (service_pk, _), line in lines.items()
+    ]
     line_keys = {id(line): key for key, line in lines.items()}
     calls: dict[Any, float] = {}
     wanted = sum(1 for job in jobs if job.wanted)
     # Plain tuples in the heap: they compare like `Desk` (free_at, then order) without a Python-level __lt__.
-    heap = [(desk.free_at, desk.order, desk.ranks) for desk in desks]
+    heap = [(desk.free_at, desk.order, desk.ranks, desk.express) for desk in desks]
     heapq.heapify(heap)
     inf = math.inf
     while heap and wanted:
-        now, order, ranks = heapq.heappop(heap)
+        now, order, ranks, keeps_quick = heapq.heappop(heap)
         best: deque[Job] | None = None
         best_score = -inf
+        other: deque[Job] | None = None  # an express counter's most urgent line that is not yet its to take
+        other_score = -inf
         next_ready = inf
-        for service_pk, target, line in line_list:
+        next_quick = inf
+        for service_pk, target, quick, line in line_list:
             if not line:
                 continue
             rank = ranks.get(service_pk)
@@ -235,18 +252,32 @@ def replay(
             if head.ready > now:
                 if head.ready < next_ready:
                     next_ready = head.ready
+                if quick and head.ready < next_quick:
+                    next_quick = head.ready
                 continue
-            # The router's own rule, so the forecast calls in the order the counters will.
+            # `urgency_score` inlined, same arithmetic: this loop runs jobs × lines times per forecast.
             priority_from = head.priority_from
-            score = urgency_score(
-                waited_seconds=(now - head.joined) * 60, target_minutes=target, rank=rank,
-                appointment=priority_from is not None and priority_from <= now,
-            )
-            if score > best_score:
+            bonus = APPOINTMENT_HEAD_START if priority_from is not None and priority_from <= now else 0.0
+            waited = (now - head.joined) * 60
+            share = (waited if waited > 0.0 else 0.0) / target
+            held = rank if keeps_quick or share < PREFERENCE_YIELDS_AT else 0
+            score = (1 + share + bonus) / (1 + RANK_DISCOUNT * held)
+            if keeps_quick and not quick and share < takes_others_at:
+                if score > other_score:
+                    other, other_score = line, score
+            elif score > best_score:
                 best, best_score = line, score
+        if best is None and other is not None:
+            # Nothing quick waits: the express counter takes the other one unless a quick citizen comes first.
+            other_pk = other[0].service_pk
+            if next_quick > now + durations[other_pk] * other[0].weight:
+                best = other
+            else:
+                heapq.heappush(heap, (next_quick, order, ranks, keeps_quick))
+                continue
         if best is None:
             if next_ready < inf:
-                heapq.heappush(heap, (next_ready, order, ranks))
+                heapq.heappush(heap, (next_ready, order, ranks, keeps_quick))
             continue
         job = best.popleft()
         if not best and coming:
@@ -254,7 +285,7 @@ def replay(
         calls[job.key] = now
         wanted -= job.wanted
         free_at = now if job.imagined else now + durations[job.service_pk] * job.weight
-        heapq.heappush(heap, (free_at, order, ranks))
+        heapq.heappush(heap, (free_at, order, ranks, keeps_quick))
     return calls
 
 
@@ -313,13 +344,25 @@ def _range(
     return calibrated_range(expected=expected, scale=error_scale(expected, figures.median), bounds=bounds)
 
 
-def counted_counters(counters: Sequence[Counter]) -> list[Counter]:
-    """The counters the forecast counts: those serving now; paused and closed counters count nowhere."""
-    return [counter for counter in counters if is_serving(counter)]
+def counted_counters(counters: Sequence[Counter], now: datetime) -> list[tuple[Counter, float]]:
+    """The counters the forecast counts, each with the minutes until it takes calls.
+
+    Serving counters at once; a paused one whose pause has a known end (a break) from that end on; paused
+    counters without an end and closed ones count nowhere.
+    """
+    counted: list[tuple[Counter, float]] = []
+    for counter in counters:
+        if is_serving(counter):
+            counted.append((counter, 0.0))
+        elif counter.status == CounterStatus.paused and counter.paused_until is not None:
+            counted.append((counter, max(_minutes(counter.paused_until, now), 0.0)))
+    return counted
 
 
-def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], now: datetime) -> list[Desk]:
-    """Counters serving now, with their preferences; paused and closed counters count nowhere."""
+def _desks(
+    *, session: Session, site_id: str, durations: dict[int, Durations], express: frozenset[int], now: datetime
+) -> tuple[list[Desk], frozenset[int]]:
+    """Counters the forecast counts, with their preferences, and the services some serving counter takes now."""
     counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
     links = session.exec(
         select(CounterService.counter_id, CounterService.service_pk, CounterService.rank, Service.key)
@@ -330,7 +373,7 @@ def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], n
     ranks: dict[str, dict[int, int]] = defaultdict(dict)
     by_id = {counter.id: counter for counter in counters}
     for counter_id, service_pk, rank, key in links:
-        chosen = set(filter(None, by_id[counter_id].active_services.split(",")))
+        chosen = chosen_services(by_id[counter_id])
         if not chosen or key in chosen:
             ranks[counter_id][service_pk] = rank
     current_ids = [c.current_ticket_id for c in counters if c.current_ticket_id]
@@ -338,18 +381,24 @@ def _desks(*, session: Session, site_id: str, durations: dict[int, Durations], n
         t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(current_ids))).all()
     } if current_ids else {}
     desks: list[Desk] = []
+    served: set[int] = set()
     order_of = {counter.id: order for order, counter in enumerate(counters)}
-    for counter in counted_counters(counters):
+    for counter, resumes in counted_counters(counters, now):
         if not ranks[counter.id]:
             continue
-        free_at = 0.0
+        free_at = resumes
         ticket = current.get(counter.current_ticket_id) if counter.current_ticket_id else None
         if ticket is not None and ticket.status in ACTIVE_AT_COUNTER and ticket.called_at is not None:
             elapsed = (now - ticket.called_at).total_seconds() / 60
             figures = durations.get(ticket.service_pk)
-            free_at = figures.remaining(elapsed) if figures else max(5.0 - elapsed, MIN_REMAINING)
-        desks.append(Desk(free_at=free_at, order=order_of[counter.id], ranks=dict(ranks[counter.id])))
-    return desks
+            left = figures.remaining(elapsed) if figures else max(5.0 - elapsed, MIN_REMAINING)
+            free_at = max(free_at, left)
+        if is_serving(counter):
+            served.update(ranks[counter.id])
+        # An express counter serving no express matter today is an ordinary counter, as in `claim_next`.
+        quick = counter.express and any(pk in express for pk in ranks[counter.id])
+        desks.append(Desk(free_at=free_at, order=order_of[counter.id], ranks=dict(ranks[counter.id]), express=quick))
+    return desks, frozenset(served)
 
 
 def show_rate(*, session: Session, site_id: str, now: datetime) -> float:
@@ -373,8 +422,31 @@ def _minutes(moment: datetime, now: datetime) -> float:
     return (moment - now).total_seconds() / 60
 
 
+def stay_shares(*, session: Session, site_id: str, now: datetime) -> dict[int, float]:
+    """Per service pk the share of recent walk-ins who waited to be called rather than give their ticket back."""
+    rows = session.exec(
+        select(Ticket.issued_service_pk, Ticket.status, func.count())
+        .where(
+            Ticket.site_id == site_id,
+            col(Ticket.issued_at) >= now - timedelta(days=HISTORY_DAYS),
+            col(Ticket.appointment_id).is_(None),
+            col(Ticket.called_at).is_not(None) | (col(Ticket.status) == TicketStatus.cancelled),
+        )
+        .group_by(col(Ticket.issued_service_pk), col(Ticket.status))
+    ).all()
+    left: dict[int, int] = defaultdict(int)
+    total: dict[int, int] = defaultdict(int)
+    for service_pk, status, count in rows:
+        total[service_pk] += count
+        if status == TicketStatus.cancelled:
+            left[service_pk] += count
+    # Leaning on "everyone stays" while a line has few tickets: a forecast should not count on people leaving.
+    return {pk: 1 - left[pk] / (total[pk] + STAY_PRIOR_WEIGHT) for pk in total}
+
+
 def _jobs(
-    *, session: Session, site: Site, services: list[Service], policy: AppointmentPolicy, now: datetime
+    *, session: Session, site: Site, services: list[Service], policy: AppointmentPolicy, now: datetime,
+    stays: dict[int, float],
 ) -> list[Job]:
     site_id = site.id
     before = timedelta(minutes=policy.priority_before_minutes)
@@ -400,7 +472,9 @@ def _jobs(
             priority_from = _minutes(starts[appointment_id] - before, now)
         # `_minutes` inlined: this runs once per waiting ticket per forecast.
         joined = (queued_at - now).total_seconds() / 60
-        jobs.append(Job(("ticket", ticket_id), service_pk, joined, priority_from=priority_from,
+        # A walk-in still waiting may yet give up: they hold a counter only for the share who stay.
+        weight = 1.0 if appointment_id is not None else stays.get(service_pk, 1.0)
+        jobs.append(Job(("ticket", ticket_id), service_pk, joined, priority_from=priority_from, weight=weight,
                         appointment=appointment_id is not None))
     expected = session.exec(
         select(Appointment).where(
@@ -424,7 +498,9 @@ def _jobs(
     return jobs
 
 
-def _expected_walk_ins(*, session: Session, site: Site, now: datetime) -> list[Arrivals]:
+def _expected_walk_ins(
+    *, session: Session, site: Site, now: datetime, stays: dict[int, float]
+) -> list[Arrivals]:
     """Walk-ins still to come before closing, evenly spaced at each service's pace of the last hour."""
     closes = closing_time(site, now) if not site.always_open else None
     horizon = ARRIVAL_HORIZON_MINUTES if closes is None else min(ARRIVAL_HORIZON_MINUTES, _minutes(closes, now))
@@ -438,21 +514,25 @@ def _expected_walk_ins(*, session: Session, site: Site, now: datetime) -> list[A
         .group_by(col(Ticket.issued_service_pk))
     ).all()
     window = ARRIVAL_WINDOW.total_seconds() / 60
-    return [Arrivals(service_pk=service_pk, gap=window / count, horizon=horizon) for service_pk, count in rows]
+    return [
+        Arrivals(service_pk=service_pk, gap=window / count, horizon=horizon, weight=stays.get(service_pk, 1.0))
+        for service_pk, count in rows
+    ]
 
 
 def site_forecast(*, session: Session, site: Site, services: list[Service], now: datetime) -> Forecast:
     """Replay the site's lines and turn each expected call time into a range."""
     durations = recent_durations(session=session, site=site, services=services, now=now)
-    desks = _desks(session=session, site_id=site.id, durations=durations, now=now)
+    express = frozenset(s.pk for s in services if s.express and s.pk is not None)
+    desks, served = _desks(session=session, site_id=site.id, durations=durations, express=express, now=now)
     policy = rules_for(session=session, site_id=site.id)
-    jobs = _jobs(session=session, site=site, services=services, policy=policy, now=now)
-    served = frozenset(pk for desk in desks for pk in desk.ranks)
+    stays = stay_shares(session=session, site_id=site.id, now=now)
+    jobs = _jobs(session=session, site=site, services=services, policy=policy, now=now, stays=stays)
     for job in jobs:
         # Nobody serves this line now: no call time to promise, and the replay need not wait for one.
         if job.service_pk not in served:
             job.wanted = False
-    arrivals = _expected_walk_ins(session=session, site=site, now=now)
+    arrivals = _expected_walk_ins(session=session, site=site, now=now, stays=stays)
     targets = {s.pk: s.target_wait_minutes for s in services if s.pk is not None}
     # Lines of retired services still count, with their last configured figures.
     for service_pk in [job.service_pk for job in jobs] + [flow.service_pk for flow in arrivals]:
@@ -462,22 +542,28 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
             durations.setdefault(service_pk, durations_from([], retired.typical_service_minutes if retired else 8))
     calls = replay(
         desks=desks, jobs=jobs, targets=targets, durations={pk: d.mean for pk, d in durations.items()},
-        arrivals=arrivals,
+        arrivals=arrivals, express=express, takes_others_at=site.express_takes_others_at,
     )
     servers: dict[int, int] = defaultdict(int)
     for desk in desks:
         for pk in desk.ranks:
             servers[pk] += 1
-    calibration = recent_errors(session=session, site_id=site.id, now=now)
+    def band(moment: datetime) -> int:
+        return local_time(site, moment).hour
+
+    calibration = recent_errors(session=session, site_id=site.id, now=now, band=band)
     if not calibration.known:  # a new site (a mobile office's first day) learns from the installation's others
-        calibration = recent_errors(session=session, site_id=None, now=now)
+        calibration = recent_errors(session=session, site_id=None, now=now, band=band)
+    here = band(now)
     ranges: dict[Any, tuple[int, int]] = {}
     for job in jobs:
         # Expected walk-ins only make room; nobody asks for their range.
         if job.wanted and job.key in calls:
             ranges[job.key] = _range(
                 expected=calls[job.key], figures=durations[job.service_pk], servers=servers[job.service_pk],
-                bounds=calibration.bounds(service_pk=job.service_pk, appointment=job.appointment, level=RANGE_LEVEL),
+                bounds=calibration.bounds(
+                    service_pk=job.service_pk, appointment=job.appointment, level=RANGE_LEVEL, band=here
+                ),
             )
     return Forecast(
         expected=calls,

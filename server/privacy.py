@@ -35,6 +35,8 @@ TICKET: Shape = {
     "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
     # A boolean only: the display shows this call longer and more prominently, the phone vibrates longer.
     "visual_call": PUBLIC,
+    # "kiosk" or "remote": how the ticket was drawn, never by whom (remote tickets carry no personal data).
+    "channel": PUBLIC,
     # Where the calling counter is (room, floor, directions per language): the office's own signage.
     "counter_location": PUBLIC,
     # The ticket's secret and the URL holding it: only its holder and the kiosk that printed it.
@@ -50,6 +52,8 @@ TICKET_EVENT: Shape = {
     "offline": PUBLIC, "arrival": PUBLIC,
     # ticket.expired: the business day the ticket belonged to when its day closed.
     "business_day": PUBLIC,
+    # ticket.postponed: a remote ticket not checked in when its turn came, and how often that happened.
+    "moved_back": PUBLIC, "places": PUBLIC,
     "undone_by": STAFF,
 }
 SERVICE: Shape = {
@@ -57,8 +61,15 @@ SERVICE: Shape = {
     "open": PUBLIC, "closed_reason": PUBLIC, "target_wait_minutes": PUBLIC, "express": PUBLIC,
     "longest_wait_minutes": PUBLIC, "wait_outside": PUBLIC,
     "served_now": PUBLIC, "served_from": PUBLIC, "served_from_time": PUBLIC,
+    # The supervisor's message per language while the service is closed for the day; office text, no names.
+    "closed_message": PUBLIC,
 }
-SITE: Shape = {"id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC}
+# The office's own signage: band colours, ticket footers per language and the logo's public URL.
+BRANDING: Shape = {"background": PUBLIC, "text": PUBLIC, "footer": PUBLIC, "logo_url": PUBLIC}
+SITE: Shape = {
+    "id": PUBLIC, "name": PUBLIC, "timezone": PUBLIC, "languages": PUBLIC, "near_turn_alert": PUBLIC,
+    "branding": BRANDING,
+}
 COUNTER: Shape = {
     "id": PUBLIC, "site": PUBLIC, "key": PUBLIC, "name": PUBLIC, "room": PUBLIC, "status": PUBLIC,
     "services": PUBLIC, "active_services": PUBLIC, "current": TICKET, "express": PUBLIC, "paused_until": PUBLIC,
@@ -75,10 +86,15 @@ APPOINTMENT_EVENT: Shape = {
     "appointment": PUBLIC, "service": PUBLIC, "starts_at": PUBLIC, "status": PUBLIC, "late": PUBLIC,
 }
 # A day closed: which one, why, and how many tickets it ended.
-DAY_CLOSED: Shape = {"business_day": PUBLIC, "reason": PUBLIC, "expired": PUBLIC}
+DAY_CLOSED: Shape = {"business_day": PUBLIC, "reason": PUBLIC, "expired": PUBLIC, "expired_remote": PUBLIC}
 # A clerk's session at a counter began or ended; who holds it is staff-only (GET /counters/{id}/session).
 COUNTER_SESSION: Shape = {"counter": PUBLIC, "session": PUBLIC, "state": PUBLIC, "reason": PUBLIC}
-DISPLAY_SNAPSHOT: Shape = {"site": SITE, **QUEUE, "counters": [COUNTER], "calls": [TICKET]}
+# A supervisor's notice for displays and kiosks ("Wegen einer Störung …"); who wrote it stays in the audit log.
+NOTICE: Shape = {"id": PUBLIC, "texts": PUBLIC, "starts_at": PUBLIC, "expires_at": PUBLIC}
+NOTICES: Shape = {"notices": [NOTICE]}
+# A service closed or reopened for the rest of the day, with the message kiosks and phones show.
+SERVICE_CONTROL: Shape = {"service": PUBLIC, "message": PUBLIC, "business_day": PUBLIC}
+DISPLAY_SNAPSHOT: Shape = {"site": SITE, **QUEUE, "counters": [COUNTER], "calls": [TICKET], "notices": [NOTICE]}
 TICKET_SNAPSHOT: Shape = {"ticket": TICKET, "site": SITE, **QUEUE}
 
 # The shape of each event type's data on a site's stream, which call displays and phones receive.
@@ -88,7 +104,7 @@ EVENT_SHAPES: dict[str, Shape] = {
         for kind in (
             "ticket.created", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.finished",
             "ticket.no_show", "ticket.cancelled", "ticket.parked", "ticket.transferred", "ticket.requeued",
-            "ticket.expired",
+            "ticket.expired", "ticket.postponed", "ticket.checked_in",
         )
     },
     "day.closed": DAY_CLOSED,
@@ -96,6 +112,9 @@ EVENT_SHAPES: dict[str, Shape] = {
     "counter.changed": COUNTER,
     "queue.changed": QUEUE,
     "device.status": DEVICE_STATUS,
+    "service.closed": SERVICE_CONTROL,
+    "service.reopened": SERVICE_CONTROL,
+    "notices.changed": NOTICES,
     **{
         kind: APPOINTMENT_EVENT
         for kind in ("appointment.booked", "appointment.cancelled", "appointment.checked_in", "appointment.no_show")

@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from server.branding.service import branding_out
 from server.counters.lookup import get_counter
 from server.counters.models import Counter
 from server.counters.views import counter_out
+from server.day_controls.state import notices_data
 from server.events.log import current_seq
 from server.privacy import DISPLAY_SNAPSHOT, HOLDER, TICKET_SNAPSHOT, allowed
 from server.sites.hours import business_day
@@ -30,6 +32,7 @@ def site_out(*, session: Session, site_id: str) -> SiteOut:
         timezone=site.timezone,
         languages=site.languages,
         near_turn_alert=site.near_turn_alert,
+        branding=branding_out(session=session, site_id=site_id),
     )
 
 
@@ -59,6 +62,7 @@ def display_snapshot(*, session: Session, site_id: str, now: datetime, recent: i
             counter_out(session=session, counter=c, public_url=public_url).model_dump(mode="json") for c in counters
         ],
         "calls": recent_calls(session=session, site_id=site_id, now=now, limit=recent, public_url=public_url),
+        "notices": notices_data(session=session, site_id=site_id, now=now),
     })
 
 

@@ -23,6 +23,8 @@ HEAVY = (
     "aiohttp",
     "escpos",
     "PIL",
+    "cairosvg",
+    "cairocffi",
     "qrcode",
     "barcode",
     "usb",

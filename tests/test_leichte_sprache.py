@@ -11,6 +11,7 @@ from aufruf.i18n import EASY_GERMAN, Catalog, base_language, normalise_language
 from hardware.messages import catalog as printer_catalog
 from kiosk_app.speech_mode.texts import catalog as speech_catalog
 from kiosk_app.texts import catalog as kiosk_catalog
+from server.remote_join.texts import catalog as remote_join_catalog
 from server.status_page.texts import catalog as status_catalog
 
 CATALOGS = {
@@ -18,6 +19,7 @@ CATALOGS = {
     "kiosk speech": speech_catalog,
     "status page": status_catalog,
     "printed ticket": printer_catalog,
+    "remote join page": remote_join_catalog,
 }
 # Netzwerk Leichte Sprache: no abbreviations, numbers as digits, short sentences, common words.
 ABBREVIATIONS = re.compile(r"\b(ca|Min|Nr|bzw|usw|ggf|z\. ?B|d\. ?h|evtl|inkl|Std|Tel)\.", re.IGNORECASE)

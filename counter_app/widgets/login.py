@@ -25,6 +25,8 @@ class LoginPanel(QWidget):
     """Credentials first, then the counter and today's services."""
 
     login_requested = Signal(str, str)
+    # The name of the single sign-on provider whose button was pressed.
+    provider_requested = Signal(str)
     open_requested = Signal(str, list)
     takeover_requested = Signal()
 
@@ -46,6 +48,10 @@ class LoginPanel(QWidget):
         self.login_button = QPushButton(self.t("login_button"))
         self.login_button.setDefault(True)
         layout.addWidget(self.login_button)
+        # "Sign in with …" buttons, filled once the server says which providers it has.
+        self.provider_area = QVBoxLayout()
+        layout.addLayout(self.provider_area)
+        self.provider_buttons: dict[str, QPushButton] = {}
         self.choice = QGroupBox(self.t("counter"))
         self.choice.setEnabled(False)
         choice_layout = QVBoxLayout(self.choice)
@@ -70,6 +76,17 @@ class LoginPanel(QWidget):
         self.open_button.clicked.connect(self._open)
         self.takeover_button.clicked.connect(self.takeover_requested.emit)
         (self.password if memory.username else self.username).setFocus()
+
+    def show_providers(self, providers: list[dict[str, str]]) -> None:
+        """One button per single sign-on provider the server offers."""
+        for button in self.provider_buttons.values():
+            button.deleteLater()
+        self.provider_buttons.clear()
+        for provider in providers:
+            button = QPushButton(self.t("sso_button", provider=provider["label"]))
+            button.clicked.connect(lambda _checked=False, name=provider["name"]: self.provider_requested.emit(name))
+            self.provider_area.addWidget(button)
+            self.provider_buttons[provider["name"]] = button
 
     def _login(self) -> None:
         self.login_requested.emit(self.username.text().strip(), self.password.text())

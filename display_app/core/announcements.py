@@ -3,11 +3,14 @@
 One call alone gets the gong, German and its ticket's language. Calls that arrive while another
 is being announced (or together, within `gather_seconds`) are announced together in the short
 form, "A 17 Schalter 3, B 4 Schalter 5", and the further languages of the call playing are
-skipped once others wait, so that a burst of calls is spoken within seconds of being shown.
+skipped once others wait. Each announcement is told how long each of its calls has left before
+`lag_seconds` since it was shown have passed (`Announcement.within`); the renderer fits its
+form to that, so that even a burst of eight calls is spoken within five seconds of being shown.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +22,8 @@ from display_app.core.state import Call
 # waits until no other came for this long (at most MAX_GATHERS times), then all are announced.
 GATHER_SECONDS = 0.3
 MAX_GATHERS = 4
+# No call is spoken later than this after it appeared on the screen.
+LAG_SECONDS = 5.0
 
 
 class Player(Protocol):
@@ -37,6 +42,10 @@ class Rendered:
 
     clips: list[bytes]
     essential: int
+    # Seconds from the announcement's start to where each call's own words begin, if known.
+    starts: tuple[float, ...] = ()
+    # How many clips come before any words (the gong): a call alone hands over to others after them.
+    lead: int = 0
 
 
 @dataclass(eq=False)
@@ -44,8 +53,16 @@ class Announcement:
     """One announcement: a single call, or several that queued up; clips None while rendering."""
 
     calls: list[Call]
+    # Seconds each call has left, when the announcement was asked for, to be spoken in time.
+    within: list[float] = field(default_factory=list)
+    # False right after a gong that was played for these calls: no second chime.
+    chime: bool = True
+    # When each call was shown (queue clock), to give them back to the line unchanged.
+    shown: list[float] = field(default_factory=list)
     clips: list[bytes] | None = None
     essential: int = 0
+    starts: tuple[float, ...] = ()
+    lead: int = 0
     played: int = 0
     skipped: int = 0
 
@@ -72,8 +89,12 @@ class AnnouncementQueue:
     gather_seconds: float = GATHER_SECONDS
     on_started: Callable[[Announcement], None] = lambda _a: None
     on_finished: Callable[[Announcement], None] = lambda _a: None
-    _waiting: deque[Call] = field(default_factory=deque)
+    clock: Callable[[], float] = time.monotonic
+    lag_seconds: float = LAG_SECONDS
+    # Each waiting call with the moment it was pushed (shown).
+    _waiting: deque[tuple[Call, float]] = field(default_factory=deque)
     _head: Announcement | None = None
+    _chimed: bool = False
     _gathering: bool = False
     _gathers: int = 0
     _playing: bool = False
@@ -82,7 +103,7 @@ class AnnouncementQueue:
 
     def push(self, call: Call) -> None:
         """Queue a call; it is announced alone or together with others that wait."""
-        self._waiting.append(call)
+        self._waiting.append((call, self.clock()))
         if self._head is not None:
             return  # the running announcement hands over to the waiting calls when it ends
         if self.later is None or self.gather_seconds <= 0:
@@ -99,6 +120,8 @@ class AnnouncementQueue:
             return
         announcement.clips = list(audio.clips)
         announcement.essential = audio.essential
+        announcement.starts = audio.starts
+        announcement.lead = audio.lead
         self.on_started(announcement)
         self._pump()
 
@@ -109,7 +132,7 @@ class AnnouncementQueue:
 
     def unfinished(self) -> list[Call]:
         """The calls being announced now, then those still waiting to be, in order."""
-        return (list(self._head.calls) if self._head is not None else []) + list(self._waiting)
+        return (list(self._head.calls) if self._head is not None else []) + [call for call, _at in self._waiting]
 
     @property
     def waiting(self) -> int:
@@ -125,7 +148,14 @@ class AnnouncementQueue:
     def _start_next(self) -> None:
         if self._head is not None or not self._waiting:
             return
-        self._head = Announcement(list(self._waiting))
+        now = self.clock()
+        self._head = Announcement(
+            [call for call, _at in self._waiting],
+            [at + self.lag_seconds - now for _call, at in self._waiting],
+            chime=not self._chimed,
+            shown=[at for _call, at in self._waiting],
+        )
+        self._chimed = False
         self._waiting.clear()
         self.render(self._head)
 
@@ -138,6 +168,12 @@ class AnnouncementQueue:
             while not self._playing and self._head is not None and self._head.clips is not None:
                 head, clips = self._head, self._head.clips
                 index = head.played + head.skipped
+                if self._waiting and head.played == head.lead > 0 and head.skipped == 0 and index < len(clips):
+                    # Others came during the gong: this call joins them, first, in one catch-up after it.
+                    self._waiting.extendleft(reversed(list(zip(head.calls, head.shown, strict=True))))
+                    self._head, self._chimed = None, True
+                    self._start_next()
+                    continue
                 if index >= head.essential and self._waiting and index < len(clips):
                     # Others wait: the further languages of this call give way to them.
                     head.skipped = len(clips) - index

@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from client.branding import BrandingWatcher
+from client.notices import Clock, NoticeBoard, system_now
 from client.qt import BackgroundCalls
 from display_app.core.announcements import Announcement, AnnouncementQueue, Player, Rendered
 from display_app.core.config import DisplayConfig
@@ -34,12 +36,19 @@ class DisplayController(QObject):
         config: DisplayConfig,
         *,
         player: Player,
-        render: Callable[[list[Call]], Rendered],
+        render: Callable[[Announcement], Rendered],
+        prepare: Callable[[list[str]], None] | None = None,
+        clock: Clock = system_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.config = config
+        # Renders each counter's catch-up words ahead, so that a burst of calls waits only for its numbers.
+        self.prepare = prepare
         self.state = DisplayState(services=config.services, counters=config.counters, keep=config.recent + 1)
+        # A supervisor's notices; each goes at its expiry by the board's own timer.
+        self.notices = NoticeBoard(clock, parent=self)
+        self.notices.changed.connect(self.changed.emit)
         self.online = False
         self.render = render
         if isinstance(player, QObject) and player.parent() is None:
@@ -52,13 +61,19 @@ class DisplayController(QObject):
         self.worker = BackgroundCalls(self, threads=1)
         # Calls for people who cannot hear them: number → monotonic time their highlight ends.
         self.visual_until: dict[str, float] = {}
+        # The office's logo and band colours, from each snapshot's site facts.
+        self.branding = BrandingWatcher(config.server, parent=self)
         # A call whose audio has ended may give up its row: redraw.
         self.announcement_finished.connect(lambda _a: self.changed.emit())
 
     def on_snapshot(self, message: dict[str, Any]) -> None:
         """A snapshot sets the screen; only calls made while the display was away, and recent, are announced."""
         missed = self.state.apply_snapshot(message, missed_seconds=self.config.missed_call_seconds)
+        self.notices.on_message(message)
         self.changed.emit()
+        self.branding.update(self.state.site)
+        if self.prepare is not None:
+            self._prepare([str(c["id"]) for c in message.get("data", {}).get("counters", []) if "id" in c])
         for call in missed:
             self.presented.emit(call)
             self.announce(call)
@@ -66,6 +81,7 @@ class DisplayController(QObject):
     def on_event(self, message: dict[str, Any]) -> None:
         """Update the screen first, then queue the gong and speech of each new call."""
         outcome = self.state.apply_event(message)
+        self.notices.on_message(message)
         if outcome.changed:
             self.changed.emit()
         for call in outcome.fresh:
@@ -104,8 +120,18 @@ class DisplayController(QObject):
             self.queue.rendered(announcement, Rendered([gong()], 1))
 
         self.worker.submit(
-            lambda: self.render(calls), lambda audio: self.queue.rendered(announcement, audio), failed
+            lambda: self.render(announcement), lambda audio: self.queue.rendered(announcement, audio), failed
         )
+
+    def _prepare(self, counters: list[str]) -> None:
+        prepare = self.prepare
+        if prepare is None or not counters:
+            return
+
+        def failed(error: Exception) -> None:
+            log.warning("counters not rendered ahead: %s", error)
+
+        self.worker.submit(lambda: prepare(counters), lambda _none: None, failed)
 
     def _later(self, seconds: float, action: Callable[[], None]) -> None:
         QTimer.singleShot(round(seconds * 1000), self, action)

@@ -61,6 +61,8 @@ class Line:
     open: bool
     served_now: bool = True
     served_from_time: str | None = None
+    # A supervisor closed the service for the rest of the day, with this message per language.
+    closed_message: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def name(self, language: str) -> str:
         """The service's name in a language, German when it has none."""
@@ -148,6 +150,7 @@ class DisplayState:
                 open=bool(s.get("open", True)),
                 served_now=bool(s.get("served_now", True)),
                 served_from_time=s.get("served_from_time"),
+                closed_message=dict(s.get("closed_message") or {}),
             )
             for s in services
             if not self.services or s["id"] in self.services

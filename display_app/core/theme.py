@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Re-exported: the widgets and tests check their pairs with the one shared formula.
+from aufruf.contrast import contrast as contrast
+from aufruf.contrast import relative_luminance as relative_luminance
+
 BACKGROUND = "#0a1628"
 PANEL = "#13243d"
 TEXT = "#ffffff"
@@ -19,16 +23,3 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     (ACCENT, BACKGROUND),
     (BACKGROUND, ACCENT),
 )
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of an `#rrggbb` colour."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(foreground: str, background: str) -> float:
-    """WCAG 2 contrast ratio, 1 to 21."""
-    light, dark = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)

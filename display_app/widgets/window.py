@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
+from client.branding import Branding, logo_pixmap
 from display_app.core import theme
 from display_app.core.config import DisplayConfig
 from display_app.core.controller import DisplayController
@@ -28,6 +29,8 @@ QFrame#panel[flash="true"] {{ background: {theme.ACCENT}; }}
 QFrame#panel[flash="true"] QLabel {{ color: {theme.BACKGROUND}; }}
 QFrame#panel[visual="true"] {{ border: 10px solid {theme.ACCENT}; }}
 QWidget[visual="true"] QLabel {{ color: {theme.BACKGROUND}; background: {theme.ACCENT}; }}
+#notice {{ background: {theme.ACCENT}; border-radius: 8px; }}
+#notice QLabel {{ color: {theme.BACKGROUND}; }}
 QLabel#ticker {{ background: {theme.ACCENT}; color: {theme.BACKGROUND}; border-radius: 8px; }}
 QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}
 QWidget#recall {{ border: 3px solid {theme.ACCENT}; border-radius: 8px; }}
@@ -74,6 +77,8 @@ class DisplayWindow(QWidget):
         self.diagonal = diagonal_inches or config.diagonal_inches or DEFAULT_DIAGONAL_INCHES
         self.sizes: Sizes | None = None
         self._flashes_left = 0
+        self.branding: Branding | None = None
+        self._logo_key: tuple[str, int] | None = None
         self.setObjectName("display")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
@@ -96,6 +101,7 @@ class DisplayWindow(QWidget):
         controller.presented.connect(self.flash)
         controller.online_changed.connect(self.set_online)
         controller.refused.connect(self._refused)
+        controller.branding.changed.connect(self.set_branding)
         self.set_online(controller.online)
         self.refresh()
         self._tick()
@@ -108,7 +114,15 @@ class DisplayWindow(QWidget):
         self.grid = grid
         # Office name at the reading start, clock at the end (mirrored for Arabic), the offline
         # mark between them: it never covers a row.
-        top = QHBoxLayout()
+        # The band carries the office's logo and colours when the office file sets them.
+        self.band = QFrame(self)
+        self.band.setObjectName("band")
+        top = self.band_layout = QHBoxLayout(self.band)
+        top.setContentsMargins(0, 0, 0, 0)
+        self.logo = QLabel(self.band)
+        self.logo.setObjectName("logo")
+        self.logo.setVisible(False)
+        top.addWidget(self.logo, 0, Qt.AlignmentFlag.AlignVCenter)
         self.site_name = QLabel(self)
         rtl = self.config.right_to_left
         self.site_name.setAlignment(absolute(Qt.AlignmentFlag.AlignLeading, rtl) | Qt.AlignmentFlag.AlignVCenter)
@@ -119,7 +133,7 @@ class DisplayWindow(QWidget):
         top.addWidget(self.site_name, 1)
         top.addWidget(self.offline, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.clock, 0)
-        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addWidget(self.band, 0, 0, 1, 2)
 
         self.current_panel = QFrame(self)
         self.current_panel.setObjectName("panel")
@@ -179,6 +193,13 @@ class DisplayWindow(QWidget):
         self.lines_grid.setContentsMargins(0, 0, 0, 0)
         self.line_widgets: list[tuple[QFrame, Multilingual, QLabel, QLabel]] = []
 
+        # A supervisor's notices and the messages of services closed for the day, in the screen's languages.
+        self.notice = Multilingual(self)
+        self.notice.setObjectName("notice")
+        self.notice.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.notice.primary.setWordWrap(True)
+        self.notice.hide()
+
         self.ticker = QLabel(self.config.ticker, self)
         self.ticker.setObjectName("ticker")
         self.ticker.setVisible(bool(self.config.ticker))
@@ -190,20 +211,22 @@ class DisplayWindow(QWidget):
     def _arrange(self) -> None:
         """Landscape: the call beside the recent calls; portrait: one above the other."""
         grid = self.grid
-        for widget in (self.current_panel, self.recent_panel, self.lines_box, self.ticker):
+        for widget in (self.current_panel, self.recent_panel, self.lines_box, self.ticker, self.notice):
             grid.removeWidget(widget)
         if self.portrait:
             grid.addWidget(self.current_panel, 1, 0, 1, 2)
             grid.addWidget(self.recent_panel, 2, 0, 1, 2)
             grid.addWidget(self.lines_box, 3, 0, 1, 2)
-            grid.addWidget(self.ticker, 4, 0, 1, 2)
+            grid.addWidget(self.notice, 4, 0, 1, 2)
+            grid.addWidget(self.ticker, 5, 0, 1, 2)
             grid.setRowStretch(1, 3)
             grid.setRowStretch(2, 2)
         else:
             grid.addWidget(self.current_panel, 1, 0)
             grid.addWidget(self.recent_panel, 1, 1)
             grid.addWidget(self.lines_box, 2, 0, 1, 2)
-            grid.addWidget(self.ticker, 3, 0, 1, 2)
+            grid.addWidget(self.notice, 3, 0, 1, 2)
+            grid.addWidget(self.ticker, 4, 0, 1, 2)
             grid.setRowStretch(1, 1)
             grid.setRowStretch(2, 0)
         grid.setColumnStretch(0, 64)
@@ -255,6 +278,7 @@ class DisplayWindow(QWidget):
             call = recent[index] if index < len(recent) else None
             row.show_call(call, highlighted=call is not None and call.number in shown.highlighted)
         self._render_lines(state.lines)
+        self._render_notice(state.lines)
         # New texts may need more room (or less): fit the screen again.
         self.apply_sizes()
 
@@ -287,6 +311,22 @@ class DisplayWindow(QWidget):
             name.set_texts([(lang, line.name(lang)) for lang in self.config.languages])
             count.setText(str(line.waiting))
             wait.setText(self._wait_text(line))
+
+    def notice_texts(self, language: str, lines: list[Line]) -> list[str]:
+        """The notices showing now, then each service closed for the day with its message, in a language."""
+        closed = [
+            f"{line.name(language)}: {line.closed_message.get(language) or line.closed_message.get('de', '')}"
+            for line in lines
+            if not line.open and line.closed_message
+        ]
+        return [*self.controller.notices.texts(language), *closed]
+
+    def _render_notice(self, lines: list[Line]) -> None:
+        texts = [(lang, "  ·  ".join(self.notice_texts(lang, lines))) for lang in self.config.languages]
+        shown = bool(texts[0][1])
+        if shown:
+            self.notice.set_texts(texts)
+        self.notice.setVisible(shown)
 
     def _wait_text(self, line: Line) -> str:
         if not line.open:
@@ -359,6 +399,7 @@ class DisplayWindow(QWidget):
         for layout in (self.current_layout, self.recent_layout):
             layout.setContentsMargins(inner, inner, inner, inner)
         self.site_name.setFont(font(round(sizes.clock * 0.8), bold=True))
+        self._show_logo()
         self.clock.setFont(font(sizes.clock, bold=True))
         for head in (self.number_head, self.counter_head, self.recent_head):
             head.set_sizes(sizes.label, sizes.secondary)
@@ -374,6 +415,8 @@ class DisplayWindow(QWidget):
         for _frame, name, count, wait in self.line_widgets:
             self._size_line(name, count, wait, sizes)
         self.ticker.setFont(font(sizes.ticker, bold=True))
+        self.notice.set_sizes(sizes.ticker, sizes.secondary)
+        self.notice.setContentsMargins(sizes.margin, sizes.margin // 3, sizes.margin, sizes.margin // 3)
         self.ticker.setContentsMargins(sizes.margin, sizes.margin // 3, sizes.margin, sizes.margin // 3)
         self.offline.setFont(font(sizes.offline))
         self._fit_number()
@@ -429,6 +472,35 @@ class DisplayWindow(QWidget):
         for widget in (self.current_panel, *self.current_panel.findChildren(QLabel)):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
+
+    def set_branding(self, branding: Branding | None) -> None:
+        """Colour the band and show the logo at the height of the office's name; None: the plain look."""
+        self.branding = branding
+        if branding is None:
+            self.band.setStyleSheet("")
+            self.band_layout.setContentsMargins(0, 0, 0, 0)
+        else:
+            pad = round((self.sizes.margin if self.sizes else 16) * 0.5)
+            # Only the band's own labels: the offline mark keeps its own checked colours.
+            self.band.setStyleSheet(
+                f"QFrame#band {{ background: {branding.background}; border-radius: 8px; }}"
+                f"QFrame#band > QLabel {{ color: {branding.text}; }}"
+                f"QLabel#offline {{ background: {theme.BACKGROUND}; color: {theme.MUTED}; }}"
+                # Logos are drawn for paper: they sit on a white plate, whatever the band's colour.
+                f"QLabel#logo {{ background: #ffffff; padding: {max(2, pad // 2)}px; border-radius: 6px; }}"
+            )
+            self.band_layout.setContentsMargins(pad, pad, pad, pad)
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        logo = self.branding.logo if self.branding is not None else None
+        self.logo.setVisible(logo is not None)
+        if logo is not None:
+            height = max(24, round((self.sizes.clock if self.sizes else 40) * 1.6))
+            # Sizes are applied on every refresh; the logo is drawn again only when it or its height changes.
+            if self._logo_key != (logo.sha256, height):
+                self._logo_key = (logo.sha256, height)
+                self.logo.setPixmap(logo_pixmap(logo, height * 4, height))
 
     def set_online(self, online: bool) -> None:
         """Show or hide the offline mark."""

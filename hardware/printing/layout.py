@@ -14,6 +14,7 @@ from escpos.printer import Dummy
 from PIL import Image
 
 from aufruf.cldr import format_clock, format_day
+from aufruf.logo import Logo, read_logo
 from hardware.messages import plural_text, text
 from hardware.printing.errors import PrinterError
 from hardware.printing.raster import is_right_to_left, render_text
@@ -25,6 +26,8 @@ DEFAULT_PROFILE = PROFILE_FOR_PAPER[80]
 # Raster text is drawn at this pixel size, about the height of font A (12x24 dots).
 RASTER_TEXT_SIZE = 24
 BIG_NUMBER_SIZE = 6
+# A logo spans at most the paper's width and a third of it in height (192 dots on 80 mm paper).
+LOGO_HEIGHT_SHARE = 3
 
 
 def resolve_profile(profile: str | None = None, paper_mm: int | None = None) -> str:
@@ -111,12 +114,14 @@ class _TicketWriter:
         """Print a full-width image (GS v 0 raster, which every profile supports)."""
         self.out.image(image, impl="bitImageRaster", center=False)
 
-    def logo(self, image: Image.Image) -> None:
-        """Print a logo scaled to the paper and centred on a full-width strip."""
-        logo = image.convert("L")
-        logo.thumbnail((self.paper.width_px, 160))
-        strip = Image.new("L", (self.paper.width_px, logo.height), 255)
-        strip.paste(logo, ((self.paper.width_px - logo.width) // 2, 0))
+    def logo(self, logo: Logo) -> None:
+        """Print a logo fitted to the paper's width (no taller than a third of it), dithered, centred."""
+        width = self.paper.width_px
+        grey = logo.on_white(width, width // LOGO_HEIGHT_SHARE).convert("L")
+        # Floyd-Steinberg keeps the shades of a coloured logo readable on a 1-bit printer.
+        dots = grey.convert("1", dither=Image.Dither.FLOYDSTEINBERG)
+        strip = Image.new("1", (width, dots.height), 1)
+        strip.paste(dots, ((width - dots.width) // 2, 0))
         self.image(strip)
 
     def qr(self, content: str, *, native: bool) -> None:
@@ -140,8 +145,7 @@ def render_ticket(
     w.out.hw("INIT")
     w.out.set(align="center")
     if printout.logo is not None:
-        with Image.open(printout.logo) as logo:
-            w.logo(logo)
+        w.logo(printout.logo if isinstance(printout.logo, Logo) else read_logo(printout.logo))
     w.line(printout.header, bold=True, height=2)
     w.out.ln()
     w.line(text("ticket.your_number", lang))

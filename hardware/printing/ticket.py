@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from aufruf.i18n import normalise_language
+from aufruf.logo import Logo
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class TicketPrintout:
     location: str = ""
     # None prints the translated "please wait" line; "" prints no footer at all.
     footer: str | None = None
-    logo: Path | None = None
+    # The office's logo: read from a file (PNG or SVG) or as a server sent it.
+    logo: Path | Logo | None = None
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:

@@ -37,7 +37,10 @@ def service_lines(service: ServiceOut, language: str) -> tuple[str, str]:
     """A service button's name and its figures or closing reason."""
     name = service.names.get(language) or service.name
     if not service.open:
-        return name, tr(closed_key(service.closed_reason), language)
+        message = service.closed_message or {}
+        # A supervisor's own words, in the citizen's language where given, else German.
+        said = (message.get(language) or message.get("de")) if service.closed_reason == "closed_by_supervisor" else None
+        return name, said or tr(closed_key(service.closed_reason), language)
     waiting = tr("services.waiting", language, count=service.waiting)
     if not service.served_now or service.eta_minutes is None:
         return name, f"{waiting} · {not_served(language, service.served_from_time, 'services')}"

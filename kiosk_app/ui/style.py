@@ -37,6 +37,7 @@ def stylesheet(metrics: Metrics) -> str:
     QLabel#title {{ font-size: {int(f * 1.8)}px; font-weight: bold; }}
     QLabel#number {{ font-size: {f * 5}px; font-weight: bold; color: {ACTION}; }}
     QLabel#warning {{ background: {WARNING}; color: {WARNING_TEXT}; padding: {f // 2}px; }}
+    QLabel#office_notice {{ background: {ACTION}; color: {ACTION_TEXT}; padding: {f // 2}px; font-weight: bold; }}
     QLabel#notice {{ background: {TEXT}; color: {BACKGROUND}; padding: {f // 2}px; font-weight: bold; }}
     QLabel#code {{ background: {TEXT}; color: {ACTION_TEXT}; font-family: "DejaVu Sans Mono";
                    font-size: {int(f * 1.5)}px; padding: {f // 3}px; }}

@@ -10,11 +10,14 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from aufruf.i18n import is_rtl
+from client.branding import Branding
 from hardware import PrinterHealth
 from kiosk_app.core import KioskCore
 from kiosk_app.sizing import touch_target_px
 from kiosk_app.states import Issued, Message, Screen
 from kiosk_app.texts import tr
+from kiosk_app.ui.arrived import ArrivedScreen
+from kiosk_app.ui.band import BrandBand
 from kiosk_app.ui.checkin import CheckInScreen
 from kiosk_app.ui.results import ConfirmationScreen, IssuingScreen, MessageScreen, OutOfOrderScreen
 from kiosk_app.ui.services import ServicesScreen
@@ -71,6 +74,7 @@ class KioskWindow(QWidget):
         self.issuing = IssuingScreen()
         self.confirmation = ConfirmationScreen(self.touch_px)
         self.message = MessageScreen(self.touch_px)
+        self.arrived = ArrivedScreen(self.touch_px)
         self.out_of_order = OutOfOrderScreen(core.languages)
         self.pages: dict[Screen, QWidget] = {
             Screen.STARTING: self.starting,
@@ -80,12 +84,19 @@ class KioskWindow(QWidget):
             Screen.ISSUING: self.issuing,
             Screen.CONFIRMATION: self.confirmation,
             Screen.MESSAGE: self.message,
+            Screen.CHECKED_IN: self.arrived,
             Screen.OUT_OF_ORDER: self.out_of_order,
         }
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)
+        self.band = BrandBand(self.touch_px)
+        # A supervisor's notice ("Wegen einer Störung …") above every screen until it expires.
+        self.notice = text_label(object_name="office_notice", centred=True)
+        self.notice.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.band)
+        layout.addWidget(self.notice)
         layout.addWidget(self.stack)
 
         # Touches go to the core; the widgets keep no state of their own.
@@ -103,6 +114,8 @@ class KioskWindow(QWidget):
         self.confirmation.cancel.connect(core.cancel_issued)
         core.cancel_offered.connect(self.confirmation.offer_cancel)
         self.message.done.connect(core.go_home)
+        self.arrived.done.connect(core.go_home)
+        core.checked_in.connect(lambda ticket: self.arrived.show_ticket(ticket, core.language))
 
         core.screen_changed.connect(self._show_screen)
         core.language_changed.connect(self._retranslate)
@@ -111,6 +124,8 @@ class KioskWindow(QWidget):
         core.message_shown.connect(self._show_message)
         core.code_changed.connect(self.check_in.set_code)
         core.printer_changed.connect(self._printer_changed)
+        core.notices.changed.connect(self._render_notice)
+        core.branding.changed.connect(self._branding_changed)
 
         self._countdown = QTimer(self, interval=1000)
         self._countdown.timeout.connect(self._tick)
@@ -182,12 +197,25 @@ class KioskWindow(QWidget):
         self.setLayoutDirection(direction)
         for page in (self.welcome, self.services, self.check_in, self.issuing):
             page.retranslate(language)
+        self._render_notice()
+
+    def _render_notice(self) -> None:
+        """The notices in the citizen's language; before a language is chosen, in German and English."""
+        language = self.core.language
+        shown = self.core.notices.texts(language)
+        if language == "de":
+            shown = [*shown, *(text for text in self.core.notices.texts("en") if text not in shown)]
+        self.notice.setText("\n".join(shown))
+        self.notice.setVisible(bool(shown))
 
     def _show_issued(self, issued: Issued) -> None:
         self.confirmation.show_ticket(issued)
 
     def _show_message(self, message: Message) -> None:
         self.message.show_message(message)
+
+    def _branding_changed(self, branding: Branding | None) -> None:
+        self.band.set_branding(branding, str(self.core.site_info.get("name") or ""))
 
     def _printer_changed(self, health: PrinterHealth) -> None:
         self.services.set_printer_ready(health.can_print)

@@ -40,6 +40,8 @@ class Clerk(SQLModel, table=True):
     password_hash: str
     role: str = Field(default=Role.clerk, sa_column=Column(String(16), nullable=False))
     active: bool = True
+    # "local" (password here), "ldap" or "oidc:<provider>": who checks this person's identity.
+    source: str = Field(default="local", sa_column=Column(String(48), nullable=False, server_default="local"))
 
 
 class SiteGrant(SQLModel, table=True):

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 # Errors are measured relative to the expected wait plus the line's service time (at least this
 # many minutes): a short forecast misses by about one service, a long one by a share of itself.
 SCALE_FLOOR_MINUTES = 3.0
+# The shares of the misses a range may leave below it; the rest fall above (see `shortest_bounds`).
+SPLIT_SHARES = (0.2, 0.3, 0.4, 0.5)
 
 
 def error_scale(expected: float, service_minutes: float) -> float:
@@ -22,13 +24,29 @@ def normalized_error(*, actual: float, expected: float, scale: float) -> float:
 
 def conformal_bounds(errors: Sequence[float], level: float) -> tuple[float, float]:
     """Lower and upper normalized errors that held `level` of past cases, with the finite-sample correction."""
-    ordered = sorted(errors)
+    return split_bounds(sorted(errors), level, (1 - level) / 2)
+
+
+def split_bounds(ordered: Sequence[float], level: float, lower_tail: float) -> tuple[float, float]:
+    """Bounds from sorted errors leaving `lower_tail` below and the rest of 1 - `level` above."""
     n = len(ordered)
-    tail = (1 - level) / 2
+    upper_tail = (1 - level) - lower_tail
     # Split-conformal: the ceil((n+1)(1-tail))-th smallest of n scores bounds a new one with that probability.
-    upper = min(math.ceil((n + 1) * (1 - tail)), n) - 1
-    lower = max(math.floor((n + 1) * tail), 1) - 1
+    upper = min(math.ceil((n + 1) * (1 - upper_tail)), n) - 1
+    lower = max(math.floor((n + 1) * lower_tail), 1) - 1
     return ordered[lower], ordered[upper]
+
+
+def shortest_bounds(errors: Sequence[float], level: float) -> tuple[float, float]:
+    """Of the splits of the misses between the two tails, the narrowest range that held `level` of past cases.
+
+    Wait errors are skewed (a late call can be much later, an early one only so much earlier): the even
+    split wastes width on the short side.
+    """
+    ordered = sorted(errors)
+    miss = 1 - level
+    splits = [miss * share for share in SPLIT_SHARES]
+    return min((split_bounds(ordered, level, tail) for tail in splits), key=lambda b: b[1] - b[0])
 
 
 def calibrated_range(*, expected: float, scale: float, bounds: tuple[float, float]) -> tuple[int, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,7 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import true as sa_true
 from sqlmodel import Session, col
 
-from server.calibration.conformal import conformal_bounds, error_scale, normalized_error
+from server.calibration.conformal import error_scale, normalized_error, shortest_bounds
 from server.calibration.models import WaitForecast
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
@@ -44,31 +44,43 @@ def remember(
         session.execute(insert(WaitForecast).values(rows))
 
 
+Band = Callable[[datetime], int]  # the hour band (local hour of the day) a forecast was made in
+
+
 @dataclass
 class Calibration:
-    """Recent normalized errors per walk-in line, of appointments, and of the whole site, newest first."""
+    """Recent normalized errors per walk-in line and hour band, of appointments, and of the site, newest first."""
 
-    lines: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
-    appointments: list[float] = field(default_factory=list)
-    pool: list[float] = field(default_factory=list)
+    lines: dict[int, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
+    appointments: list[tuple[int, float]] = field(default_factory=list)
+    pool: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def known(self) -> bool:
         """Whether enough forecasts have come true to calibrate anything."""
         return len(self.pool) + len(self.appointments) >= MIN_SAMPLES
 
-    def bounds(self, *, service_pk: int, appointment: bool, level: float) -> tuple[float, float] | None:
-        """Error bounds for a line at a level, or None while too few forecasts have come true."""
+    def bounds(self, *, service_pk: int, appointment: bool, level: float, band: int) -> tuple[float, float] | None:
+        """Error bounds for a line at a level, or None while too few forecasts have come true.
+
+        The line's errors made in the same hour band come first (today's, then earlier days'), then the
+        line's others, then the site's in that band and the site's others: a crowd at opening, a lunch gap
+        or a thin afternoon each err in their own way.
+        """
         own = self.appointments if appointment else self.lines.get(service_pk, [])
-        sample = own[:OWN_SAMPLES]
+        sample = [e for b, e in own if b == band][:OWN_SAMPLES]
         if len(sample) < MIN_OWN:
-            sample = sample + self.pool[: MIN_OWN - len(sample)]
+            sample += [e for b, e in own if b != band][: MIN_OWN - len(sample)]
+        if len(sample) < MIN_OWN:
+            sample += [e for b, e in self.pool if b == band][: MIN_OWN - len(sample)]
+        if len(sample) < MIN_OWN:
+            sample += [e for b, e in self.pool if b != band][: MIN_OWN - len(sample)]
         if len(sample) < MIN_SAMPLES:
             return None
-        return conformal_bounds(sample, level)
+        return shortest_bounds(sample, level)
 
 
-def recent_errors(*, session: Session, site_id: str | None, now: datetime) -> Calibration:
+def recent_errors(*, session: Session, site_id: str | None, now: datetime, band: Band) -> Calibration:
     """The errors of a site's (None: every site's) recent forecasts; the overdue still waiting count as that late."""
     rows = session.connection().execute(
         sa_select(
@@ -94,7 +106,7 @@ def recent_errors(*, session: Session, site_id: str | None, now: datetime) -> Ca
                 continue  # not yet known whether early or late
         else:
             continue  # gave up or ended uncalled
-        error = normalized_error(actual=actual, expected=expected, scale=scale)
+        error = (band(issued_at), normalized_error(actual=actual, expected=expected, scale=scale))
         (calibration.appointments if appointment else calibration.lines[service_pk]).append(error)
         if not appointment:
             calibration.pool.append(error)

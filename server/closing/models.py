@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date
+from sqlalchemy import Column, Date, Integer
 from sqlmodel import Field, SQLModel
 
 from server.db_types import UTCDateTime
@@ -20,3 +20,5 @@ class DayClosure(SQLModel, table=True):
     actor: str = Field(max_length=80)
     reason: str = Field(max_length=40)
     expired: int = 0
+    # Of those, tickets drawn from a phone.
+    expired_remote: int = Field(default=0, sa_column=Column(Integer(), nullable=False, server_default="0"))

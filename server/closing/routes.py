@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.api.deps import ContextDep, CurrentSupervisor
+from server.api.deps import ContextDep, SiteSupervisor
 from server.closing.schemas import DayClosureOut
 from server.closing.service import close_day_now
 from server.security.audit import record_audit
@@ -13,7 +13,7 @@ router = APIRouter(tags=["supervision"])
 
 
 @router.post("/sites/{site}/close-day", response_model=DayClosureOut)
-def close_day(site: str, context: ContextDep, supervisor: CurrentSupervisor) -> DayClosureOut:
+def close_day(site: str, context: ContextDep, supervisor: SiteSupervisor) -> DayClosureOut:
     """End today at once: every waiting, called or parked ticket expires and no new ones are issued today."""
     now = context.clock.now()
     actor = f"clerk:{supervisor.username}"
@@ -36,4 +36,5 @@ def close_day(site: str, context: ContextDep, supervisor: CurrentSupervisor) -> 
             closed_at=closure.closed_at,
             reason=closure.reason,
             expired=closure.expired,
+            expired_remote=closure.expired_remote,
         )

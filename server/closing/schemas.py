@@ -15,3 +15,5 @@ class DayClosureOut(BaseModel):
     closed_at: datetime
     reason: str
     expired: int
+    # Of those, tickets drawn from a phone (server/remote_join/).
+    expired_remote: int = 0

@@ -48,12 +48,14 @@ def _expire(*, session: Session, tickets: list[Ticket], reason: str, now: dateti
 
 
 def _record_closure(
-    *, session: Session, site: Site, day: date, now: datetime, actor: str, reason: str, expired: int
+    *, session: Session, site: Site, day: date, now: datetime, actor: str, reason: str, expired: int,
+    expired_remote: int = 0,
 ) -> DayClosure:
     closure = session.get(DayClosure, (site.id, day))
     if closure is None:
         closure = DayClosure(site_id=site.id, business_day=day, closed_at=now, actor=actor, reason=reason)
     closure.expired += expired
+    closure.expired_remote += expired_remote
     session.add(closure)
     session.info.setdefault(CLOSED_MEMO, {})[(site.id, day)] = True
     record_event(
@@ -62,7 +64,7 @@ def _record_closure(
         type=EventType.day_closed,
         at=now,
         actor=actor,
-        data={"business_day": day.isoformat(), "reason": reason, "expired": expired},
+        data={"business_day": day.isoformat(), "reason": reason, "expired": expired, "expired_remote": expired_remote},
     )
     return closure
 
@@ -90,8 +92,11 @@ def _close(
         for t in _open_tickets(session=session, site_id=site.id, until=day, statuses=OPEN_AFTER_THE_DAY)
         if past or t.business_day < day or t.status != TicketStatus.serving
     ]
+    remote = sum(ticket.channel == "remote" for ticket in earlier)
     expired = _expire(session=session, tickets=earlier, reason=reason, now=now, actor=actor, public_url=public_url)
-    _record_closure(session=session, site=site, day=day, now=now, actor=actor, reason=reason, expired=expired)
+    _record_closure(
+        session=session, site=site, day=day, now=now, actor=actor, reason=reason, expired=expired, expired_remote=remote
+    )
     # Sessions of that day only: a leftover of yesterday found this morning must not end today's sessions.
     opened_before = min(now, day_end(site, day))
     close_sessions_for_day(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from server.counters.models import Counter, CounterService
+from server.counters.serving import chosen_services
 from server.errors import NotFound
 from server.sites.models import Service
 
@@ -25,5 +26,5 @@ def counter_services(*, session: Session, counter: Counter) -> list[tuple[Servic
         .where(CounterService.counter_id == counter.id, col(Service.active).is_(True))
         .order_by(col(CounterService.rank))
     ).all()
-    chosen = set(filter(None, counter.active_services.split(",")))
+    chosen = chosen_services(counter)
     return [(service, rank) for service, rank in rows if not chosen or service.key in chosen]

@@ -15,6 +15,7 @@ from server.counters.models import Counter, CounterStatus
 from server.counters.views import serving_everything
 from server.errors import Conflict, NotFound
 from server.events.envelope import EventType
+from server.remote_join.service import ready_or_next
 from server.sites.hours import business_day
 from server.sites.lookup import get_service
 from server.sites.models import Service, Site
@@ -70,6 +71,11 @@ def call_next(
     # personal data past retention is the periodic job's, not worth a write on every call.
     sweep(session=session, site_id=counter.site_id, now=now, purge=False)
     ticket = claim_next(session=session, counter=counter, now=now)
+    # A remote ticket not checked in at its turn is passed over: back in line a few places, or expired.
+    ticket = ready_or_next(
+        session=session, ticket=ticket, claim=lambda: claim_next(session=session, counter=counter, now=now), now=now,
+        actor=actor, public_url=public_url,
+    )
     if ticket is None:
         if opened:
             announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)

@@ -31,6 +31,6 @@ class CounterSession(SQLModel, table=True):
     opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    # closed, logout, timeout, taken_over, day_closed
+    # closed, logout, timeout, taken_over, day_closed, ended_by_supervisor
     close_reason: str | None = Field(default=None, max_length=20)
     closed_by: str | None = Field(default=None, max_length=80)

@@ -231,6 +231,18 @@ def close_counter(
     return held
 
 
+def end_session(
+    *, session: Session, counter: Counter, reason: str, now: datetime, actor: str, public_url: str
+) -> CounterSession:
+    """End whoever's session holds the counter (a supervisor's decision); refused while a citizen is there."""
+    held = open_session_of(session=session, counter=counter)
+    if held is None:
+        raise Conflict(f"Nobody holds {counter.name} at the moment.", code="counter_not_held")
+    _ensure_no_citizen(session=session, counter=counter)
+    _end(session=session, counter=counter, held=held, reason=reason, now=now, actor=actor, public_url=public_url)
+    return held
+
+
 def log_out(*, session: Session, clerk: Clerk, workstation: str, now: datetime, public_url: str) -> list[str]:
     """Close every counter the clerk holds at this workstation; refused while one still has a citizen."""
     mine = [

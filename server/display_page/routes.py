@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
@@ -14,12 +15,16 @@ from starlette.concurrency import run_in_threadpool
 
 from aufruf.i18n import is_rtl
 from server.api.deps import ContextDep
+from server.branding.service import branding_out
 from server.counters.models import Counter
 from server.display_page.audio import (
+    PIECE_GAP,
     AnnouncementCache,
     BadAudioRequest,
     check_call,
+    duration,
     parse_calls,
+    parse_within,
     spoken_languages,
 )
 from server.display_page.messages import catalog
@@ -53,12 +58,15 @@ def display_asset(name: str) -> FileResponse:
 
 
 @router.get("/display/{site}", response_class=HTMLResponse)
-def display_page(site: str, request: Request, context: ContextDep) -> HTMLResponse:
+def display_page(site: str, request: Request, context: ContextDep, background: BackgroundTasks) -> HTMLResponse:
     """The full-screen waiting-room display for one site, filtered by the query parameters."""
     messages = catalog()
     try:
         with context.database.transaction() as session:
-            site_name = get_site(session=session, site_id=site).name
+            site_row = get_site(session=session, site_id=site)
+            site_name, timezone = site_row.name, site_row.timezone
+            branding = branding_out(session=session, site_id=site)
+            counters = list(session.exec(select(Counter.key).where(Counter.site_id == site)))
     except DomainError:
         # A TV shows this page full-screen: a mistyped address must say so in words, not as JSON.
         return _problem_page(404, "display.unknown_site", site=site)
@@ -70,17 +78,22 @@ def display_page(site: str, request: Request, context: ContextDep) -> HTMLRespon
     config: dict[str, Any] = {
         "site": site,
         "siteName": site_name,
+        # The clock shows the site's time from the first second, before the first snapshot too.
+        "timezone": timezone,
         "options": options.model_dump(mode="json"),
         "minNumberMm": options.min_number_mm,
         "messages": {lang: messages.messages.get(lang, {}) for lang in options.languages},
         "fallback": messages.messages.get("en", {}),
         "rtl": {lang: is_rtl(lang) for lang in options.languages},
     }
+    # The counters' catch-up words are spoken ahead, so that a burst of calls waits only for its numbers.
+    background.add_task(audio_cache.prepare, counters, (options.announce or ["de"])[0])
     html = templates.get_template("display.html").render(
         lang=options.primary,
         dir=options.direction,
         title=f"{messages.text('display.title', options.primary)} · {site_name}",
         config=config,
+        branding=branding,
     )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -97,8 +110,14 @@ def _called_today(session: Session, *, site: str, day: object, number: str, coun
     ).first() is not None
 
 
-def _wav(data: bytes) -> Response:
-    return Response(data, media_type="audio/wav", headers={"Cache-Control": f"public, max-age={AUDIO_CACHE_SECONDS}"})
+def _wav(data: bytes, *, starts: Sequence[float], ends: Sequence[float]) -> Response:
+    """A WAV with where each call's words begin and each piece ends (seconds), for the display's timing."""
+    headers = {
+        "Cache-Control": f"public, max-age={AUDIO_CACHE_SECONDS}",
+        "X-Call-Starts": ",".join(f"{value:.3f}" for value in starts),
+        "X-Piece-Ends": ",".join(f"{value:.3f}" for value in ends),
+    }
+    return Response(data, media_type="audio/wav", headers=headers)
 
 
 async def _checked_calls(
@@ -136,14 +155,26 @@ def _problem_page(status: int, key: str, *, site: str, detail: str = "") -> HTML
 
 
 @router.get("/display/{site}/audio/catch-up.wav")
-async def catch_up_audio(site: str, calls: str, context: ContextDep, language: str = "de") -> Response:
-    """Calls that queued up, in one short announcement: a gong, then "A 17 Schalter 3, B 4 Schalter 5"."""
+async def catch_up_audio(
+    site: str,
+    calls: str,
+    context: ContextDep,
+    language: str = "de",
+    within: str | None = None,
+    chime: bool = True,
+) -> Response:
+    """Calls that queued up, in one short announcement: a chime, then "A 17 Schalter 3, B 4 Schalter 5".
+
+    `within` gives the seconds each call has left to be spoken in time; the form and pace fit them.
+    """
     try:
         wanted = parse_calls(calls)
+        limits = parse_within(within, len(wanted))
     except BadAudioRequest as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     spoken = await _checked_calls(context, site, wanted, language)
-    return _wav(await run_in_threadpool(audio_cache.catch_up_wav, wanted, spoken[0]))
+    result = await run_in_threadpool(audio_cache.catch_up, wanted, spoken[0], limits, chime)
+    return _wav(result.wav, starts=result.starts, ends=(duration(result.wav),))
 
 
 @router.get("/display/{site}/audio/{number}/{counter}.wav")
@@ -156,4 +187,6 @@ async def announcement_audio(
     except BadAudioRequest as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     spoken = await _checked_calls(context, site, [(number, counter)], languages)
-    return _wav(await run_in_threadpool(audio_cache.wav, number, counter, spoken, recall))
+    data, ends = await run_in_threadpool(audio_cache.wav, number, counter, spoken, recall)
+    # The words begin after the gong and the pause that follows it.
+    return _wav(data, starts=(ends[0] + PIECE_GAP if len(ends) > 1 else 0.0,), ends=ends)

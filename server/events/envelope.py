@@ -29,6 +29,9 @@ class EventType(StrEnum):
     ticket_requeued = "ticket.requeued"
     # The day closed before the ticket was served; data carries `reason`.
     ticket_expired = "ticket.expired"
+    # A remote ticket whose turn came before it was checked in went back in line; checked in at the kiosk.
+    ticket_postponed = "ticket.postponed"
+    ticket_checked_in = "ticket.checked_in"
     day_closed = "day.closed"
     queue_changed = "queue.changed"
     counter_changed = "counter.changed"
@@ -38,6 +41,11 @@ class EventType(StrEnum):
     counter_alarm = "counter.alarm"
     alarm_acknowledged = "alarm.acknowledged"
     device_status = "device.status"
+    # A supervisor closed or reopened a service for the rest of the day; data carries its message.
+    service_closed = "service.closed"
+    service_reopened = "service.reopened"
+    # The site's notices for displays and kiosks changed; data carries every notice showing now.
+    notices_changed = "notices.changed"
     appointment_booked = "appointment.booked"
     appointment_cancelled = "appointment.cancelled"
     appointment_checked_in = "appointment.checked_in"

@@ -8,10 +8,12 @@ from aufruf.wayfinding import describe
 from server.appointments.policy import apply_rules
 from server.auth.access import grant_sites
 from server.auth.models import Clerk, Device
+from server.branding.service import apply_branding
 from server.counters.addressing import counter_by_key, new_counter_id
 from server.counters.models import Counter, CounterService
 from server.events.models import SiteSequence
 from server.office.schema import OfficeConfig, SiteConfig
+from server.remote_join.settings import apply_remote_join
 from server.security.devices import config_token_applies
 from server.sites.models import Service, Site
 
@@ -26,6 +28,8 @@ def apply_office(*, session: Session, office: OfficeConfig) -> None:
         clerk.password_hash = clerk_config.password_hash
         clerk.role = clerk_config.role
         clerk.display_name = clerk_config.display_name
+        # An account the office file lists is local, even if a directory had signed someone in under that name.
+        clerk.source = "local"
         session.add(clerk)
         session.flush()
         grant_sites(session=session, clerk=clerk, sites=clerk_config.sites, role=clerk_config.role)
@@ -44,6 +48,8 @@ def _apply_site(*, session: Session, config: SiteConfig) -> None:
     site.opening_hours = {day: [list(p) for p in periods] for day, periods in config.opening_hours.items()}
     session.add(site)
     apply_rules(session=session, site_id=config.id, rules=config.appointments)
+    apply_remote_join(session=session, site_id=config.id, config=config.remote_join)
+    apply_branding(session=session, site_id=config.id, config=config.branding)
     if session.get(SiteSequence, config.id) is None:
         session.add(SiteSequence(site_id=config.id, last_seq=0))
     session.flush()

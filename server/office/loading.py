@@ -22,6 +22,12 @@ HINTS: dict[str, str] = {
     "services": "a list of service ids defined in this site's [[sites.services]]",
     "token_sha256": "64 hex digits: the SHA-256 of the device token (`aufruf device add` prints both)",
     "password_hash": "an Argon2 hash made with `aufruf user hash`",
+    "check_in": '"kiosk" (scan or type the code at the kiosk before the call) or "none" (call me when near)',
+    "capacity_share": "a share of each service's day capacity between 0 and 1, e.g. 0.3",
+    "issuer": 'the provider\'s issuer URL, e.g. "https://sso.stadt.example/realms/stadt" (see docs/sso.md)',
+    "groups_claim": 'the ID token claim with the groups, e.g. "groups" or "realm_access.roles"',
+    "group": "a group DN (LDAP memberOf), a group or role name, or an Entra group object ID",
+    "branding": "logo = a .png or .svg file beside the office file; text and background as #rrggbb, 7:1 apart",
 }
 
 
@@ -82,7 +88,8 @@ def parse_toml_model(text: str, path: Path, model: type[Model], hints: dict[str,
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, [ConfigProblem("syntax", str(error), "check quotes, brackets and commas")]) from None
     try:
-        return model.model_validate(raw)
+        # Files the office file names (a site's logo) are found beside it.
+        return model.model_validate(raw, context={"base_dir": path.parent})
     except ValidationError as error:
         problems = []
         for item in error.errors():

@@ -6,17 +6,16 @@ import re
 from typing import Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from server.auth.sso.config import SsoConfig
+from server.office.branding import BrandingConfig
+from server.office.strict import Strict
+from server.remote_join.settings import RemoteJoinConfig
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 WEEKDAY = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors: a typo must not be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ServiceConfig(Strict):
@@ -104,6 +103,8 @@ class SiteConfig(Strict):
     near_turn_alert: int = Field(default=3, ge=0, le=50)
     waiting_room_capacity: int | None = Field(default=None, ge=1)
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
+    # Joining the queue from a phone (docs/remote-join.md); off by default.
+    remote_join: RemoteJoinConfig = Field(default_factory=RemoteJoinConfig)
     always_open: bool = False
     # Issue tickets for a service while no counter serves it (the ticket says so), or refuse them.
     issue_when_unserved: bool = True
@@ -113,6 +114,8 @@ class SiteConfig(Strict):
     services: list[ServiceConfig] = Field(min_length=1)
     counters: list[CounterConfig] = Field(default_factory=list)
     devices: list[DeviceConfig] = Field(default_factory=list)
+    # Logo, colours and ticket footer; left out, the screens keep Aufruf's own look.
+    branding: BrandingConfig | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -170,6 +173,8 @@ class OfficeConfig(Strict):
 
     sites: list[SiteConfig] = Field(min_length=1)
     clerks: list[ClerkConfig] = Field(default_factory=list)
+    # Single sign-on for staff (OpenID Connect, LDAP); local accounts above keep working beside it.
+    sso: SsoConfig | None = None
 
     @model_validator(mode="after")
     def _unique_across_sites(self) -> Self:
@@ -181,6 +186,10 @@ class OfficeConfig(Strict):
             unknown = [site for site in clerk.sites if site not in known]
             if unknown:
                 raise ValueError(f"clerk '{clerk.username}' names unknown sites {unknown}; known: {sorted(known)}")
+        for mapping in self.sso.groups if self.sso else []:
+            unknown = [site for site in mapping.sites if site not in known]
+            if unknown:
+                raise ValueError(f"sso group {mapping.group!r} names unknown sites {unknown}; known: {sorted(known)}")
         if len(self.sites) > 1:
             lost = [c.username for c in self.clerks if c.role != "admin" and not c.sites]
             if lost:

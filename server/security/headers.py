@@ -10,7 +10,8 @@ DEFAULT_CSP = "; ".join(
     (
         "default-src 'self'",
         "img-src 'self' data:",
-        "media-src 'self'",
+        # blob: for the display's announcements, fetched first to read their timing headers.
+        "media-src 'self' blob:",
         "connect-src 'self' ws: wss:",
         "object-src 'none'",
         "base-uri 'none'",

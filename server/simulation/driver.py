@@ -348,17 +348,18 @@ class Day:
         desk = self.desks[counter]
         if desk.break_due is not None:
             minutes, desk.break_due = desk.break_due, None
-            self.pause(counter)
+            self.pause(counter, minutes)
             self.at(self.now() + timedelta(minutes=minutes), partial(self.resume, counter))
         elif desk.leaving:
             self.leave(counter)
         else:
             self.call_next(counter)
 
-    def pause(self, counter: str) -> None:
-        """The clerk presses 'pause'."""
+    def pause(self, counter: str, minutes: float | None = None) -> None:
+        """The clerk presses 'pause', saying how long a break lasts (leaving for the day: no end)."""
         desk = self.desks[counter]
-        self.office.counter(counter, "pause")
+        body = {"minutes": max(round(minutes), 1)} if minutes else None
+        self.office.counter(counter, "pause", json=body)
         desk.paused, desk.idle = True, False
 
     def resume(self, counter: str) -> None:
@@ -376,7 +377,7 @@ class Day:
         if not desk.staffed or desk.paused:
             return
         if desk.ticket is None:
-            self.pause(counter)
+            self.pause(counter, minutes)
             self.at(self.now() + timedelta(minutes=minutes), partial(self.resume, counter))
         else:
             desk.break_due = minutes

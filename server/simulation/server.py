@@ -23,12 +23,15 @@ def staffed_office(office: OfficeConfig, *, kiosk_tokens: dict[str, str]) -> Off
     """The office with a simulation kiosk per site, one clerk per counter and a supervisor, all with fresh secrets."""
     password_hash = hash_password(CLERK_PASSWORD)
     sites = []
-    clerks = [ClerkConfig(username="sim-supervisor", role="supervisor", password_hash=password_hash)]
+    every_site = [site.id for site in office.sites]
+    clerks = [ClerkConfig(username="sim-supervisor", role="supervisor", password_hash=password_hash, sites=every_site)]
     for site in office.sites:
         device = DeviceConfig(id=f"sim-kiosk-{site.id}"[:40], kind="kiosk",
                               token_sha256=hash_device_token(kiosk_tokens[site.id]))
         sites.append(site.model_copy(update={"devices": [device]}))
-        clerks += [ClerkConfig(username=f"sim-{c.id}", password_hash=password_hash) for c in site.counters]
+        clerks += [
+            ClerkConfig(username=f"sim-{c.id}", password_hash=password_hash, sites=[site.id]) for c in site.counters
+        ]
     return OfficeConfig(sites=sites, clerks=clerks)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from server.closing.days import is_day_closed
+from server.day_controls.state import controls_today
 from server.errors import Conflict
 from server.estimates import Forecast
 from server.sites.availability import Availability, availability, resume_times
@@ -19,6 +20,20 @@ from server.sites.lookup import get_site, issued_today, site_services, waiting_t
 from server.sites.models import Service, Site
 from server.sites.schemas import ServiceOut
 from server.tickets.models import Ticket
+
+
+def today_quota(*, session: Session, site: Site, service: Service, now: datetime) -> int | None:
+    """Today's ticket quota of a service: a supervisor's figure for today, else the configured one."""
+    assert service.pk is not None
+    control = controls_today(session=session, site=site, now=now).get(service.pk)
+    return control.quota if control is not None and control.quota is not None else service.daily_quota
+
+
+def closed_message(*, session: Session, site: Site, service: Service, now: datetime) -> dict[str, str] | None:
+    """The supervisor's message per language while the service is closed for the rest of the day."""
+    assert service.pk is not None
+    control = controls_today(session=session, site=site, now=now).get(service.pk)
+    return dict(control.message) if control is not None and control.closed else None
 
 
 def closed_reason(
@@ -35,6 +50,10 @@ def closed_reason(
         return "inactive"
     if is_day_closed(session=session, site=site, now=now):
         return "day_closed"
+    assert service.pk is not None
+    control = controls_today(session=session, site=site, now=now).get(service.pk)
+    if control is not None and control.closed:
+        return "closed_by_supervisor"
     if not site.always_open:
         closes = closing_time(site, now)
         if closes is None:
@@ -46,7 +65,6 @@ def closed_reason(
         forecast = forecast or shared_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
         )
-        assert service.pk is not None
         done = forecast.done_new(service.pk)
         if done is not None and done > minutes_left:
             return "cannot_be_served_today"
@@ -56,7 +74,7 @@ def closed_reason(
         )
         if service.pk not in forecast.served:
             return "not_served"
-    quota = service.daily_quota
+    quota = today_quota(session=session, site=site, service=service, now=now)
     if issued is None and quota is not None:
         issued = issued_today(session=session, site=site, service=service, now=now)
     if quota is not None and issued is not None and issued >= quota:
@@ -72,6 +90,7 @@ CLOSED_MESSAGES: dict[str, str] = {
     "quota_reached": "Today's tickets for this service are all taken.",
     "cannot_be_served_today": "The waiting line is too long to be served before closing; please come back another day.",
     "not_served": "No counter serves this service at the moment.",
+    "closed_by_supervisor": "This service takes no more tickets today.",
 }
 
 
@@ -121,9 +140,15 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
         service.pk: closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
         for service in services
     }
+    messages = {
+        service.pk: closed_message(session=session, site=site, service=service, now=now)
+        for service in services
+        if reasons[service.pk]
+    }
     return build_queue_state(
         site=site, services=services, lines=lines, waiting=len(waiting), forecast=forecast, reasons=reasons,
         resumes=resume_times(session=session, site=site, now=now) if unserved else {}, now=now, language=language,
+        messages=messages,
     )
 
 
@@ -138,6 +163,7 @@ def build_queue_state(
     resumes: dict[int, datetime],
     now: datetime,
     language: str = "de",
+    messages: Mapping[int | None, dict[str, str] | None] | None = None,
 ) -> QueueState:
     """The queue payload from lines already read (numbers in order, oldest joining time per service pk); no queries.
 
@@ -157,6 +183,7 @@ def build_queue_state(
                 service=service, waiting=len(line), oldest=oldest, now=now, forecast=forecast,
                 reason=reasons[service.pk], room_full=room_full, language=language,
                 available=availability(site=site, service_pk=service.pk, served=forecast.served, resumes=resumes),
+                message=(messages or {}).get(service.pk),
             )
         )
     return QueueState(services=outs, lines=numbers)
@@ -173,6 +200,7 @@ def service_out(
     room_full: bool,
     language: str = "de",
     available: Availability | None = None,
+    message: dict[str, str] | None = None,
 ) -> ServiceOut:
     """One service's public figures from its line's size and oldest ticket."""
     assert service.pk is not None
@@ -186,6 +214,7 @@ def service_out(
         eta_minutes=forecast.for_new(service.pk),
         open=reason is None,
         closed_reason=reason,
+        closed_message=message,
         target_wait_minutes=service.target_wait_minutes,
         express=service.express,
         longest_wait_minutes=int(longest),

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from server.branding.schemas import BrandingOut
+
 
 class ServiceOut(BaseModel):
     """A service as kiosks, displays and status pages see it."""
@@ -19,6 +21,8 @@ class ServiceOut(BaseModel):
     eta_minutes: tuple[int, int] | None
     open: bool
     closed_reason: str | None = None
+    # A supervisor closed the service for the rest of the day: their message per language (German always).
+    closed_message: dict[str, str] | None = None
     target_wait_minutes: int
     express: bool
     longest_wait_minutes: int = 0
@@ -38,3 +42,5 @@ class SiteOut(BaseModel):
     timezone: str
     languages: list[str]
     near_turn_alert: int
+    # Logo, band colours and ticket footers from the office file; null: Aufruf's own look.
+    branding: BrandingOut | None = None

@@ -31,6 +31,9 @@ class Figures(BaseModel):
     within_target_share: float | None
     # Ended unserved because the day closed (status expired); last, so existing columns keep their places.
     not_served_today: int = 0
+    # Drawn from a phone, and of those the ones that expired never checked in (docs/remote-join.md).
+    remote: int = 0
+    remote_missed_check_in: int = 0
 
 
 class FigureRow(Figures):
@@ -81,6 +84,8 @@ def figures(lines: Iterable[TicketTimeline], targets: Mapping[str, int]) -> Figu
         service_minutes_median=_median(services),
         service_minutes_mean=round(statistics.fmean(services), 2) if services else None,
         within_target_share=_share(sum(wait <= target for wait, target in called), len(called)),
+        remote=sum(line.remote for line in group),
+        remote_missed_check_in=sum(line.remote and line.missed_check_in for line in group),
     )
 
 

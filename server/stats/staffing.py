@@ -72,12 +72,22 @@ def _open_in(spans: Sequence[OpenSpan], bucket: HourBucket) -> float:
 
 
 def _actual(lines: Sequence[TicketTimeline], targets: Mapping[str, int]) -> tuple[float | None, float | None]:
-    """Median wait and share within target of the hour's called arrivals."""
+    """Median wait of the hour's called arrivals, and the share of its arrivals called within target.
+
+    Citizens who gave up (or whose day closed) before a call after outwaiting their target count as
+    beyond it: an hour whose waiting room emptied itself that way had no surplus either.
+    """
     called = [(wait, targets.get(line.service)) for line in lines if (wait := line.wait_minutes) is not None]
+    gone = [
+        (line.finished - line.created).total_seconds() / 60 > target
+        for line in lines
+        if line.first_called is None and line.finished is not None and (target := targets.get(line.service))
+    ]
     if not called:
         return None, None
     inside = sum(1 for wait, target in called if target is None or wait <= target)
-    return round(statistics.median(w for w, _ in called), 2), round(inside / len(called), 4)
+    outwaited = sum(gone)
+    return round(statistics.median(w for w, _ in called), 2), round(inside / (len(called) + outwaited), 4)
 
 
 def plan(

@@ -28,6 +28,9 @@ class TicketTimeline:
     created: datetime
     service: str
     appointment: bool = False
+    # Drawn from a phone (server/remote_join/), and whether it ended because it was never checked in.
+    remote: bool = False
+    missed_check_in: bool = False
     first_called: datetime | None = None
     started: datetime | None = None
     finished: datetime | None = None
@@ -64,6 +67,7 @@ def _apply(line: TicketTimeline, row: EventRecord) -> None:
         line.started = row.at
     elif row.type in ENDINGS:
         line.finished, line.outcome = row.at, row.type.split(".", 1)[1]
+        line.missed_check_in = row.data.get("reason") == "not_checked_in"
     elif row.type == EventType.ticket_requeued:
         # An undone call never reached the citizen: they are back in line at their place.
         if line.calls:
@@ -96,7 +100,7 @@ def ticket_timelines(*, session: Session, site_id: str, start: datetime, end: da
         if row.type == EventType.ticket_created:
             lines[row.ticket_id] = TicketTimeline(
                 ticket_id=row.ticket_id, created=row.at, service=row.service_key or "?",
-                appointment=_is_appointment(row.data),
+                appointment=_is_appointment(row.data), remote=row.data.get("channel") == "remote",
             )
         elif row.ticket_id in lines:
             _apply(lines[row.ticket_id], row)

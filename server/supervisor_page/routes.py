@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
 from server.api.deps import ContextDep, SiteSupervisor, admit_supervisor
+from server.auth.sso.runtime import SsoDep
 from server.context import AppContext
 from server.errors import DomainError
 from server.events.websocket import stream_site
@@ -24,7 +25,12 @@ from server.supervisor_page.messages import LANGUAGES, catalog
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 # Only these files are served; nothing else in the package is reachable.
-ASSETS = {"supervisor.css": "text/css", "supervisor.js": "text/javascript"}
+ASSETS = {
+    "supervisor.css": "text/css",
+    "supervisor.js": "text/javascript",
+    "sso-callback.js": "text/javascript",
+    "day-controls.js": "text/javascript",
+}
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["supervision"])
@@ -39,21 +45,34 @@ def supervisor_asset(name: str) -> FileResponse:
     return FileResponse(ASSETS_DIR / name, media_type=ASSETS[name], headers={"Cache-Control": "no-cache"})
 
 
+@router.get("/supervisor/sso/callback", response_class=HTMLResponse)
+def sso_callback(request: Request) -> HTMLResponse:
+    """Where a provider sends the browser back; its script finishes the sign-in and returns to the page."""
+    html = (ASSETS_DIR / "sso-callback.html").read_text(encoding="utf-8")
+    return HTMLResponse(html, headers=page_headers(request.headers.get("host")))
+
+
 @router.get("/supervisor/{site}", response_class=HTMLResponse)
-def supervisor_page(site: str, request: Request, context: ContextDep, lang: Literal["de", "en"] = "de") -> HTMLResponse:
+def supervisor_page(
+    site: str, request: Request, context: ContextDep, sso: SsoDep, lang: Literal["de", "en"] = "de"
+) -> HTMLResponse:
     """The page shell; it logs in from the browser and loads everything else with the supervisor's token."""
     try:
         with context.database.read() as session:
-            site_name = get_site(session=session, site_id=site).name
+            site_row = get_site(session=session, site_id=site)
+            site_name, timezone = site_row.name, site_row.timezone
     except DomainError:
         raise HTTPException(status_code=404, detail=f"There is no site '{site}'.") from None
     messages = catalog()
     config: dict[str, Any] = {
         "site": site,
         "siteName": site_name,
+        # Every time on the page is the site's, whatever zone the supervisor's computer is set to.
+        "timezone": timezone,
         "lang": lang,
         "languages": list(LANGUAGES),
         "messages": {language: messages.messages.get(language, {}) for language in LANGUAGES},
+        "ssoProviders": [{"name": c.config.name, "label": c.config.label} for c in sso.clients.values()],
     }
     html = templates.get_template("supervisor.html").render(
         lang=lang, title=f"{messages.text('page.title', lang)} · {site_name}", config=config,

@@ -1,31 +1,27 @@
-"""An express counter keeps to quick matters: others only when they grow urgent or nothing quick is due."""
+"""Whether a quick citizen is due soon: what an express counter asks before it takes a longer matter."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
 from server.appointments.models import Appointment, AppointmentStatus
+from server.counters.models import Counter
+from server.counters.serving import serving_clause
 from server.estimates import recent_durations
+from server.sites.hours import business_day, local_time
 from server.sites.models import Service, Site
+from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 
-if TYPE_CHECKING:
-    from server.tickets.routing import Candidate
-
 ARRIVAL_WINDOW = timedelta(hours=1)
+# Recent days whose pace at this time of day says what to expect now.
+PACE_HISTORY = timedelta(days=7)
 # "Expected" means at least an even chance that an express citizen turns up meanwhile.
 EXPECTED_CHANCE = 0.5
-
-
-def waited_share(candidate: Candidate, now: datetime) -> float:
-    """How much of its service's target wait the ticket has waited."""
-    waited = (now - candidate.ticket.queued_at).total_seconds() / 60
-    return waited / max(candidate.service.target_wait_minutes, 1)
 
 
 def express_expected(
@@ -46,31 +42,79 @@ def express_expected(
     ).one()
     if booked:
         return True
-    recent = session.exec(
-        select(func.count()).select_from(Ticket).where(
-            Ticket.site_id == site.id,
-            col(Ticket.issued_service_pk).in_(pks),
-            col(Ticket.issued_at) >= now - ARRIVAL_WINDOW,
-            col(Ticket.appointment_id).is_(None),
-        )
-    ).one()
-    per_minute = recent / (ARRIVAL_WINDOW.total_seconds() / 60)
+    per_minute = express_pace(session=session, site=site, pks=pks, now=now)
     return 1 - math.exp(-per_minute * minutes) >= EXPECTED_CHANCE
 
 
-def express_choice(
-    *, session: Session, site: Site, ranked: list[Candidate], express: Sequence[Service], now: datetime
-) -> list[Candidate]:
-    """The candidates an express counter may call, most urgent first."""
-    share = site.express_takes_others_at
-    # Quick matters, and other lines whose head has waited its share of the target, in the usual order.
-    eligible = [c for c in ranked if c.service.express or waited_share(c, now) >= share]
-    if eligible or not ranked:
-        return eligible
-    # No quick citizen waits: take the most urgent other one unless a quick one is due while serving it.
-    first = ranked[0]
-    assert first.service.pk is not None
-    median = recent_durations(session=session, site=site, services=[first.service], now=now)[first.service.pk]
-    if express_expected(session=session, site=site, express=express, now=now, minutes=median.median):
-        return []
-    return [first]
+def express_pace(*, session: Session, site: Site, pks: Sequence[int], now: datetime) -> float:
+    """Express walk-ins expected per minute: today's last hour, or the coming hour on recent days if busier.
+
+    The last hour alone misses every morning crowd: at opening it is empty although the quick matters
+    of the day are at the door, and an express counter that takes a ten-minute matter then keeps the
+    whole crowd waiting.
+    """
+    today = business_day(site, now)
+    rows = session.exec(
+        select(col(Ticket.issued_at), col(Ticket.business_day)).where(
+            Ticket.site_id == site.id,
+            col(Ticket.issued_service_pk).in_(pks),
+            col(Ticket.issued_at) >= now - PACE_HISTORY,
+            col(Ticket.issued_at) <= now,
+            col(Ticket.appointment_id).is_(None),
+        )
+    ).all()
+    recent = sum(1 for issued_at, _ in rows if issued_at >= now - ARRIVAL_WINDOW)
+    # Days the office was open (any ticket drawn), so a day without quick matters counts as zero.
+    days = session.exec(
+        select(col(Ticket.business_day)).distinct().where(
+            Ticket.site_id == site.id,
+            col(Ticket.issued_at) >= now - PACE_HISTORY,
+            Ticket.business_day != today,
+        )
+    ).all()
+    here = _minute_of_day(local_time(site, now))
+    window = ARRIVAL_WINDOW.total_seconds() / 60
+    coming = sum(
+        1 for issued_at, day in rows
+        if day != today and 0 <= _minute_of_day(local_time(site, issued_at)) - here < window
+    )
+    usual = coming / len(days) / window if days else 0.0
+    return max(recent / window, usual)
+
+
+def _minute_of_day(moment: datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def quick_due_check(
+    *, session: Session, site: Site, express: Sequence[Service], now: datetime
+) -> Callable[[Service], bool]:
+    """A question for the call rule: is a quick citizen due while this counter serves one of that service?"""
+
+    def due(service: Service) -> bool:
+        assert service.pk is not None
+        median = recent_durations(session=session, site=site, services=[service], now=now)[service.pk]
+        return express_expected(session=session, site=site, express=express, now=now, minutes=median.median)
+
+    return due
+
+
+def quick_work_ahead(*, session: Session, site_id: str) -> Callable[[datetime], float]:
+    """Minutes of quick work waiting from before a moment, per serving express counter (none serving: 0)."""
+    counters = session.exec(
+        select(func.count()).select_from(Counter).where(
+            Counter.site_id == site_id, col(Counter.express).is_(True), serving_clause()
+        )
+    ).one()
+    if not counters:
+        return lambda _: 0.0
+    rows = session.exec(
+        select(Ticket.queued_at, Service.typical_service_minutes)
+        .join(Service, col(Service.pk) == Ticket.service_pk)
+        .where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting, col(Service.express).is_(True))
+    ).all()
+
+    def ahead(moment: datetime) -> float:
+        return sum(minutes for queued_at, minutes in rows if queued_at < moment) / counters
+
+    return ahead

@@ -51,6 +51,8 @@ class IssueRequest:
     public_url: str
     idempotency_key: str | None = None
     visual_call: bool = False
+    # "kiosk", or "remote" for a ticket drawn from a phone (server/remote_join/).
+    channel: str = "kiosk"
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,12 @@ def issue_ticket(
     actor: str,
     public_url: str,
     idempotency_key: str | None = None,
+    channel: str = "kiosk",
 ) -> tuple[Ticket, bool]:
     """Hand out the next number inside the caller's transaction, as a batch of one; the ticket and whether it is new."""
     request = IssueRequest(
         site_id=site_id, service_key=service_key, language=language, clock=lambda: now, actor=actor,
-        public_url=public_url, idempotency_key=idempotency_key,
+        public_url=public_url, idempotency_key=idempotency_key, channel=channel,
     )
     (outcome,) = issue_batch(session, [request])
     if isinstance(outcome, BaseException):
@@ -254,6 +257,7 @@ class _SiteBatch:
                     site_id=self.site.id, service=item.service, day=day, serial=serial, now=item.now,
                     language=item.request.language, idempotency_key=item.request.idempotency_key,
                     visual_call=item.request.visual_call,
+                    channel=item.request.channel,
                 )
         for item in accepted:
             assert item.ticket is not None
@@ -272,7 +276,7 @@ class _SiteBatch:
                     item.ticket = mint_ticket(
                         session=self.session, site=self.site, service=item.service, now=item.now,
                         language=item.request.language, idempotency_key=item.request.idempotency_key,
-                        visual_call=item.request.visual_call,
+                        visual_call=item.request.visual_call, channel=item.request.channel,
                     )
             except Exception as error:  # only this request fails
                 outcomes[item.index] = error

@@ -34,6 +34,8 @@ class Ticket(SQLModel, table=True):
     language: str = Field(default="de", max_length=12)
     # Chosen at the kiosk by someone who cannot hear calls: displays show the call longer and larger.
     visual_call: bool = False
+    # How the ticket was drawn: "kiosk" (or a staff action) or "remote" (from a phone, see server/remote_join/).
+    channel: str = Field(default="kiosk", sa_column=Column(String(8), nullable=False, server_default="kiosk"))
     issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # Order in the line; kept through transfers and parking so nobody loses their place.
     queued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

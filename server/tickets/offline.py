@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field as SQLField
 from sqlmodel import Session, SQLModel, select
 
+from server.day_controls.state import quota_on
 from server.db_types import UTCDateTime
 from server.errors import Conflict, DomainError, NotFound
 from server.events.envelope import EventType
@@ -113,9 +114,10 @@ def _lease_size(*, session: Session, sequence: NumberSequence, service: Service,
             f"This kiosk already holds its {cap} leased numbers of today for this service.", code="lease_limit_reached"
         )
     size = min(wanted, allowance)
-    if service.daily_quota is not None:
+    quota = quota_on(session=session, site_id=sequence.site_id, service=service, day=sequence.business_day)
+    if quota is not None:
         # Online tickets, reconciled offline ones and numbers other leases still hold all leave less of the quota.
-        left = service.daily_quota - sequence.last_serial - sequence.leased
+        left = quota - sequence.last_serial - sequence.leased
         if left <= 0:
             raise Conflict(CLOSED_MESSAGES["quota_reached"], code="service_quota_reached")
         size = min(size, left)

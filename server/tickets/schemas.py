@@ -69,5 +69,7 @@ class TicketOut(BaseModel):
     served_from_time: str | None = None
     # Public-safe on call events: the display shows this call longer and larger (nothing more is said).
     visual_call: bool = False
+    # How the ticket was drawn: "kiosk" or "remote" (from a phone); statistics count them apart.
+    channel: str = "kiosk"
     # Staff only: the note a clerk left when transferring the citizen here.
     note: str | None = None

@@ -11,8 +11,9 @@ from __future__ import annotations
 RANK_DISCOUNT = 0.5
 # An appointment ranks as if it had already waited this many target waits of its service.
 APPOINTMENT_HEAD_START = 2.0
-# A ticket that has waited this share of its target is no longer held back by a counter's preferences:
-# an ordinary counter steps in for an express line before it misses its short target.
+# A ticket that has waited this share of its target is no longer held back by a counter's preferences;
+# a quick matter that will have waited this share before the express counter can reach it goes ahead
+# of longer matters at an ordinary counter (it costs that counter a few minutes).
 PREFERENCE_YIELDS_AT = 0.8
 
 

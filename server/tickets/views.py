@@ -116,6 +116,7 @@ def build_ticket_view(
         served_from=available.served_from,
         served_from_time=available.served_from_time,
         visual_call=ticket.visual_call,
+        channel=ticket.channel,
         note=ticket.note if staff else None,
     )
 

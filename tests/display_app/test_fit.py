@@ -50,7 +50,7 @@ def snapshot() -> dict[str, Any]:
 
 def show(qtbot: QtBot, size: tuple[int, int], languages: tuple[str, ...]) -> DisplayWindow:
     config = DisplayConfig(languages=languages, diagonal_inches=55, ticker="Heute bis 18 Uhr geöffnet")
-    controller = DisplayController(config, player=SilentPlayer(), render=lambda calls: None)  # type: ignore[arg-type,return-value]
+    controller = DisplayController(config, player=SilentPlayer(), render=lambda announcement: None)  # type: ignore[arg-type,return-value]
     window = DisplayWindow(controller, config)
     qtbot.addWidget(window)
     window.resize(*size)

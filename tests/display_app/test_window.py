@@ -11,7 +11,7 @@ from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from display_app.core.layout import px_per_mm
-from hardware.audio import gong, rms
+from hardware.audio import chime, gong, rms
 from server.clock import ManualClock
 from tests.display_app.conftest import RunningDisplay
 from tests.display_page.calls import Office
@@ -68,9 +68,17 @@ def test_several_calls_in_one_second_are_shown_and_announced_in_order(
     assert [c.number for a in queue.finished for c in a.calls] == numbers
     files = iter(display.player.written)
     for announcement in queue.finished:
+        if not announcement.chime:
+            assert next(files).read_bytes() == gong()  # a call alone whose gong was followed by others
+        if len(announcement.clips or []) == 1:
+            # Calls that queued up: one clip, the short chime (unless right after the gong), then the calls.
+            clip = next(files).read_bytes()
+            if announcement.chime:
+                assert clip[44 : 44 + len(chime()) - 44] == chime()[44:]
+            assert rms(clip) > 300
+            continue
         assert next(files).read_bytes() == gong()
-        spoken = len(announcement.calls) if announcement.catch_up else 2  # German, English
-        for _ in range(spoken):
+        for _ in range(announcement.played - 1):  # German, English unless others waited
             assert rms(next(files).read_bytes()) > 300
     assert next(files, None) is None
 

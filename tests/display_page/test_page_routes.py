@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from hardware.audio import duration, rms
 from server.display_page.options import options_from_query
@@ -80,6 +81,31 @@ def test_catch_up_audio_names_every_waiting_call_once_and_only_real_calls(live_s
     assert httpx.get(url, params={"calls": "A1:2;rm"}).status_code == 422
     assert httpx.get(url, params={"calls": ",".join([f"{first}:2"] * 13)}).status_code == 422
     assert httpx.get(url, params={"calls": f"{first}:2", "language": "xx"}).status_code == 422
+
+
+def test_catch_up_audio_fits_the_time_each_call_has_left_and_says_where_each_begins(live_server: LiveServer) -> None:
+    office = Office(live_server)
+    numbers = [office.draw() for _ in range(4)]
+    for counter in ("1", "2", "3", "4"):
+        office.call_next(counter)
+    url = f"{live_server.url}/display/demo/audio/catch-up.wav"
+    calls = ",".join(f"{number}:{counter}" for number, counter in zip(numbers, ("1", "2", "3", "4"), strict=True))
+    hurried = httpx.get(url, params={"calls": calls, "within": "2.5,2.5,2.5,2.5"}, timeout=30)
+    assert hurried.status_code == 200, hurried.text
+    starts = [float(v) for v in hurried.headers["X-Call-Starts"].split(",")]
+    assert len(starts) == 4 and starts == sorted(starts) and starts[-1] <= 2.5
+    assert duration(hurried.content) < 2.5 + 1.5  # faster, and without counter words but the last
+    assert float(hurried.headers["X-Piece-Ends"]) == pytest.approx(duration(hurried.content), abs=0.002)
+    # Right after a gong: no chime, the first call's words come first.
+    quiet = httpx.get(url, params={"calls": calls, "chime": "false"}, timeout=30)
+    assert float(quiet.headers["X-Call-Starts"].split(",")[0]) == 0.0
+    for bad in ("1,2", "a,b,c,d", "nan,1,1,1"):
+        assert httpx.get(url, params={"calls": calls, "within": bad}).status_code == 422
+    single_url = f"{live_server.url}/display/demo/audio/{numbers[0]}/1.wav"
+    single = httpx.get(single_url, params={"languages": "de,en"}, timeout=30)
+    ends = [float(v) for v in single.headers["X-Piece-Ends"].split(",")]
+    assert len(ends) == 3 and ends[-1] == pytest.approx(duration(single.content), abs=0.002) and ends[-1] <= 6.0
+    assert float(single.headers["X-Call-Starts"]) == pytest.approx(ends[0] + 0.25, abs=0.002)
 
 
 def test_recall_audio_says_again(live_server: LiveServer) -> None:

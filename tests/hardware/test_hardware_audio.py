@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hardware.audio import Announcer, EspeakSpeech, duration, gong, rms, spoken_number
-from hardware.audio.wav import RATE, decode_wav, join_wav
+from hardware.audio.wav import RATE, chime, decode_wav, faster, join_wav
 
 LANGUAGES = ["de", "en", "tr", "ar", "uk", "ru"]
 
@@ -33,7 +33,11 @@ def params(data: bytes) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize(
     ("number", "spoken"),
-    [("A017", "A 17"), ("B100", "B 100"), ("AB-005", "A B 5"), ("3", "3"), ("12B", "12 B")],
+    [
+        ("A017", "A 17"), ("B100", "B 100"), ("AB-005", "A B 5"), ("3", "3"), ("12B", "12 B"),
+        # Four digits and more in pairs, as people read long numbers; a pair starting with 0 digit by digit.
+        ("FZ1234", "F Z 12 34"), ("AB1005", "A B 10 0 5"), ("C12345", "C 1 23 45"), ("D01234", "D 12 34"),
+    ],
 )
 def test_numbers_are_spoken_as_people_say_them(number: str, spoken: str) -> None:
     assert spoken_number(number) == spoken
@@ -118,3 +122,13 @@ def test_foreign_wav_formats_are_converted_with_sox() -> None:
     joined = join_wav([gong(), buffer.getvalue()], gap=0.5)
     assert params(joined) == (1, 2, RATE)
     assert duration(joined) == pytest.approx(duration(gong()) + 0.5 + 1.0, abs=0.01)
+
+
+def test_the_catch_up_chime_is_short_and_faster_speech_is_shorter(speech: EspeakSpeech) -> None:
+    assert duration(chime()) == pytest.approx(0.3) and rms(chime()) > 1000
+    spoken = Announcer(speech=speech).speech_for("FZ1234", "12", "de")
+    assert spoken is not None
+    quick = faster(spoken, 1.5)
+    assert params(quick) == (1, 2, RATE)
+    assert duration(quick) == pytest.approx(duration(spoken) / 1.5, rel=0.05)
+    assert rms(quick) > 0.5 * rms(spoken)  # still speech, not silence

@@ -22,6 +22,9 @@ EXAMPLES = int(os.environ.get("AUFRUF_FUZZ_EXAMPLES", "20"))
 KIOSK_PATHS = ("/sites/{site}/tickets", "/sites/{site}/check-in", "/sites/{site}/devices/status")
 # Real names, so generated requests also reach the code behind the 404 for unknown ones.
 KNOWN = {"site": "demo", "counter": "1", "device_id": "demo-display", "username": "clerk2"}
+# Each walk sends EXAMPLES cases to every operation of the schema, so its length grows with the API,
+# not with a fault: it gets a limit of its own instead of the suite's 120 s per test.
+pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture
@@ -56,13 +59,17 @@ def test_no_request_causes_a_server_error(fuzz_server: LiveServer) -> None:
 
 
 # Requests the schema cannot tell apart from good ones: a file's content, a table that exists per day only,
-# and a password that is long enough but easy to guess.
+# a password that is long enough but easy to guess, and a join without its cookie or solved puzzle.
 # Each is refused with its own code, and only these may be refused although the schema allows them.
 SEMANTIC_REFUSALS = {
     ("POST /api/v1/sites/{site}/appointments/import", "bad_import_file"),
     ("GET /api/v1/sites/{site}/stats/export.csv", "staffing_needs_day"),
     ("GET /api/v1/sites/{site}/stats/export.xlsx", "staffing_needs_day"),
     ("POST /api/v1/admin/users", "weak_password"),
+    # A join needs the browser's device cookie and a solved puzzle, which no schema can describe.
+    ("POST /api/v1/sites/{site}/remote-join/tickets", "device_missing"),
+    ("POST /api/v1/sites/{site}/remote-join/tickets", "work_invalid"),
+    ("POST /api/v1/sites/{site}/remote-join/tickets", "work_missing"),
 }
 
 

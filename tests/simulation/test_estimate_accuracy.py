@@ -1,8 +1,9 @@
 """The short CI scenario through the real server: everyone accounted for, the report beside every baseline.
 
-The accuracy bars of docs/estimates.md are measured by the benchmarks (bench/scenarios.py), not asserted here:
-with express counters keeping to quick matters and unserved lines showing no range, the forecast does not
-yet meet them on every scenario.
+The full accuracy bars of docs/estimates.md are measured by the benchmarks (bench/scenarios.py). Asserted
+here is what holds on this morning with room to spare (docs/estimates.md gives its figures): the share of
+waits inside the shown range, overall and per busy service. Its interval score stays close to the
+baselines' and is not asserted.
 """
 
 from __future__ import annotations
@@ -32,4 +33,9 @@ def test_a_short_scenario_accounts_for_everyone_beside_every_baseline() -> None:
     assert overall.median_wait >= 10  # a busy morning, not an empty office
     assert set(overall.baselines) == {"queue_length", "les", "hol"}
     assert 0 < overall.aufruf.inside_share <= 1 and overall.aufruf.interval_score > 0
+    # The ranges hold their nominal share here (measured 89 %); before breaks, the express counter's rule
+    # and walk-ins who give up entered the forecast, 73 %.
+    assert overall.aufruf.inside_share >= 0.8
+    busy = {name: g.aufruf.inside_share for name, g in report.by_service.items() if g.tickets >= 15}
+    assert busy and all(share >= 0.75 for share in busy.values()), busy
     assert len(logs) == 2 and logs[0].history

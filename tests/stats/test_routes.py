@@ -66,19 +66,19 @@ def test_csv_cell_by_cell(server: LiveServer, supervisor: dict[str, str]) -> Non
         "Gruppe", "Schlüssel", "Bezeichnung", "Ausgegeben", "Bedient", "Nicht erschienen", "Storniert", "Noch offen",
         "Termine", "Ohne Termin", "Nichterscheinensquote", "Wartezeit Median (min)", "Wartezeit 90. Perzentil (min)",
         "Bedienzeit Median (min)", "Bedienzeit Mittel (min)", "Anteil innerhalb Zielwartezeit",
-        "Heute nicht bedient (Tagesende)",
+        "Heute nicht bedient (Tagesende)", "Per Handy gezogen", "Handy-Tickets ohne Anmeldung am Kiosk",
     ]
     assert rows[1] == ["Standort", "demo", "2024-11-26", "6", "4", "1", "1", "0", "0", "6", "0.2", "20.0", "33.0",
-                       "7.5", "10.0", "0.6", "0"]
+                       "7.5", "10.0", "0.6", "0", "0", "0"]
     assert rows[2] == ["Anliegen", "anmeldung", "An-/Ummeldung", "5", "3", "1", "1", "0", "0", "5", "0.25", "25.0",
-                       "33.5", "10.0", "11.67", "0.75", "0"]
+                       "33.5", "10.0", "11.67", "0.75", "0", "0", "0"]
     assert rows[3][:5] == ["Anliegen", "fuehrungszeugnis", "Führungszeugnis", "1", "1"]
     assert rows[4][:5] == ["Schalter", "1", "Schalter 1 (Schnellschalter)", "1", "1"]
     assert rows[5][:5] == ["Schalter", "2", "Schalter 2", "4", "3"]
     hours = rows[6:]
     assert len(hours) == 24 and hours[8][:4] == ["Stunde", "08:00", "08:00", "3"]
     # Hours without tickets have empty cells, not zeros, for figures that do not exist.
-    assert hours[12][3:] == ["0", "0", "0", "0", "0", "0", "0", "", "", "", "", "", "", "0"]
+    assert hours[12][3:] == ["0", "0", "0", "0", "0", "0", "0", "", "", "", "", "", "", "0", "0", "0"]
 
 
 def test_staffing_csv_in_english(server: LiveServer, supervisor: dict[str, str]) -> None:
@@ -107,7 +107,7 @@ def test_xlsx_cell_by_cell(server: LiveServer, supervisor: dict[str, str]) -> No
     kpis = book["KPIs"]
     assert [c.value for c in kpis[1]][:6] == ["Group", "Key", "Name", "Issued", "Served", "No-shows"]
     assert [c.value for c in kpis[2]] == ["Site", "demo", "2024-11-26", 6, 4, 1, 1, 0, 0, 6, 0.2, 20, 33, 7.5, 10,
-                                          0.6, 0]
+                                          0.6, 0, 0, 0]
     assert kpis["K2"].number_format == "0.0%" and kpis["P2"].number_format == "0.0%"
     assert [c.value for c in kpis[3]][:5] == ["Service", "anmeldung", "Registering an address", 5, 3]
     assert kpis.max_row == 1 + 1 + 2 + 2 + 24
@@ -155,7 +155,7 @@ def test_csv_opens_as_columns_in_german_excel(server: LiveServer, supervisor: di
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Gruppe", "Schlüssel", "Bezeichnung", "Ausgegeben"]
     assert rows[1] == ["Standort", "demo", "2024-11-26", "6", "4", "1", "1", "0", "0", "6", "0,2", "20,0", "33,0",
-                       "7,5", "10,0", "0,6", "0"]
+                       "7,5", "10,0", "0,6", "0", "0", "0"]
     assert httpx.get(
         server.api(f"/sites/demo/stats/export.csv?date={DAY}&dialect=semicolon"), headers=supervisor
     ).status_code == 422

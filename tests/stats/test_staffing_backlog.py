@@ -54,3 +54,17 @@ def test_no_surplus_for_an_hour_whose_arrivals_waited_too_long() -> None:
     eleven = _plan([_ticket(1, at(DAY, "11:05"), wait=45)], spans)["11:00"]
     assert (eleven.counters_needed, eleven.counters_open) == (1, 3.0)
     assert (eleven.within_target_share_actual, eleven.wait_minutes_median, eleven.gap) == (0.0, 45.0, 0.0)
+
+
+def test_citizens_who_gave_up_after_their_target_count_as_waiting_too_long() -> None:
+    # Three counters at 11:00, two arrivals called at once, a third who left uncalled after 45 of 30 minutes.
+    spans = [OpenSpan(counter=c, start=at(DAY, "11:00"), end=at(DAY, "12:00")) for c in ("2", "3", "4")]
+    served = [_ticket(n, at(DAY, "11:05"), wait=1) for n in (1, 2)]
+    left = TicketTimeline(
+        ticket_id=3, created=at(DAY, "11:05"), service="anmeldung", finished=at(DAY, "11:50"), outcome="cancelled"
+    )
+    eleven = _plan([*served, left], spans)["11:00"]
+    # Two of three within target (67 %, below the 80 % goal): no surplus, although three counters for one
+    # counter's work would otherwise show +2.
+    assert (eleven.counters_needed, eleven.counters_open) == (1, 3.0)
+    assert (eleven.within_target_share_actual, eleven.wait_minutes_median, eleven.gap) == (0.6667, 1.0, 0.0)

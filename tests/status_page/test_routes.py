@@ -70,6 +70,7 @@ def test_page_carries_no_personal_data_and_no_inline_script(office: Office) -> N
         "id", "number", "service", "service_name", "status", "position", "people_ahead", "eta_minutes",
         "issued_at", "called_at", "counter", "counter_name", "language", "recalls", "site", "appointment",
         "wait_outside", "visual_call", "served_now", "served_from", "served_from_time", "counter_location",
+        "channel",  # kiosk or remote: how the ticket was drawn, never by whom
     }
     assert "http://" not in html.split("<body", 1)[1], "no absolute links to anywhere"
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.live_server import LiveServer, run_live_server
 from tests.support.redis_server import private_redis
@@ -171,3 +173,28 @@ def test_close_the_day_now_from_the_page(page: Page, live_server: LiveServer) ->
     statuses = [httpx.get(live_server.api(f"/tickets/{t['token']}")).json()["status"] for t in drawn]
     assert statuses == ["expired", "expired"]
     assert not page.errors  # type: ignore[attr-defined]
+
+
+def test_times_are_the_sites_whatever_the_browsers_zone(browser: Browser, live_server: LiveServer) -> None:
+    # The supervisor's laptop is set to New York; the office is in Berlin.
+    context = browser.new_context(timezone_id="America/New_York", locale="de-DE")
+    page = context.new_page()
+    berlin = ZoneInfo("Europe/Berlin")
+    try:
+        log_in(page, live_server)
+        expect(page.locator("#connection")).to_have_text("Live verbunden")
+        assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "America/New_York"
+        clerk = live_server.clerk_headers("clerk1")
+        before = datetime.now(berlin).replace(microsecond=0) - timedelta(seconds=1)
+        alarm = httpx.post(live_server.api("/counters/3/alarm"), json={"note": "Zeit?"}, headers=clerk)
+        after = datetime.now(berlin) + timedelta(seconds=1)
+        assert alarm.status_code == 202
+        when = page.locator(f'#alarms li[data-alarm="{alarm.json()["id"]}"] .when')
+        expect(when).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
+        shown = datetime.combine(before.date(), time.fromisoformat(when.inner_text()), tzinfo=berlin)
+        assert before <= shown <= after, (when.inner_text(), before, after)
+        # The figures open on the site's today, not New York's (they differ from 18:00 to midnight there).
+        page.wait_for_function("() => document.getElementById('stats-date').value !== ''", timeout=10000)
+        assert page.locator("#stats-date").input_value() == datetime.now(berlin).date().isoformat()
+    finally:
+        context.close()

@@ -27,6 +27,29 @@ export class DisplayState {
     this.services = [];
     this.counters = new Map();
     this.calls = [];
+    // A supervisor's notices ("Wegen einer Störung …"); each hides itself at its expiry.
+    this.notices = [];
+    // Server time minus this screen's clock, from each message's `at`: expiries follow the server's clock.
+    this.clockOffset = 0;
+  }
+
+  /** Follow the server's clock from a message's time. */
+  #track(message, now = Date.now()) {
+    const at = message && message.at ? Date.parse(message.at) : NaN;
+    if (Number.isFinite(at)) this.clockOffset = at - now;
+  }
+
+  /** The notices showing at this moment (by the server's clock), oldest first. */
+  activeNotices(now = Date.now()) {
+    const serverNow = now + this.clockOffset;
+    return this.notices.filter((n) => Date.parse(n.expires_at) > serverNow);
+  }
+
+  /** Milliseconds until the next notice expires, or null when none shows. */
+  nextExpiryMs(now = Date.now()) {
+    const serverNow = now + this.clockOffset;
+    const left = this.activeNotices(now).map((n) => Date.parse(n.expires_at) - serverNow);
+    return left.length ? Math.max(0, Math.min(...left)) : null;
   }
 
   /**
@@ -37,8 +60,10 @@ export class DisplayState {
   applySnapshot(message, missedSeconds = 0) {
     const known = this.seq === null ? null : new Set(this.calls.map(callKey));
     const data = message.data;
+    this.#track(message);
     this.seq = message.seq;
     this.site = data.site;
+    this.notices = data.notices || [];
     this.services = data.services || [];
     this.counters = new Map((data.counters || []).map((c) => [c.id, c]));
     this.calls = (data.calls || []).filter((c) => c.counter && matchesFilter(c, this.filter)).slice(0, this.keep);
@@ -58,7 +83,12 @@ export class DisplayState {
     }
     const gap = message.seq > this.seq + 1;
     this.seq = message.seq;
+    this.#track(message);
     const data = message.data || {};
+    if (message.type === "notices.changed") {
+      this.notices = data.notices || [];
+      return { fresh: [], gap, changed: true };
+    }
     if (CALL_EVENTS.has(message.type)) {
       if (!data.counter || !matchesFilter(data, this.filter)) return { fresh: [], gap, changed: false };
       const call = { ...data, recall: message.type === "ticket.recalled", seq: message.seq };
@@ -95,18 +125,29 @@ export function callLanguages(call, fixed) {
   return [...new Set(["de", call.language || "de"])];
 }
 
+/** No call is spoken later than this after it was shown (ms). */
+export const LAG_MS = 5000;
+
 /**
  * Plays announcements strictly one after another: a new call never cuts off the one playing.
  * Calls that arrive together (within `gatherMs`, at most `maxGathers` waits) or while another is
- * spoken are announced together: `play` receives every call that waited, oldest first.
+ * spoken are announced together: `play(batch, { within, chime, waiting })` receives every call
+ * that waited, oldest first, the seconds each has left to be spoken in time, whether a chime
+ * should lead (not right after a gong), and a function telling how many calls wait meanwhile.
+ * `play` may resolve to "handover": only the gong was played, and its calls go first into the
+ * next announcement together with the calls that came during the gong.
  */
 export class AnnouncementQueue {
-  constructor(play, { gatherMs = 300, maxGathers = 4, later = (ms, fn) => setTimeout(fn, ms) } = {}) {
+  constructor(play, { gatherMs = 300, maxGathers = 4, later = (ms, fn) => setTimeout(fn, ms), now = () => Date.now(), lagMs = LAG_MS } = {}) {
     this.play = play;
     this.gatherMs = gatherMs;
     this.maxGathers = maxGathers;
     this.later = later;
+    this.now = now;
+    this.lagMs = lagMs;
     this.pending = [];
+    this.shown = new WeakMap();
+    this.chimed = false;
     this.busy = false;
     this.gathers = 0;
     this.done = [];
@@ -115,6 +156,7 @@ export class AnnouncementQueue {
   }
 
   push(item) {
+    this.shown.set(item, this.now());
     this.pending.push(item);
     if (this.busy) return; // the running announcement hands over to the waiting calls
     if (this.gatherMs <= 0) {
@@ -142,12 +184,23 @@ export class AnnouncementQueue {
     while (this.pending.length) {
       const batch = this.pending.splice(0, this.pending.length);
       this.current = batch;
+      const now = this.now();
+      const within = batch.map((item) => Math.max(0, (this.shown.get(item) + this.lagMs - now) / 1000));
+      const chime = !this.chimed;
+      this.chimed = false;
+      let outcome;
       try {
-        await this.play(batch);
+        outcome = await this.play(batch, { within, chime, waiting: () => this.pending.length });
       } catch (error) {
         console.warn("announcement failed", batch, error);
       }
       this.current = null;
+      if (outcome === "handover") {
+        // Others came during the gong: these calls lead the catch-up that follows, without a second chime.
+        this.pending.unshift(...batch);
+        this.chimed = true;
+        continue;
+      }
       this.done.push(...batch);
       batch.forEach((item) => this.onDone(item));
     }

@@ -64,10 +64,42 @@ function translateStatic() {
     fillMultilingual(element, languages.map((lang) => message(lang, key)));
   }
   $("site-name").textContent = config.siteName;
+  $("ticker").hidden = !options.ticker;
   if (options.ticker) {
     $("ticker").textContent = options.ticker;
     $("ticker-bar").hidden = false;
   }
+}
+
+// The supervisor's notices, in the screen's languages (German when a language has no text), until they expire.
+let noticeTimer = null;
+function renderNotices() {
+  clearTimeout(noticeTimer);
+  const notices = state.activeNotices();
+  const bar = $("notice");
+  if (!notices.length) {
+    bar.hidden = true;
+    bar.replaceChildren();
+  } else {
+    bar.hidden = false;
+    bar.replaceChildren(...notices.map((notice) => {
+      const line = document.createElement("p");
+      line.className = "notice-line";
+      fillMultilingual(line, languages.map((lang) => notice.texts[lang] || notice.texts.de));
+      return line;
+    }));
+  }
+  $("ticker-bar").hidden = !notices.length && !options.ticker;
+  const wait = state.nextExpiryMs();
+  // No request at expiry: the screen's own timer takes the notice down.
+  if (wait !== null) noticeTimer = setTimeout(renderNotices, wait + 20);
+  fit();
+}
+
+function closedText(service) {
+  const texts = service.closed_message;
+  if (service.closed_reason === "closed_by_supervisor" && texts) return texts[languages[0]] || texts.de;
+  return message(languages[0], "display.closed");
 }
 
 function serviceName(service) {
@@ -88,7 +120,7 @@ function renderLines() {
     range.className = "range";
     if (!service.open) {
       item.classList.add("closed");
-      range.textContent = message(languages[0], "display.closed");
+      range.textContent = closedText(service);
     } else if (service.served_now === false) {
       item.classList.add("unserved");
       range.textContent = service.served_from_time
@@ -208,13 +240,17 @@ function flash(call) {
   flashTimer = setTimeout(() => panel.classList.remove("fresh"), seconds * 1000);
 }
 
-function audioUrl(calls) {
+// A call alone gets the full gong before its words; one with less time left than this the short form.
+const FULL_FORM_SECONDS = 1.5;
+
+function audioUrl(calls, within, chime) {
   const site = `/display/${encodeURIComponent(config.site)}/audio`;
-  if (calls.length > 1) {
-    // Calls that queued up: one gong and the short form "A 17 Schalter 3, B 4 Schalter 5".
+  if (calls.length > 1 || !chime || within[0] < FULL_FORM_SECONDS) {
+    // Calls that queued up: one chime and the short form "A 17 Schalter 3, B 4 Schalter 5", in time.
     const list = calls.map((c) => `${c.number}:${c.counter}`).join(",");
     const language = (options.announce && options.announce[0]) || "de";
-    return `${site}/catch-up.wav?calls=${encodeURIComponent(list)}&language=${language}`;
+    const limits = within.map((seconds) => seconds.toFixed(2)).join(",");
+    return `${site}/catch-up.wav?calls=${encodeURIComponent(list)}&language=${language}&within=${limits}${chime ? "" : "&chime=false"}`;
   }
   const [call] = calls;
   const spoken = callLanguages(call, options.announce).join(",");
@@ -222,30 +258,66 @@ function audioUrl(calls) {
   return `${site}/${encodeURIComponent(call.number)}/${encodeURIComponent(call.counter)}.wav?languages=${spoken}${recall}`;
 }
 
-/** Play the gong and speech of the calls that waited; resolves when it ended, failed or sound is blocked. */
-function playAnnouncement(calls) {
-  const url = audioUrl(calls);
-  const records = calls.map((call) => ({ number: call.number, counter: call.counter, seq: call.seq, url }));
+const seconds = (header) => (header || "").split(",").filter(Boolean).map(Number);
+
+/**
+ * Play the gong and speech of the calls that waited; resolves when it ended, failed or sound is blocked,
+ * or with "handover" when others came during a lone call's gong. A lone call's further languages give
+ * way to calls that wait.
+ */
+async function playAnnouncement(calls, { within = calls.map(() => 5), chime = true, waiting = () => 0 } = {}) {
+  const url = audioUrl(calls, within, chime);
+  const records = calls.map((call) => ({ number: call.number, counter: call.counter, seq: call.seq, url, requestedAt: Date.now() }));
   announced.push(...records);
   const note = (fields) => records.forEach((record) => Object.assign(record, fields));
   if (!soundAllowed) {
     note({ skipped: "sound off" });
-    return Promise.resolve();
+    return undefined;
   }
+  let response;
+  try {
+    response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  } catch (error) {
+    note({ outcome: "error", error: String(error), endedAt: Date.now() });
+    return undefined;
+  }
+  const starts = seconds(response.headers.get("X-Call-Starts"));
+  const ends = seconds(response.headers.get("X-Piece-Ends"));
+  const source = URL.createObjectURL(await response.blob());
   return new Promise((resolve) => {
-    const audio = new Audio(url);
+    const audio = new Audio(source);
+    const timers = [];
     let outcome = null;
     const finish = (result) => {
-      outcome = outcome || result;
-      note({ outcome, endedAt: Date.now() });
+      if (outcome) return;
+      outcome = result;
+      timers.forEach(clearTimeout);
       clearTimeout(guard);
-      resolve();
+      audio.pause();
+      URL.revokeObjectURL(source);
+      if (result === "handover") {
+        // Not spoken yet: the calls are announced again with those that came during the gong.
+        records.forEach((record) => announced.splice(announced.indexOf(record), 1));
+        resolve("handover");
+        return;
+      }
+      note({ outcome, endedAt: Date.now() });
+      resolve(undefined);
     };
     // A clip that never ends (broken device) must not hold up the calls behind it.
     const guard = setTimeout(() => finish("timeout"), 60000);
     audio.addEventListener("ended", () => finish("ended"), { once: true });
     audio.addEventListener("error", () => finish("error"), { once: true });
-    audio.addEventListener("playing", () => note({ startedAt: Date.now() }), { once: true });
+    audio.addEventListener("playing", () => {
+      const startedAt = Date.now();
+      records.forEach((record, index) => Object.assign(record, { startedAt, spokenAt: startedAt + 1000 * (starts[index] ?? 0) }));
+      if (ends.length > 1) {
+        // A lone call: gong, German, then the ticket's language. Stop in the pause after a piece if others wait.
+        timers.push(setTimeout(() => waiting() > 0 && finish("handover"), 1000 * ends[0] + 100));
+        if (ends.length > 2) timers.push(setTimeout(() => waiting() > 0 && finish("shortened"), 1000 * ends[1] + 100));
+      }
+    }, { once: true });
     audio.play().catch((error) => {
       if (error.name === "NotAllowedError") $("sound-off").hidden = false;
       finish(error.name);
@@ -262,6 +334,7 @@ function setOnline(online) {
 function handle(message) {
   if (message.type === "snapshot") {
     const missed = state.applySnapshot(message, options.missed);
+    renderNotices();
     renderLines();
     renderCalls();
     renders.push({ seq: message.seq, snapshot: true, at: Date.now() });
@@ -280,6 +353,10 @@ function handle(message) {
     socket.send(JSON.stringify({ type: "resync" }));
   }
   if (!result.changed) return;
+  if (message.type === "notices.changed") {
+    renderNotices();
+    return;
+  }
   if (message.type === "queue.changed") {
     renderLines();
     return;
@@ -341,7 +418,7 @@ function startWatchdog() {
 }
 
 function tick() {
-  const zone = (state.site && state.site.timezone) || undefined;
+  const zone = (state.site && state.site.timezone) || config.timezone || undefined;
   $("clock").textContent = new Intl.DateTimeFormat(languages[0], {
     hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone,
   }).format(new Date());

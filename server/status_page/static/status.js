@@ -115,7 +115,19 @@
     render();
     checkAlerts();
   }
+  // A supervisor closed this ticket's service for the day: their message, in this page's language where given.
+  // The ticket keeps its place and is still served.
+  function applyOfficeMessage(services) {
+    for (var i = 0; services && i < services.length; i++) {
+      if (services[i].id !== ticket.service) { continue; }
+      var texts = services[i].closed_message || null;
+      var text = texts ? texts[S.lang] || texts[S.lang.split("-")[0]] || texts.de || "" : "";
+      $("office-message").textContent = text;
+      show("office-message", !!text && !FINAL[ticket.status]);
+    }
+  }
   function applySnapshot(data) {
+    applyOfficeMessage(data.services);
     if (data.site) { S.site = { near_turn_alert: data.site.near_turn_alert, timezone: data.site.timezone || S.site.timezone }; }
     for (var i = 0; data.services && i < data.services.length; i++) {
       S.serviceNames[data.services[i].id] = data.services[i].names;
@@ -138,6 +150,7 @@
     }
     lastSeq = message.seq;
     if (message.type === "queue.changed") {
+      applyOfficeMessage(message.data.services);
       applyLines(message.data.lines, message.data.services);
     } else if (message.type.indexOf("ticket.") === 0) {
       applyTicket(message.data);

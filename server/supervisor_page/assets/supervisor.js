@@ -35,8 +35,16 @@ function minutesSince(iso) {
   return iso ? Math.max(0, Math.floor((now() - Date.parse(iso)) / 60000)) : null;
 }
 
+/** A moment as the site's wall-clock time (not the browser's zone). */
 function clockTime(iso) {
-  return new Date(iso).toLocaleTimeString(config.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return new Date(iso).toLocaleTimeString(config.lang, {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: config.timezone,
+  });
+}
+
+/** Today's date at the site, as YYYY-MM-DD. */
+function siteToday() {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: config.timezone }).format(new Date(now()));
 }
 
 // ---- log-in ---------------------------------------------------------------------------------------
@@ -78,6 +86,26 @@ $("login-form").addEventListener("submit", async (event) => {
   const check = await api(`/sites/${encodeURIComponent(config.site)}/supervision?lang=${config.lang}`);
   if (check.ok) start();
 });
+
+// Single sign-on: the server opens the sign-in (state, nonce, PKCE) and the provider sends the browser
+// back to /supervisor/sso/callback, which finishes it and returns here with the token.
+for (const button of document.querySelectorAll("button.sso")) {
+  button.addEventListener("click", async () => {
+    const response = await fetch(`/api/v1/auth/oidc/${encodeURIComponent(button.dataset.provider)}/start`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ redirect_uri: `${location.origin}/supervisor/sso/callback` }),
+    });
+    const body = await response.json();
+    if (!response.ok) {
+      $("login-error").textContent = t("login.sso_failed", { reason: body.detail || response.status });
+      return;
+    }
+    const back = { site: config.site, lang: config.lang, provider: button.dataset.provider };
+    sessionStorage.setItem(`aufruf.sso.${body.state}`, JSON.stringify(back));
+    location.assign(body.authorization_url);
+  });
+}
 
 $("logout").addEventListener("click", () => showLogin(null));
 
@@ -321,11 +349,13 @@ function start() {
     openStream(`/ws/sites/${site}/supervision`, (message, resync) => {
       if (message.type === "snapshot") applySnapshot(message.data);
       else onSiteEvent(message, resync);
+      // The day's controls (day-controls.js) follow the same stream.
+      document.dispatchEvent(new CustomEvent("aufruf:site-event", { detail: message }));
     }),
     openStream(`/ws/sites/${site}/supervisor`, (message) => onAlarmEvent(message)),
   ];
   checkBus();
-  if (!$("stats-date").value) $("stats-date").value = new Date(now()).toLocaleDateString("sv-SE");
+  if (!$("stats-date").value) $("stats-date").value = siteToday();
   loadStats();
 }
 
@@ -483,3 +513,5 @@ $("download-bookings").addEventListener("click", () => download("csv", "&table=b
 
 if (token()) start();
 else showLogin(null);
+
+export { api, el, t };
