@@ -1,7 +1,8 @@
-"""Typed dependencies: the context, and who is calling."""
+"""Typed dependencies: the context, database sessions, and who is calling."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from server.auth.service import clerk_from_token, device_from_token, require_rol
 from server.context import AppContext
 from server.counters.addressing import counter_anywhere, site_counter
 from server.counters.models import Counter
-from server.errors import DomainError, Unauthorized
+from server.errors import DomainError, Forbidden, Unauthorized
 from server.sites.lookup import get_site
 
 bearer = HTTPBearer(auto_error=False, description="Clerk token from /auth/login, or a device token")
@@ -30,6 +31,16 @@ async def get_context(request: Request) -> AppContext:
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def read_session(context: ContextDep) -> Iterator[Session]:
+    """A read-only session (`Database.read()`): it neither waits for nor blocks the writer."""
+    with context.database.read() as session:
+        yield session
+
+
+# "function" scope: the session closes once the handler returns, before the answer is sent.
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -46,7 +57,9 @@ def current_clerk(context: ContextDep, credentials: Credentials) -> Clerk:
         )
 
 
-CurrentClerk = Annotated[Clerk, Depends(current_clerk)]
+Caller = Annotated[Clerk, Depends(current_clerk)]
+# The older name of `Caller`, kept for the routes that use it.
+CurrentClerk = Caller
 
 
 def current_supervisor(clerk: CurrentClerk) -> Clerk:
@@ -111,6 +124,16 @@ def current_kiosk(context: ContextDep, credentials: Credentials) -> Device:
 
 
 KioskDevice = Annotated[Device, Depends(current_kiosk)]
+
+
+def site_kiosk(site: str, kiosk: KioskDevice) -> Device:
+    """The calling kiosk, refused unless it belongs to the path's site."""
+    if kiosk.site_id != site:
+        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
+    return kiosk
+
+
+SiteKiosk = Annotated[Device, Depends(site_kiosk)]
 
 
 def current_device(context: ContextDep, credentials: Credentials) -> Device:
