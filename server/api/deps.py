@@ -145,6 +145,16 @@ def current_device(context: ContextDep, credentials: Credentials) -> Device:
 AnyDevice = Annotated[Device, Depends(current_device)]
 
 
+def site_device(site: str, device: AnyDevice) -> Device:
+    """The calling device (kiosk or display), refused unless it belongs to the path's site."""
+    if device.site_id != site:
+        raise Forbidden(f"This device belongs to site '{device.site_id}', not '{site}'.", code="wrong_site")
+    return device
+
+
+SiteDevice = Annotated[Device, Depends(site_device)]
+
+
 def websocket_token(websocket: WebSocket) -> str | None:
     """A bearer token from the Authorization header or the `token` query parameter."""
     header = websocket.headers.get("authorization", "")
