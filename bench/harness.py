@@ -270,3 +270,48 @@ def write_results(path: str | None, results: list[Any]) -> None:
     if path:
         with open(path, "w") as sink:
             json.dump({"results": [asdict(r) for r in results]}, sink, indent=1)
+
+
+@dataclass
+class Reference:
+    """A running bare reference server (bench.reference_tickets or bench.reference_ws)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def ws_url(self) -> str:
+        """Base URL for websockets."""
+        return self.url.replace("http://", "ws://", 1)
+
+    def rss_mib(self) -> float:
+        """Resident memory of the reference process, in MiB."""
+        return rss_kib(self.process.pid) / 1024
+
+
+@contextlib.contextmanager
+def run_reference(module: str, *arguments: str, health: str = "/health") -> Iterator[Reference]:
+    """Start `python -m module --port P ...` on a free loopback port, stop it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="aufruf-reference-") as folder:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = Path(folder) / "reference.log"
+        command = [sys.executable, "-m", module, "--port", str(port)]
+        command += [argument.replace("{folder}", folder) for argument in arguments]
+        with log.open("wb") as sink:
+            process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
+                                       start_new_session=True, preexec_fn=lambda: raise_fd_limit())
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{module} exited with {process.returncode}:\n{log.read_text()[-2000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(url + health, timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{module} did not answer within 60 s:\n{log.read_text()[-2000:]}")
+                time.sleep(0.1)
+            yield Reference(url=url, process=process)
+        finally:
+            _stop(process)

@@ -17,12 +17,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import call_latency, fanout, issuance
+from bench import call_latency, compare, fanout, issuance
 from bench.harness import ROOT, load_average, machine, redis_available, stop_on_sigterm
 from bench.plot import line_chart
 
 DOCS = ROOT / "docs"
 FIGURES = DOCS / "benchmarks"
+# The comparison with the bare references as measured before the layered core; kept to show the change.
+BEFORE = FIGURES / "compare_before.json"
+# Moderate sizes for the comparison, so both sides finish in minutes on a shared machine.
+COMPARE = {"kiosks": 64, "seconds": 6.0, "waiting": 200, "repeats": 15, "displays": 1000, "calls": 10}
+QUICK_COMPARE = {"kiosks": 16, "seconds": 2.0, "waiting": 20, "repeats": 5, "displays": 100, "calls": 3}
 REDIS_WORKERS = 2
 
 
@@ -34,6 +39,12 @@ def _timed(name: str, runs: dict[str, Any], function: Any, *args: Any, **kwargs:
     minutes = round((time.monotonic() - started) / 60, 1)
     runs[name] = {"load_before": before, "load_after": load_average(), "minutes": minutes}
     return result
+
+
+def measure_compare(quick: bool, runs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Aufruf against its bare references, every figure a ratio measured in this run."""
+    figures = _timed("compare", runs, compare.run, **(QUICK_COMPARE if quick else COMPARE))
+    return [asdict(f) for f in figures]
 
 
 def measure(quick: bool) -> dict[str, Any]:
@@ -48,6 +59,7 @@ def measure(quick: bool) -> dict[str, Any]:
         results, skipped = _timed("issuance", runs, issuance.run, ["sqlite", "postgresql"], [1, 16, 64], seconds)
         issued += [asdict(r) for r in results]
         notes += [n for n in skipped if n not in notes]
+    compared = measure_compare(quick, runs)
     latency = _timed("call_latency", runs, call_latency.run, sizes, calls)
     memory = _timed("fanout", runs, fanout.run, steps, 3)
     redis_latency: list[Any] = []
@@ -59,18 +71,23 @@ def measure(quick: bool) -> dict[str, Any]:
         redis_fanout = _timed("fanout_redis", runs, fanout.run, steps, 3, REDIS_WORKERS, True)
     return {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                 cwd=ROOT).stdout.strip(),
+        "commit": _commit(),
         "machine": machine(),
         "quick": quick,
         "runs": runs,
         "notes": notes,
+        "compare": compared,
         "issuance": issued,
         "call_latency": [asdict(r) for r in latency],
         "fanout": [asdict(r) for r in memory],
         "call_latency_redis": [asdict(r) for r in redis_latency],
         "fanout_redis": [asdict(r) for r in redis_fanout],
     }
+
+
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                          cwd=ROOT).stdout.strip()
 
 
 def _median(values: list[float]) -> float:
@@ -175,6 +192,62 @@ def targets(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+# Each compared target: a prefix of the figure's name, the ratio it must reach, and (for issuance) a p99 bound.
+RATIO_TARGETS = (
+    ("durable tickets/s", "≥ 0.5× reference, p99 ≤ 100 ms",
+     lambda f: f["ratio"] >= 0.5 and f["aufruf"]["detail"]["p99_ms"] <= 100),
+    ("call-next p50", "≤ 5 ms", lambda f: f["aufruf"]["value"] <= 5),
+    ("1000 websocket connects", "≥ 0.5× reference", lambda f: f["ratio"] >= 0.5),
+    ("call-to-screen p99", "≤ 1.2× reference", lambda f: f["ratio"] <= 1.2),
+    ("idle memory per websocket", "≤ 1.0× reference", lambda f: f["ratio"] <= 1.0),
+    ("idle server RSS", "no target", lambda _f: None),
+)
+
+
+def _figure_cell(figure: dict[str, Any] | None) -> str:
+    if figure is None:
+        return "—"
+    extra = f", p99 {figure['aufruf']['detail']['p99_ms']} ms" if "p99_ms" in figure["aufruf"]["detail"] else ""
+    return (f"**{figure['ratio']}×** ({figure['aufruf']['value']} vs {figure['reference']['value']} "
+            f"{figure['unit']}{extra})")
+
+
+def compared(data: dict[str, Any]) -> list[str]:
+    """The table of ratios to the bare references: before the layered core, and now."""
+    now = data.get("compare", [])
+    if not now:
+        return []
+    before = json.loads(BEFORE.read_text())["figures"] if BEFORE.exists() else []
+    lines = [
+        "## Against the bare references",
+        "",
+        "Measured side by side in one run by `.venv/bin/python -m bench.compare` (sizes: "
+        + ", ".join(f"{k} {v}" for k, v in COMPARE.items()) + "). References: `bench/reference_tickets.py`, a "
+        "raw-ASGI group-commit SQLite server on uvicorn (durable numbered tickets, one fsync per batch), and "
+        "`bench/reference_ws.py`, the `websockets` library's server with `broadcast()` (its call trigger only "
+        "broadcasts, so the call-to-screen ratio includes Aufruf's whole call-next). A ratio is Aufruf over the "
+        "reference for costs (lower is better) and Aufruf as a share of the reference for throughput "
+        "(tickets/s; connects as reference time over Aufruf time).",
+        "",
+        "| figure | target | before | now | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for prefix, target, check in RATIO_TARGETS:
+        current = next((f for f in now if f["name"].startswith(prefix)), None)
+        earlier = next((f for f in before if f["name"].startswith(prefix)), None)
+        verdict = _verdict(check(current)) if current else "—"
+        lines.append(f"| {current['name'] if current else prefix} | {target} | {_figure_cell(earlier)} | "
+                     f"{_figure_cell(current)} | {verdict} |")
+    if before:
+        stamp = json.loads(BEFORE.read_text())
+        lines += ["", f"\"Before\" was measured {stamp.get('when', '')} at commit `{stamp.get('commit', '')}`."]
+    if now_stamp := data.get("compare_when"):
+        lines[-1] += f" \"Now\" was measured {now_stamp['when']} at commit `{now_stamp['commit']}`."
+    if (notes := FIGURES / "compare_notes.md").exists():
+        lines += ["", notes.read_text().rstrip()]
+    return [*lines, ""]
+
+
 def report(data: dict[str, Any]) -> str:
     """The markdown page."""
     m = data["machine"]
@@ -227,6 +300,7 @@ def report(data: dict[str, Any]) -> str:
         "sample measures one call. Issuance runs each configuration twice for 8 s with a fresh server and "
         "reports the median run.",
         "",
+        *compared(data),
         "## Targets",
         "",
         *targets(data),
@@ -274,9 +348,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", help="rewrite the page from saved results instead of measuring")
+    parser.add_argument("--compare-only", action="store_true",
+                        help="measure only the comparison with the references, keep the rest of results.json")
+    parser.add_argument("--before", action="store_true", help="with --compare-only: save it as the 'before' figures")
     args = parser.parse_args()
     if args.from_json:
         data = json.loads(Path(args.from_json).read_text())
+    elif args.compare_only:
+        data = json.loads((FIGURES / "results.json").read_text())
+        data["runs"] = {name: run for name, run in data["runs"].items() if name != "compare"}
+        data["compare"] = measure_compare(args.quick, data["runs"])
+        stamp = {"when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": _commit()}
+        if args.before:
+            BEFORE.write_text(json.dumps({**stamp, "figures": data["compare"]}, indent=1) + "\n")
+        data["compare_when"] = stamp
+        (FIGURES / "results.json").write_text(json.dumps(data, indent=1) + "\n")
     else:
         data = measure(args.quick)
         FIGURES.mkdir(parents=True, exist_ok=True)

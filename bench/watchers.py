@@ -8,7 +8,7 @@ import json
 import multiprocessing
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -136,15 +136,37 @@ class CallTiming:
         return max(self.latencies_ms, default=float("nan"))
 
 
+# Sends one call and returns the called number; the fleet times it from just before to each receipt.
+CallNext = Callable[[httpx.Client], str]
+
+
+def aufruf_call_next(server: Server) -> tuple[Callable[[httpx.Client], None], CallNext]:
+    """Aufruf's call: free one of counters 1-5 (all serve "anmeldung") first, then call-next there."""
+    counters = iter(range(1 << 30))
+    chosen: list[str] = []
+
+    def prepare(http: httpx.Client) -> None:
+        chosen[:] = [str(next(counters) % 5 + 1)]
+        http.post(server.api(f"/counters/{chosen[0]}/finish"), headers=server.clerk)
+
+    def call(http: httpx.Client) -> str:
+        response = http.post(server.api(f"/counters/{chosen[0]}/call-next"), headers=server.clerk)
+        if response.status_code != 200:
+            raise RuntimeError(f"call-next answered {response.status_code}: {response.text[:200]}")
+        return str(response.json()["number"])
+
+    return prepare, call
+
+
 @dataclass
 class Fleet:
     """Client processes holding the watchers, driven through pipes."""
 
-    server: Server
+    prepare: Callable[[httpx.Client], None]
+    call_next: CallNext
     pipes: list[Connection] = field(default_factory=list)
     processes: list[Any] = field(default_factory=list)
     live: int = 0
-    counter: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
     def _ask(self, *command: Any, timeout: float = 600) -> list[Any]:
@@ -170,17 +192,12 @@ class Fleet:
         self._ask("quiet", idle, timeout)
 
     def call(self, http: httpx.Client, timeout: float = 60) -> CallTiming:
-        """Free a counter, let that settle, then time call-next to its arrival at every watcher."""
-        counter = str(self.counter % 5 + 1)  # counters 1-5 all serve "anmeldung"
-        self.counter += 1
-        http.post(self.server.api(f"/counters/{counter}/finish"), headers=self.server.clerk)
+        """Prepare (free a counter), let that settle, then time the call to its arrival at every watcher."""
+        self.prepare(http)
         self.quiet()
         sent = time.time()
-        response = http.post(self.server.api(f"/counters/{counter}/call-next"), headers=self.server.clerk)
+        number = self.call_next(http)
         answered = time.time()
-        if response.status_code != 200:
-            raise RuntimeError(f"call-next answered {response.status_code}: {response.text[:200]}")
-        number = str(response.json()["number"])
         answers = self._ask("expect", number, timeout)
         receipts = [t for times, _live in answers for t in times]
         live = sum(a[1] for a in answers)
@@ -203,11 +220,17 @@ class Fleet:
 
 
 @contextlib.contextmanager
-def fleet(server: Server, paths: list[str], processes: int = 2) -> Iterator[Fleet]:
-    """Start `processes` client processes that share out the websocket paths."""
+def fleet(
+    server: Server | None, paths: list[str], processes: int = 2, *, base: str = "",
+    calls: tuple[Callable[[httpx.Client], None], CallNext] | None = None,
+) -> Iterator[Fleet]:
+    """Start `processes` client processes that share out the websocket paths (of `server`, or at `base`)."""
     context = multiprocessing.get_context("spawn")
-    result = Fleet(server=server)
-    base = server.ws_url
+    if server is not None:
+        base, calls = server.ws_url, calls or aufruf_call_next(server)
+    if calls is None:
+        raise ValueError("a fleet without an Aufruf server needs its own calls")
+    result = Fleet(prepare=calls[0], call_next=calls[1])
     for index in range(processes):
         parent, child = context.Pipe()
         share = [base + path for path in paths[index::processes]]

@@ -30,7 +30,7 @@ from server.db import Database
 from server.demo import uses_demo_identities
 from server.devices.routes import router as devices_router
 from server.display_page.routes import router as display_page_router
-from server.events.bus import bus_for_url
+from server.events.backends import bus_for_url
 from server.events.envelope import Envelope
 from server.events.hub import Hub
 from server.events.log import current_seq, events_between

@@ -23,6 +23,7 @@ from server.auth.tokens import hash_device_token, new_device_token
 from server.db import Database
 from server.errors import DomainError
 from server.events.direct import uvicorn_websocket_options
+from server.maintenance.backup import backup, restore, sqlite_path
 from server.office.loading import ConfigError, load_office
 from server.security.cli import register_device_commands
 from server.security.users import set_sites
@@ -280,8 +281,6 @@ def backup_command(
     database_url: DatabaseOption = None,
 ) -> None:
     """Back up the SQLite database, safely while the server runs."""
-    from server.maintenance.backup import backup, sqlite_path
-
     settings = _settings(database_url=database_url, demo=True)
     try:
         pages = backup(database=sqlite_path(settings.database_url), target=target)
@@ -296,8 +295,6 @@ def restore_command(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Replace the SQLite database by a backup; stop the server first."""
-    from server.maintenance.backup import restore, sqlite_path
-
     settings = _settings(database_url=database_url, demo=True)
     database = sqlite_path(settings.database_url) if settings.database_url.startswith("sqlite") else None
     if database is None:

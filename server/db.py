@@ -15,6 +15,7 @@ from sqlmodel import Session, create_engine
 from server.errors import DatabaseBusy
 from server.events.envelope import Envelope
 from server.events.log import OUTBOX
+from server.migrations.runner import upgrade
 
 Publisher = Callable[[Envelope], None]
 # Arbitrary but fixed: identifies Aufruf's start-up section among PostgreSQL advisory locks.
@@ -121,8 +122,6 @@ class Database:
 
     def create_schema(self) -> None:
         """Bring the database to the newest schema through the migrations."""
-        from server.migrations.runner import upgrade
-
         upgrade(self.engine)
 
     @contextmanager

@@ -32,6 +32,7 @@ from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
 from server.tickets.models import Ticket
+from server.tickets.scoring import APPOINTMENT_HEAD_START, PREFERENCE_YIELDS_AT, RANK_DISCOUNT
 
 SAMPLE_SIZE = 40  # recent occupations per service that make the statistics
 MIN_SAMPLES = 8  # below this, occupations from any time of day are added
@@ -213,12 +214,6 @@ def replay(
     other lines whose head has waited `takes_others_at` of its target; with none of those, the most urgent
     other one unless a quick citizen is due before it would be served.
     """
-    from server.tickets.routing import (  # the router imports this module
-        APPOINTMENT_HEAD_START,
-        PREFERENCE_YIELDS_AT,
-        RANK_DISCOUNT,
-    )
-
     # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
     lines = _lines(jobs)
     coming: dict[tuple[int, bool], tuple[Arrivals, float]] = {}

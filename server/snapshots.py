@@ -8,13 +8,15 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from server.branding.service import branding_out
+from server.counters.lookup import get_counter
 from server.counters.models import Counter
-from server.counters.service import counter_out, get_counter
+from server.counters.views import counter_out
 from server.day_controls.state import notices_data
 from server.events.log import current_seq
 from server.privacy import DISPLAY_SNAPSHOT, HOLDER, TICKET_SNAPSHOT, allowed
 from server.sites.hours import business_day
-from server.sites.queue import get_site, queue_state
+from server.sites.lookup import get_site
+from server.sites.queue import queue_state
 from server.sites.schemas import SiteOut
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket

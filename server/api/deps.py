@@ -17,7 +17,7 @@ from server.context import AppContext
 from server.counters.addressing import counter_anywhere, site_counter
 from server.counters.models import Counter
 from server.errors import DomainError, Unauthorized
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 
 bearer = HTTPBearer(auto_error=False, description="Clerk token from /auth/login, or a device token")
 

@@ -11,8 +11,8 @@ from server.appointments.importing import BookingRow, ImportRefused
 from server.appointments.models import Appointment, AppointmentStatus
 from server.appointments.schemas import ImportResult
 from server.appointments.service import as_utc, cancel_appointment, create_appointment, find_by_code
+from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
-from server.sites.queue import get_site, site_services
 
 
 def _check(*, session: Session, site_id: str, rows: list[BookingRow], filename: str) -> None:

@@ -15,8 +15,9 @@ from server.estimates import remember_forecasts
 from server.events.envelope import EventType
 from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day, closing_time, local_time
+from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
-from server.sites.queue import CLOSED_MESSAGES, ensure_open, get_site, site_services
+from server.sites.queue import CLOSED_MESSAGES, ensure_open
 from server.tickets.models import Ticket
 from server.tickets.service import announce_queue, announce_ticket, mint_ticket
 

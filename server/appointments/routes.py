@@ -19,7 +19,7 @@ from server.appointments.service import (
 )
 from server.context import AppContext
 from server.sites.hours import business_day
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 
 router = APIRouter(tags=["appointments"])
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

@@ -14,8 +14,8 @@ from server.appointments.schemas import AppointmentOut
 from server.errors import Conflict, DomainError, NotFound
 from server.events.envelope import EventType
 from server.events.log import record_event
+from server.sites.lookup import get_service, get_site
 from server.sites.models import Service, Site
-from server.sites.queue import get_service, get_site
 from server.tickets.models import Ticket
 
 MAX_CODE_ATTEMPTS = 10

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from server.sites.hours import periods_on
-from server.sites.models import Site
+
+if TYPE_CHECKING:
+    from server.sites.models import Site
 
 
 def day_end(site: Site, day: date) -> datetime:

@@ -9,11 +9,13 @@ from sqlmodel import Session, col, select
 from server.closing.days import CLOSED_MEMO, is_day_closed
 from server.closing.models import DayClosure
 from server.closing.rules import closing_moment, day_end
+from server.counters.announce import release_counter_of
+from server.counters.sessions import close_sessions_for_day
 from server.events.envelope import EventType
 from server.events.log import lock_sequence, record_event
 from server.sites.hours import business_day
+from server.sites.lookup import get_site
 from server.sites.models import Site
-from server.sites.queue import get_site
 from server.tickets.lifecycle import TicketAction, TicketStatus, next_status
 from server.tickets.models import Ticket
 from server.tickets.service import announce_queue, announce_ticket
@@ -26,8 +28,6 @@ OPEN_AFTER_THE_DAY = (*OPEN_AT_CLOSING, TicketStatus.serving)
 
 def _expire(*, session: Session, tickets: list[Ticket], reason: str, now: datetime, actor: str, public_url: str) -> int:
     """End tickets as expired, free their counters and announce each."""
-    from server.counters.service import release_counter_of
-
     for ticket in tickets:
         at_counter = ticket.counter_id is not None and ticket.status in (TicketStatus.called, TicketStatus.serving)
         ticket.status = next_status(ticket.number, ticket.status, TicketAction.expire)
@@ -87,8 +87,6 @@ def _close(
 
     On the day itself a citizen being served stays with the clerk; a `past` day leaves nothing open.
     """
-    from server.counters.sessions import close_sessions_for_day
-
     earlier = [
         t
         for t in _open_tickets(session=session, site_id=site.id, until=day, statuses=OPEN_AFTER_THE_DAY)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from server.auth.models import Clerk
 from server.counter_extras.channel import supervisor_channel
 from server.counter_extras.schemas import AlarmOut
-from server.counters.service import get_counter
+from server.counters.lookup import get_counter
 from server.events.envelope import EventType
 from server.events.log import record_event
 from server.events.models import EventRecord

@@ -15,10 +15,12 @@ from sqlmodel import Session, col, select
 from server.api.deps import AtCounter, ContextDep, CounterDep, SiteClerk
 from server.context import AppContext
 from server.counters import service as counters
+from server.counters.lookup import get_counter
 from server.counters.models import Counter
 from server.counters.schemas import CounterOut, CounterServicesIn, PauseIn
 from server.counters.session_routes import WorkstationDep
 from server.counters.sessions import hold_counter
+from server.counters.views import counter_out
 from server.tickets.models import Ticket
 from server.tickets.schemas import CallNumberIn, TicketOut, TransferIn
 from server.tickets.views import ticket_out
@@ -42,7 +44,7 @@ def both(method: str, suffix: str, **options: Any) -> Callable[[Callable[..., An
 
 def _hold(context: AppContext, session: Session, at: AtCounter, workstation: str) -> None:
     """Refuse (409) unless the caller holds the counter's session; a free counter opens for them."""
-    counter = counters.get_counter(session=session, counter_id=at.counter_id)
+    counter = get_counter(session=session, counter_id=at.counter_id)
     hold_counter(
         session=session, counter=counter, clerk=at.clerk, workstation=workstation, now=context.clock.now(),
         public_url=context.settings.public_url,
@@ -66,15 +68,15 @@ def list_counters(site: str, context: ContextDep, clerk: SiteClerk) -> list[Coun
     """Every counter at a site with its state."""
     with context.database.transaction() as session:
         rows = session.exec(select(Counter).where(Counter.site_id == site).order_by(col(Counter.id))).all()
-        return [counters.counter_out(session=session, counter=c, public_url=context.settings.public_url) for c in rows]
+        return [counter_out(session=session, counter=c, public_url=context.settings.public_url) for c in rows]
 
 
 @both("GET", "", response_model=CounterOut)
 def show_counter(at: CounterDep, context: ContextDep) -> CounterOut:
     """One counter's state."""
     with context.database.transaction() as session:
-        found = counters.get_counter(session=session, counter_id=at.counter_id)
-        return counters.counter_out(session=session, counter=found, public_url=context.settings.public_url)
+        found = get_counter(session=session, counter_id=at.counter_id)
+        return counter_out(session=session, counter=found, public_url=context.settings.public_url)
 
 
 @both(
@@ -153,7 +155,7 @@ def _set_paused(
             session=session, counter_id=at.counter_id, paused=paused, clerk=at.clerk, now=context.clock.now(),
             public_url=public_url, minutes=minutes,
         )
-        return counters.counter_out(session=session, counter=found, public_url=public_url)
+        return counter_out(session=session, counter=found, public_url=public_url)
 
 
 @both("POST", "/pause", response_model=CounterOut)
@@ -182,4 +184,4 @@ def set_services(
             session=session, counter_id=at.counter_id, services=body.services, clerk=at.clerk, now=context.clock.now(),
             public_url=public_url,
         )
-        return counters.counter_out(session=session, counter=found, public_url=public_url)
+        return counter_out(session=session, counter=found, public_url=public_url)

@@ -6,62 +6,27 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from server.appointments.sweep import sweep
 from server.auth.models import Clerk
 from server.closing.service import close_due
+from server.counters.announce import announce_counter
+from server.counters.lookup import counter_services, get_counter
 from server.counters.models import Counter, CounterStatus
-from server.counters.schemas import CounterOut
+from server.counters.views import serving_everything
 from server.errors import Conflict, NotFound
 from server.events.envelope import EventType
-from server.events.log import record_event
 from server.remote_join.service import ready_or_next
 from server.sites.hours import business_day
+from server.sites.lookup import get_service
 from server.sites.models import Service, Site
-from server.sites.queue import get_service
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketAction, TicketStatus, next_status
 from server.tickets.models import Ticket
-from server.tickets.numbering import parse_number
-from server.tickets.routing import claim_next, counter_services
+from server.tickets.number_rules import parse_number
+from server.tickets.routing import claim_next
 from server.tickets.service import announce_queue, announce_ticket
-from server.tickets.views import ticket_out
 
 CALLABLE_BY_NUMBER = (TicketStatus.waiting, TicketStatus.parked, TicketStatus.no_show)
 UNDO_TO = {TicketStatus.parked.value: TicketAction.unpark, TicketStatus.no_show.value: TicketAction.unmark}
-
-
-def get_counter(*, session: Session, counter_id: str) -> Counter:
-    """Load a counter or raise NotFound."""
-    counter = session.get(Counter, counter_id)
-    if counter is None:
-        raise NotFound(f"There is no counter '{counter_id}'.", code="unknown_counter")
-    return counter
-
-
-def counter_out(*, session: Session, counter: Counter, public_url: str) -> CounterOut:
-    """The counter's public view with its current ticket."""
-    clerk = session.get(Clerk, counter.clerk_id) if counter.clerk_id else None
-    current = session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
-    every = [service.key for service, _ in counter_services(session=session, counter=_all(counter))]
-    return CounterOut(
-        id=counter.id,
-        site=counter.site_id,
-        key=counter.key or counter.id,
-        name=counter.name,
-        room=counter.room,
-        status=counter.status,
-        clerk=clerk.display_name or clerk.username if clerk else None,
-        services=every,
-        active_services=[key for key in counter.active_services.split(",") if key],
-        current=ticket_out(session=session, ticket=current, public_url=public_url, holder=False, staff=True)
-        if current
-        else None,
-        express=counter.express,
-        paused_until=counter.paused_until if counter.status == CounterStatus.paused else None,
-    )
-
-
-def _all(counter: Counter) -> Counter:
-    """A copy of the counter that serves everything it may, for listing its services."""
-    return Counter(id=counter.id, site_id=counter.site_id, key=counter.key, name=counter.name)
 
 
 def current_ticket(*, session: Session, counter: Counter) -> Ticket:
@@ -84,21 +49,6 @@ def _ensure_free(*, session: Session, counter: Counter) -> None:
         )
 
 
-def announce_counter(*, session: Session, counter: Counter, now: datetime, actor: str, public_url: str) -> None:
-    """Log and queue a counter.changed event with the counter's view."""
-    session.flush()
-    view = counter_out(session=session, counter=counter, public_url=public_url)
-    record_event(
-        session=session,
-        site_id=counter.site_id,
-        type=EventType.counter_changed,
-        at=now,
-        actor=actor,
-        data=view.model_dump(mode="json"),
-        counter_id=counter.id,
-    )
-
-
 def _occupy(*, counter: Counter, ticket: Ticket, clerk: Clerk) -> None:
     counter.current_ticket_id = ticket.id
     counter.clerk_id = clerk.id
@@ -117,6 +67,9 @@ def call_next(
     opened = counter.status != CounterStatus.open or counter.clerk_id != clerk.id
     counter.status, counter.clerk_id = CounterStatus.open, clerk.id
     session.add(counter)
+    # Due appointments gain priority and lapsed ones become no-shows before anyone is chosen; deleting
+    # personal data past retention is the periodic job's, not worth a write on every call.
+    sweep(session=session, site_id=counter.site_id, now=now, purge=False)
     ticket = claim_next(session=session, counter=counter, now=now)
     # A remote ticket not checked in at its turn is passed over: back in line a few places, or expired.
     ticket = ready_or_next(
@@ -359,7 +312,7 @@ def set_services(
 ) -> Counter:
     """Choose which of the counter's services it serves today; an empty list means all of them."""
     counter = get_counter(session=session, counter_id=counter_id)
-    allowed = [service.key for service, _ in counter_services(session=session, counter=_all(counter))]
+    allowed = [service.key for service, _ in counter_services(session=session, counter=serving_everything(counter))]
     unknown = [key for key in services if key not in allowed]
     if unknown:
         raise Conflict(
@@ -400,14 +353,3 @@ def set_paused(
     announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
     return counter
-
-
-def release_counter_of(
-    *, session: Session, ticket: Ticket, now: datetime, actor: str, public_url: str
-) -> None:
-    """Free the counter a ticket was at, when the ticket ends away from the counter."""
-    counters = session.exec(select(Counter).where(Counter.current_ticket_id == ticket.id)).all()
-    for counter in counters:
-        counter.current_ticket_id = None
-        session.add(counter)
-        announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from server.api.deps import ContextDep, CounterDep, CurrentClerk
 from server.auth.models import Clerk
 from server.counters import sessions
+from server.counters.lookup import get_counter
 from server.counters.models import Counter
-from server.counters.service import get_counter
 from server.counters.session_models import CounterSession
 from server.counters.session_schemas import CounterSessionOut, LogoutOut, OpenCounterIn
 from server.security.deps import ClientAddress

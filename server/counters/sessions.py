@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from server.auth.models import Clerk, Role
+from server.counters.announce import announce_counter
 from server.counters.models import Counter, CounterStatus
 from server.counters.session_models import CounterSession
 from server.errors import Conflict, Forbidden
@@ -15,6 +16,7 @@ from server.events.log import record_event
 from server.security.audit import record_audit
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER
 from server.tickets.models import Ticket
+from server.tickets.service import announce_queue
 
 
 class CounterHeld(Conflict):
@@ -58,9 +60,6 @@ def _announce(
     *, session: Session, counter: Counter, held: CounterSession, state: str, now: datetime, actor: str, public_url: str
 ) -> None:
     """A public counter.session event (ids and reason only) plus the counter's and the lines' new state."""
-    from server.counters.service import announce_counter
-    from server.tickets.service import announce_queue
-
     record_event(
         session=session,
         site_id=counter.site_id,
@@ -313,8 +312,6 @@ def close_idle_sessions(*, session: Session, site_id: str, now: datetime, idle_m
             closed += 1
         else:
             held_ids.add(counter.id)
-    from server.counters.service import announce_counter
-
     strays = session.exec(
         select(Counter).where(Counter.site_id == site_id, Counter.status != CounterStatus.closed)
     ).all()

@@ -25,8 +25,8 @@ from server.events.envelope import EventType
 from server.events.log import record_event
 from server.security.audit import record_audit
 from server.sites.hours import business_day
+from server.sites.lookup import get_service, get_site, issued_today
 from server.sites.models import Service, Site
-from server.sites.queue import get_service, get_site, issued_today
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 from server.tickets.service import announce_queue, announce_ticket

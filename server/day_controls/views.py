@@ -15,7 +15,8 @@ from server.day_controls.schemas import CounterHolderOut, DayControlsOut, Notice
 from server.day_controls.service import counter_holders, site_notices
 from server.day_controls.state import controls_today
 from server.sites.hours import business_day
-from server.sites.queue import get_site, issued_today, site_services, today_quota, waiting_tickets
+from server.sites.lookup import get_site, issued_today, site_services, waiting_tickets
+from server.sites.queue import today_quota
 from server.tickets.models import Ticket
 
 

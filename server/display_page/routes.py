@@ -31,7 +31,7 @@ from server.display_page.messages import catalog
 from server.display_page.options import options_from_query
 from server.errors import DomainError
 from server.sites.hours import business_day
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 from server.tickets.models import Ticket
 
 ASSETS_DIR = Path(__file__).parent / "assets"

@@ -57,14 +57,3 @@ class MemoryBus:
     async def stop(self) -> None:
         """Forget the loop."""
         self._loop = None
-
-
-def bus_for_url(url: str) -> EventBus:
-    """Choose the bus backend by URL scheme."""
-    if url.startswith("memory://"):
-        return MemoryBus()
-    if url.startswith(("redis://", "rediss://")):
-        from server.events.redis_bus import RedisBus
-
-        return RedisBus(url)
-    raise ValueError(f"unknown broadcast URL {url!r}: use memory:// or redis://")

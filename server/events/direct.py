@@ -12,16 +12,9 @@ import asyncio
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 EXTENSION = "aufruf.direct"
-
-
-def text_frame(text: str) -> bytes:
-    """One unmasked, uncompressed text frame, valid on every server-to-client connection."""
-    # An uncompressed frame stays valid even where permessage-deflate was negotiated (RFC 7692, section 6).
-    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
 class DirectSocket:

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from server.events.direct import text_frame
+from server.events.frames import text_frame
 
 
 class EventType(StrEnum):

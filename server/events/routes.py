@@ -15,7 +15,7 @@ from server.auth.service import clerk_from_token
 from server.context import AppContext
 from server.errors import DomainError
 from server.events.websocket import stream_site
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 from server.snapshots import counter_snapshot, display_snapshot, ticket_snapshot, with_seq
 from server.tickets.service import ticket_by_token
 

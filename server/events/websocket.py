@@ -15,8 +15,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
-from server.events.direct import DirectSocket, direct_socket, text_frame
+from server.events.direct import DirectSocket, direct_socket
 from server.events.envelope import Envelope, EventType
+from server.events.frames import text_frame
 from server.events.hub import CLOSE_TOO_SLOW, GONE, OVERFLOW, RESYNC, Subscriber
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]

@@ -20,7 +20,7 @@ from server.remote_join.schemas import ChallengeOut, JoinIn, JoinOut, RemoteChec
 from server.remote_join.service import check_in, enabled_config, join
 from server.remote_join.settings import remote_join_for
 from server.remote_join.texts import catalog, clock_time
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 from server.status_page.headers import page_headers
 from server.tickets.schemas import TicketOut
 from server.tickets.views import ticket_out

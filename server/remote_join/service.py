@@ -24,8 +24,8 @@ from server.remote_join.rules import (
 )
 from server.remote_join.settings import RemoteJoinConfig, remote_join_for
 from server.sites.hours import business_day, closing_time, periods_on
+from server.sites.lookup import get_site, queue_order
 from server.sites.models import Service, Site
-from server.sites.queue import get_site, queue_order
 from server.tickets.issuance import issue_ticket
 from server.tickets.lifecycle import TicketAction, TicketStatus, next_status
 from server.tickets.models import Ticket

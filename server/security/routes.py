@@ -14,7 +14,7 @@ from server.security.deps import ClientAddress, CurrentAdmin
 from server.security.devices import list_devices, revoke_device, rotate_device
 from server.security.schemas import AuditOut, ClerkActionOut, DeviceOut, RotatedToken, UserChange, UserIn, UserOut
 from server.security.users import create_user, list_users, update_user, user_sites
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 
 router = APIRouter(tags=["admin"])
 

@@ -13,7 +13,7 @@ from server.auth.passwords import hash_password
 from server.auth.service import add_clerk
 from server.errors import Conflict, NotFound
 from server.security.audit import record_audit
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 
 
 def list_users(*, session: Session) -> list[Clerk]:

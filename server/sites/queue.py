@@ -3,103 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from server.closing.days import is_day_closed
-from server.counters.models import Counter, CounterService
-from server.counters.serving import serving_clause
 from server.day_controls.state import controls_today
-from server.errors import Conflict, NotFound
+from server.errors import Conflict
 from server.estimates import Forecast
 from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
-from server.sites.hours import business_day, closing_time
+from server.sites.hours import closing_time
+from server.sites.lookup import get_site, issued_today, site_services, waiting_tickets
 from server.sites.models import Service, Site
 from server.sites.schemas import ServiceOut
-from server.tickets.lifecycle import TicketStatus
-from server.tickets.models import NumberSequence, Ticket
-
-
-def get_site(*, session: Session, site_id: str) -> Site:
-    """Load a site or raise NotFound."""
-    site = session.get(Site, site_id)
-    if site is None:
-        raise NotFound(f"There is no site '{site_id}'.", code="unknown_site")
-    return site
-
-
-def site_services(*, session: Session, site_id: str) -> list[Service]:
-    """The site's active services in display order."""
-    return list(
-        session.exec(
-            select(Service)
-            .where(Service.site_id == site_id, col(Service.active).is_(True))
-            .order_by(col(Service.position), col(Service.key))
-        ).all()
-    )
-
-
-def get_service(*, session: Session, site_id: str, key: str) -> Service:
-    """Load an active service by its public id or raise NotFound naming the valid ones."""
-    services = site_services(session=session, site_id=site_id)
-    for service in services:
-        if service.key == key:
-            return service
-    known = ", ".join(s.key for s in services) or "none"
-    raise NotFound(f"Unknown service '{key}' at site '{site_id}'. Known: {known}.", code="unknown_service")
-
-
-def queue_order() -> tuple[object, ...]:
-    """The order of a line: priority first, then the original time of joining."""
-    return (col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
-
-
-def waiting_tickets(*, session: Session, site_id: str) -> list[Ticket]:
-    """Every waiting ticket at the site, in line order."""
-    return list(
-        session.exec(
-            select(Ticket)
-            .where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
-            .order_by(*queue_order())  # type: ignore[arg-type]
-        ).all()
-    )
-
-
-def serving_counters(*, session: Session, site_id: str) -> dict[int, int]:
-    """How many open counters can serve each service right now, by service pk."""
-    rows = session.exec(
-        select(CounterService.service_pk, Counter.active_services, Service.key)
-        .join(Counter, col(Counter.id) == CounterService.counter_id)
-        .join(Service, col(Service.pk) == CounterService.service_pk)
-        .where(Counter.site_id == site_id, serving_clause())
-    ).all()
-    counts: dict[int, int] = defaultdict(int)
-    for service_pk, active, key in rows:
-        if not active or key in active.split(","):
-            counts[service_pk] += 1
-    return counts
-
-
-def capable_counters(*, session: Session, site_id: str) -> dict[int, int]:
-    """How many counters may serve each service at all, by service pk."""
-    rows = session.exec(
-        select(CounterService.service_pk)
-        .join(Counter, col(Counter.id) == CounterService.counter_id)
-        .where(Counter.site_id == site_id)
-    ).all()
-    counts: dict[int, int] = defaultdict(int)
-    for service_pk in rows:
-        counts[service_pk] += 1
-    return counts
-
-
-def issued_today(*, session: Session, site: Site, service: Service, now: datetime) -> int:
-    """How many tickets this service handed out today (online and reconciled offline ones)."""
-    sequence = session.get(NumberSequence, (site.id, service.pk, business_day(site, now)))
-    return sequence.issued if sequence else 0
+from server.tickets.models import Ticket
 
 
 def today_quota(*, session: Session, site: Site, service: Service, now: datetime) -> int | None:
@@ -208,29 +128,65 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
     services = site_services(session=session, site_id=site_id)
     waiting = waiting_tickets(session=session, site_id=site_id)
     forecast = shared_forecast(session=session, site=site, services=services, now=now)
-    # A full waiting room: new arrivals are invited to wait outside and follow their ticket by phone.
-    room_full = site.waiting_room_capacity is not None and len(waiting) >= site.waiting_room_capacity
     by_service: dict[int, list[Ticket]] = defaultdict(list)
     for ticket in waiting:
         by_service[ticket.service_pk].append(ticket)
-    outs: list[ServiceOut] = []
-    lines: dict[str, list[str]] = {}
+    lines = {
+        pk: ([ticket.number for ticket in line], min((t.queued_at for t in line), default=None))
+        for pk, line in by_service.items()
+    }
     unserved = any(service.pk not in forecast.served for service in services)
-    resumes = resume_times(session=session, site=site, now=now) if unserved else {}
+    reasons = {
+        service.pk: closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
+        for service in services
+    }
+    messages = {
+        service.pk: closed_message(session=session, site=site, service=service, now=now)
+        for service in services
+        if reasons[service.pk]
+    }
+    return build_queue_state(
+        site=site, services=services, lines=lines, waiting=len(waiting), forecast=forecast, reasons=reasons,
+        resumes=resume_times(session=session, site=site, now=now) if unserved else {}, now=now, language=language,
+        messages=messages,
+    )
+
+
+def build_queue_state(
+    *,
+    site: Site,
+    services: Sequence[Service],
+    lines: Mapping[int, tuple[Sequence[str], datetime | None]],
+    waiting: int,
+    forecast: Forecast,
+    reasons: Mapping[int | None, str | None],
+    resumes: dict[int, datetime],
+    now: datetime,
+    language: str = "de",
+    messages: Mapping[int | None, dict[str, str] | None] | None = None,
+) -> QueueState:
+    """The queue payload from lines already read (numbers in order, oldest joining time per service pk); no queries.
+
+    Every path builds it here: `queue_state` from the database, the group commit from its lines in memory.
+    """
+    # A full waiting room: new arrivals are invited to wait outside and follow their ticket by phone.
+    room_full = site.waiting_room_capacity is not None and waiting >= site.waiting_room_capacity
+    outs: list[ServiceOut] = []
+    numbers: dict[str, list[str]] = {}
     for service in services:
         assert service.pk is not None
-        line = by_service.get(service.pk, [])
-        lines[service.key] = [ticket.number for ticket in line]
-        reason = closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
+        line, oldest = lines.get(service.pk, ((), None))
+        # A copy: a caller's line may grow after the payload is built and before it is serialised.
+        numbers[service.key] = list(line)
         outs.append(
             service_out(
-                service=service, waiting=len(line), oldest=min((t.queued_at for t in line), default=None), now=now,
-                forecast=forecast, reason=reason, room_full=room_full, language=language,
+                service=service, waiting=len(line), oldest=oldest, now=now, forecast=forecast,
+                reason=reasons[service.pk], room_full=room_full, language=language,
                 available=availability(site=site, service_pk=service.pk, served=forecast.served, resumes=resumes),
-                message=closed_message(session=session, site=site, service=service, now=now) if reason else None,
+                message=(messages or {}).get(service.pk),
             )
         )
-    return QueueState(services=outs, lines=lines)
+    return QueueState(services=outs, lines=numbers)
 
 
 def service_out(

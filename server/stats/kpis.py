@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 
 from server.counters.models import Counter
 from server.sites.hours import periods_on
+from server.sites.lookup import get_site
 from server.sites.models import Service, Site
-from server.sites.queue import get_site
 from server.stats.bookings import BookingFigures, BookingRow, booking_figures, booking_rows, bookings_between
 from server.stats.figures import FigureRow, Figures, figures, row
 from server.stats.periods import HourBucket, bucket_index, day_bounds, hour_buckets, week_days

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from server.errors import DomainError
 from server.sites.hours import business_day
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 from server.stats.kpis import DailyKpis, WeeklyKpis, daily_kpis, weekly_kpis
 from server.stats.staffing import DEFAULT_GOAL
 

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from aufruf.i18n import NATIVE_NAMES, base_language, is_rtl
 from server.errors import NotFound
 from server.sites.hours import business_day
+from server.sites.lookup import get_site
 from server.sites.models import Service
-from server.sites.queue import get_site
 from server.snapshots import site_out
 from server.status_page.push.keys import public_key
 from server.status_page.step_out import STEP_OUT_MINUTES, step_out_until

@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 
 from server.auth.models import Clerk
 from server.counters.models import Counter
+from server.sites.lookup import get_site, site_services, waiting_tickets
 from server.sites.models import Service
-from server.sites.queue import get_site, site_services, waiting_tickets
 from server.supervisor_page.alarms import acknowledged
 from server.supervisor_page.devices import device_health
 from server.tickets.lifecycle import TicketStatus

@@ -16,7 +16,7 @@ from server.auth.sso.runtime import SsoDep
 from server.context import AppContext
 from server.errors import DomainError
 from server.events.websocket import stream_site
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 from server.snapshots import with_seq
 from server.status_page.headers import page_headers
 from server.supervisor_page.alarms import acknowledge_alarm

@@ -9,7 +9,6 @@ right after that ticket. Nobody is answered before the commit, so an answered ti
 
 from __future__ import annotations
 
-import secrets
 import threading
 import weakref
 from collections.abc import Callable
@@ -29,15 +28,15 @@ from server.group_commit import GroupCommit, Outcome
 from server.sites.availability import availability, resume_times
 from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day
+from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
-from server.sites.queue import CLOSED_MESSAGES, closed_reason, get_site, service_out, site_services
-from server.tickets.lifecycle import TicketStatus
+from server.sites.queue import CLOSED_MESSAGES, build_queue_state, closed_reason
 from server.tickets.lines import LineBook
 from server.tickets.models import NumberSequence, Ticket
-from server.tickets.numbering import format_number, reserve_serials
+from server.tickets.numbering import reserve_serials
 from server.tickets.schemas import TicketOut
-from server.tickets.service import TOKEN_BYTES, mint_ticket
-from server.tickets.views import public_data, single_place, ticket_out
+from server.tickets.service import mint_ticket, new_ticket
+from server.tickets.views import build_ticket_view, public_data, single_place, ticket_out
 
 
 @dataclass(frozen=True)
@@ -249,26 +248,14 @@ class _SiteBatch:
             groups.setdefault((item.service.pk, business_day(self.site, item.now)), []).append(item)
         rows: list[dict[str, Any]] = []
         # Serials in a fixed order (service, day), so two batches in different processes cannot deadlock.
-        for (service_pk, day), members in sorted(groups.items()):
+        for (_service_pk, day), members in sorted(groups.items()):
             last = reserve_serials(
                 session=self.session, site_id=self.site.id, service=members[0].service, day=day, count=len(members)
             )
             for serial, item in enumerate(members, start=last - len(members) + 1):
-                item.ticket = Ticket(
-                    site_id=self.site.id,
-                    service_pk=service_pk,
-                    issued_service_pk=service_pk,
-                    business_day=day,
-                    serial=serial,
-                    number=format_number(item.service, serial),
-                    token=secrets.token_urlsafe(TOKEN_BYTES),
-                    status=TicketStatus.waiting,
-                    language=item.request.language.lower(),
-                    issued_at=item.now,
-                    queued_at=item.now,
-                    recalls=0,
-                    priority=0,
-                    idempotency_key=item.request.idempotency_key,
+                item.ticket = new_ticket(
+                    site_id=self.site.id, service=item.service, day=day, serial=serial, now=item.now,
+                    language=item.request.language, idempotency_key=item.request.idempotency_key,
                     visual_call=item.request.visual_call,
                     channel=item.request.channel,
                 )
@@ -345,32 +332,10 @@ class _SiteBatch:
             available = availability(
                 site=self.site, service_pk=service.pk, served=forecast.served, resumes=self.resumes
             )
-            view = TicketOut(
-                id=ticket.id or 0,
-                number=ticket.number,
-                service=service.key,
-                service_name=service.name_in(ticket.language),
-                status=ticket.status,
-                position=ahead + 1,
-                people_ahead=ahead,
-                eta_minutes=forecast.for_ticket(ticket.id),
-                token=ticket.token,
-                status_url=f"{item.request.public_url}/t/{ticket.token}",
-                issued_at=ticket.issued_at,
-                called_at=None,
-                counter=None,
-                counter_name=None,
-                service_location=places[service.pk],
-                language=ticket.language,
-                recalls=ticket.recalls,
-                site=ticket.site_id,
-                appointment=False,
-                wait_outside=room_full,
-                served_now=available.served_now,
-                served_from=available.served_from,
-                served_from_time=available.served_from_time,
-                visual_call=ticket.visual_call,
-                channel=ticket.channel,
+            view = build_ticket_view(
+                ticket=ticket, service=service, counter=None, languages=self.site.languages, ahead=ahead,
+                eta=forecast.for_ticket(ticket.id), wait_outside=room_full, available=available,
+                public_url=item.request.public_url, holder=True, service_location=places[service.pk],
             )
             actor = item.request.actor
             events.append(
@@ -398,22 +363,9 @@ class _SiteBatch:
     def _queue_data(
         self, book: LineBook, forecast: Forecast, reasons: dict[int | None, str | None], now: datetime
     ) -> dict[str, object]:
-        """The `queue.changed` payload, the same shape as `QueueState.as_data()`."""
-        capacity = self.site.waiting_room_capacity
-        room_full = capacity is not None and book.waiting >= capacity
-        services: list[dict[str, Any]] = []
-        lines: dict[str, list[str]] = {}
-        for service in self.services:
-            assert service.pk is not None
-            line = book.line(service.pk)
-            # A copy: the payload is serialised after the batch, when the line has grown further.
-            lines[service.key] = list(line.numbers)
-            out = service_out(
-                service=service, waiting=len(line.numbers), oldest=line.oldest, now=now, forecast=forecast,
-                reason=reasons[service.pk], room_full=room_full,
-                available=availability(
-                    site=self.site, service_pk=service.pk, served=forecast.served, resumes=self.resumes
-                ),
-            )
-            services.append(out.model_dump(mode="json"))
-        return {"services": services, "lines": lines}
+        """The `queue.changed` payload from the lines in memory, built as every other path builds it."""
+        lines = {pk: (line.numbers, line.oldest) for pk, line in book.lines.items()}
+        return build_queue_state(
+            site=self.site, services=self.services, lines=lines, waiting=book.waiting, forecast=forecast,
+            reasons=reasons, resumes=self.resumes, now=now,
+        ).as_data()

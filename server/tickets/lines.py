@@ -10,16 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from server.sites.lookup import queue_order
 from server.tickets.lifecycle import TicketStatus
+from server.tickets.line_order import LineKey, line_key
 from server.tickets.models import Ticket
-
-# Line order as `queue_order()` has it: priority first, then the original time of joining, then the id.
-LineKey = tuple[int, datetime, int]
-
-
-def line_key(*, priority: int, queued_at: datetime, ticket_id: int) -> LineKey:
-    """The sort key of a ticket in its line."""
-    return (-priority, queued_at, ticket_id)
 
 
 @dataclass
@@ -57,7 +51,7 @@ class LineBook:
                 col(Ticket.id), col(Ticket.service_pk), col(Ticket.number), col(Ticket.queued_at), col(Ticket.priority)
             )
             .where(col(Ticket.site_id) == site_id, col(Ticket.status) == TicketStatus.waiting)
-            .order_by(col(Ticket.priority).desc(), col(Ticket.queued_at), col(Ticket.id))
+            .order_by(*queue_order())  # type: ignore[arg-type]
         ).all()
         lines: dict[int, Line] = defaultdict(Line)
         skip = exclude or set()

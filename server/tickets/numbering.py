@@ -1,8 +1,7 @@
-"""Ticket numbers: prefix plus a zero-padded serial, gap-free per site, service and local day."""
+"""Taking ticket serials from the database: gap-free per site, service and local day (the rules: number_rules)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import update
@@ -10,11 +9,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from server.errors import DomainError
 from server.sites.models import Service
 from server.tickets.models import NumberSequence
-
-NUMBER_PATTERN = re.compile(r"^\s*([A-Za-z]{1,3})\s*-?\s*0*(\d{1,6})\s*$")
+from server.tickets.number_rules import lease_top
 
 
 def next_serial(*, session: Session, site_id: str, service: Service, day: date) -> int:
@@ -47,24 +44,3 @@ def reserve_serials(*, session: Session, site_id: str, service: Service, day: da
             update(table).where(*(table.c[name] == value for name, value in keys.items())).values(last_serial=last)
         )
     return int(last)
-
-
-def lease_top(service: Service) -> int:
-    """The highest serial of the number width (A999): leased blocks are taken downwards from here."""
-    return int(10**service.number_width - 1)
-
-
-def format_number(service: Service, serial: int) -> str:
-    """Render a serial as the printed number, e.g. A017."""
-    return f"{service.prefix}{serial:0{service.number_width}d}"
-
-
-def parse_number(text: str) -> tuple[str, int]:
-    """Split what a clerk typed ('a17', 'A-017', 'A017') into prefix and serial."""
-    match = NUMBER_PATTERN.match(text)
-    if match is None:
-        raise DomainError(
-            f"'{text}' is not a ticket number; expected letters then digits, e.g. A017.",
-            code="bad_number",
-        )
-    return match.group(1).upper(), int(match.group(2))

@@ -18,11 +18,12 @@ from server.db_types import UTCDateTime
 from server.errors import Conflict, DomainError, NotFound
 from server.events.envelope import EventType
 from server.sites.hours import business_day
+from server.sites.lookup import get_service, get_site
 from server.sites.models import Service
-from server.sites.queue import CLOSED_MESSAGES, get_service, get_site
+from server.sites.queue import CLOSED_MESSAGES
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import NumberSequence, Ticket
-from server.tickets.numbering import format_number, lease_top
+from server.tickets.number_rules import format_number, lease_top
 from server.tickets.schemas import TicketOut
 from server.tickets.service import TOKEN_BYTES, announce_queue, announce_ticket
 from server.tickets.views import ticket_out

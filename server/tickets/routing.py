@@ -15,24 +15,16 @@ from typing import Generic, TypeVar
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server.appointments.sweep import sweep
+from server.counters.lookup import counter_services
 from server.counters.models import Counter, CounterService
 from server.counters.serving import chosen_services, serving_clause
+from server.sites.lookup import queue_order
 from server.sites.models import Service, Site
-from server.sites.queue import queue_order
 from server.tickets.express import quick_due_check, quick_work_ahead
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
+from server.tickets.scoring import PREFERENCE_YIELDS_AT, urgency_score
 
-# A counter's second choice counts this much less per rank, so an express counter
-# prefers express matters but still takes others once they have waited long enough.
-RANK_DISCOUNT = 0.5
-# An appointment ranks as if it had already waited this many target waits of its service.
-APPOINTMENT_HEAD_START = 2.0
-# A ticket that has waited this share of its target is no longer held back by a counter's preferences;
-# a quick matter that will have waited this share before the express counter can reach it goes ahead
-# of longer matters at an ordinary counter (it costs that counter a few minutes).
-PREFERENCE_YIELDS_AT = 0.8
 MAX_CLAIM_ATTEMPTS = 20
 
 T = TypeVar("T")
@@ -62,19 +54,6 @@ class LineHead(Generic[T]):
     def share_when_reached(self) -> float:
         """The share of its target it will have waited once the express counters could reach it."""
         return (max(self.waited_minutes, 0.0) + self.express_ahead_minutes) / max(self.target_minutes, 1)
-
-
-def urgency_score(
-    *, waited_seconds: float, target_minutes: int, rank: int, appointment: bool, yields: bool = True
-) -> float:
-    """Waited time as a share of the target, plus a head start for appointments, discounted by preference."""
-    target = max(target_minutes, 1) * 60
-    # Appointments get a head start of a few target waits rather than absolute priority, so a
-    # walk-in who has waited that long is called before the next appointment: no line starves.
-    bonus = APPOINTMENT_HEAD_START if appointment else 0.0
-    share = max(waited_seconds, 0.0) / target
-    held = rank if share < PREFERENCE_YIELDS_AT or not yields else 0
-    return (1 + share + bonus) / (1 + RANK_DISCOUNT * held)
 
 
 def head_score(head: LineHead[T], *, yields: bool = True) -> float:
@@ -138,18 +117,6 @@ class Candidate:
 
     ticket: Ticket
     service: Service
-
-
-def counter_services(*, session: Session, counter: Counter) -> list[tuple[Service, int]]:
-    """The services this counter serves today with their preference rank."""
-    rows = session.exec(
-        select(Service, CounterService.rank)
-        .join(CounterService, col(CounterService.service_pk) == Service.pk)
-        .where(CounterService.counter_id == counter.id, col(Service.active).is_(True))
-        .order_by(col(CounterService.rank))
-    ).all()
-    chosen = chosen_services(counter)
-    return [(service, rank) for service, rank in rows if not chosen or service.key in chosen]
 
 
 def served_elsewhere(*, session: Session, counter: Counter, services: Sequence[Service]) -> set[int]:
@@ -224,10 +191,10 @@ def claim(*, session: Session, ticket: Ticket, counter: Counter, now: datetime) 
 
 
 def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket | None:
-    """Claim the most urgent waiting ticket for a counter, or None if nobody waits."""
-    # Due appointments gain priority and lapsed ones become no-shows before anyone is chosen; deleting
-    # personal data past retention is the periodic job's, not worth a write on every call.
-    sweep(session=session, site_id=counter.site_id, now=now, purge=False)
+    """Claim the most urgent waiting ticket for a counter, or None if nobody waits.
+
+    Only chooses and claims: the command that calls it runs the appointment sweep first.
+    """
     express = [s for s, _ in counter_services(session=session, counter=counter) if s.express] if counter.express else []
     # An express counter serving no express matter today is an ordinary counter.
     site = session.get(Site, counter.site_id) if express else None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
+from server.counters.announce import release_counter_of
 from server.errors import NotFound
 from server.events.envelope import EventType
 from server.events.log import record_event
@@ -16,7 +17,8 @@ from server.sites.models import Service, Site
 from server.sites.queue import queue_state
 from server.tickets.lifecycle import TicketAction, next_status
 from server.tickets.models import Ticket
-from server.tickets.numbering import format_number, next_serial
+from server.tickets.number_rules import format_number
+from server.tickets.numbering import next_serial
 from server.tickets.schemas import TicketOut
 from server.tickets.views import public_data, ticket_out
 
@@ -24,15 +26,13 @@ from server.tickets.views import public_data, ticket_out
 TOKEN_BYTES = 24
 
 
-def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime, **fields: Any) -> Ticket:
-    """Insert a new ticket with the service's next number of the site's day and a fresh token."""
+def new_ticket(*, site_id: str, service: Service, day: date, serial: int, now: datetime, **fields: Any) -> Ticket:
+    """A waiting ticket with a taken serial, its printed number and a fresh token; not yet in the session."""
     assert service.pk is not None
-    day = business_day(site, now)
-    serial = next_serial(session=session, site_id=site.id, service=service, day=day)
     if "language" in fields:
         fields["language"] = str(fields["language"]).lower()
-    ticket = Ticket(
-        site_id=site.id,
+    return Ticket(
+        site_id=site_id,
         service_pk=service.pk,
         issued_service_pk=service.pk,
         business_day=day,
@@ -43,6 +43,13 @@ def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime
         queued_at=now,
         **fields,
     )
+
+
+def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime, **fields: Any) -> Ticket:
+    """Insert a new ticket with the service's next number of the site's day and a fresh token."""
+    day = business_day(site, now)
+    serial = next_serial(session=session, site_id=site.id, service=service, day=day)
+    ticket = new_ticket(site_id=site.id, service=service, day=day, serial=serial, now=now, **fields)
     session.add(ticket)
     session.flush()
     return ticket
@@ -113,8 +120,6 @@ def cancel_by_holder(*, session: Session, token: str, now: datetime, public_url:
         public_url=public_url,
     )
     if counter_id is not None:
-        from server.counters.service import release_counter_of
-
         release_counter_of(session=session, ticket=ticket, now=now, actor="citizen", public_url=public_url)
     announce_queue(session=session, site_id=ticket.site_id, now=now, actor="citizen")
     return ticket

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, func, select
 
 from server.counters.location import counter_location
 from server.counters.models import Counter, CounterService
 from server.privacy import EVERYONE, TICKET, allowed
 from server.sites.availability import Availability, availability, resume_times
 from server.sites.forecast_memo import shared_forecast
+from server.sites.lookup import ahead_of, get_site, site_services
 from server.sites.models import Service
-from server.sites.queue import get_site, site_services
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 from server.tickets.schemas import TicketOut
@@ -23,13 +23,7 @@ def people_ahead(*, session: Session, ticket: Ticket) -> int:
     """How many waiting tickets of the same service come before this one."""
     if ticket.status != TicketStatus.waiting:
         return 0
-    earlier = or_(
-        col(Ticket.priority) > ticket.priority,
-        (col(Ticket.priority) == ticket.priority) & (col(Ticket.queued_at) < ticket.queued_at),
-        (col(Ticket.priority) == ticket.priority)
-        & (col(Ticket.queued_at) == ticket.queued_at)
-        & (col(Ticket.id) < ticket.id),
-    )
+    earlier = ahead_of(ticket)
     count = session.exec(
         select(func.count())
         .select_from(Ticket)
@@ -71,6 +65,30 @@ def ticket_out(
                 resumes=resume_times(session=session, site=site, now=moment),
             )
         wait_outside = site.waiting_room_capacity is not None and forecast.waiting >= site.waiting_room_capacity
+    return build_ticket_view(
+        ticket=ticket, service=service, counter=counter, languages=site_row.languages, ahead=ahead, eta=eta,
+        wait_outside=wait_outside, available=available, public_url=public_url, holder=holder, staff=staff,
+        service_location=single_place(session=session, service_pk=service.pk, languages=site_row.languages)
+        if holder else None,
+    )
+
+
+def build_ticket_view(
+    *,
+    ticket: Ticket,
+    service: Service,
+    counter: Counter | None,
+    languages: list[str],
+    ahead: int,
+    eta: tuple[int, int] | None,
+    wait_outside: bool,
+    available: Availability,
+    public_url: str,
+    holder: bool,
+    staff: bool = False,
+    service_location: dict[str, str] | None = None,
+) -> TicketOut:
+    """A ticket's view from what its callers looked up; the one place the view is put together (no queries)."""
     return TicketOut(
         id=ticket.id or 0,
         number=ticket.number,
@@ -87,9 +105,8 @@ def ticket_out(
         # The counter's id within its site, the name clerks and signs use (its installation-wide id when single-site).
         counter=(counter.key or counter.id) if counter else ticket.counter_id,
         counter_name=counter.name if counter else None,
-        counter_location=counter_location(counter, site_row.languages) if counter else None,
-        service_location=single_place(session=session, service_pk=service.pk, languages=site_row.languages)
-        if holder else None,
+        counter_location=counter_location(counter, languages) if counter else None,
+        service_location=service_location if holder else None,
         language=ticket.language,
         recalls=ticket.recalls,
         site=ticket.site_id,

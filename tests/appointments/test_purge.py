@@ -15,8 +15,8 @@ from server.counters import service as counters
 from server.db import Database
 from server.events.models import EventRecord
 from server.sites.hours import business_day
+from server.sites.lookup import get_site
 from server.sites.models import Site
-from server.sites.queue import get_site
 from server.stats.kpis import daily_kpis
 from tests.appointments.conftest import book, show_up
 from tests.support.service_calls import PUBLIC_URL

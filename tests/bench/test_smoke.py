@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bench import call_latency, fanout, issuance
+from bench import call_latency, compare, fanout, issuance
 from bench.plot import line_chart
 from bench.run_all import report
 
@@ -47,3 +47,37 @@ def test_the_report_renders_from_results() -> None:
     }
     assert "| sqlite | 1 | 10.0 |" in report(data)
     assert line_chart(title="t", x_label="x", y_label="y", series={"s": [(1, 2.0)]}).startswith("<svg")
+
+
+def test_the_comparison_with_the_references_runs_end_to_end() -> None:
+    """Both references serve the same clients as Aufruf: tickets numbered without gaps, every call at every socket."""
+    figures = {f.name: f for f in compare.run(kiosks=2, seconds=0.5, waiting=3, repeats=2, displays=4, calls=1)}
+    tickets = figures["durable tickets/s, 2 kiosks, SQLite"]
+    assert tickets.aufruf.value > 0 and tickets.reference.value > 0
+    screen = figures["call-to-screen p99, 4 displays"]
+    assert screen.aufruf.detail["missing"] == 0 and screen.reference.detail["missing"] == 0
+    assert screen.aufruf.detail["samples"] == 4 and screen.reference.detail["samples"] == 4
+    connects = figures["4 websocket connects"]
+    assert connects.aufruf.detail == {"open": 4, "failed": 0} == connects.reference.detail
+    assert all(not math.isnan(f.ratio) and f.ratio > 0 for f in figures.values())
+
+
+def test_the_report_shows_each_ratio_with_its_verdict() -> None:
+    """A compared figure becomes a row with the ratio, both values and whether the target is met."""
+    side = {"value": 0.2, "detail": {"p99_ms": 50.0}}
+    data = {
+        "when": "now", "commit": "abc", "quick": True, "notes": [], "runs": {},
+        "machine": {"cpu": "2 × cpu", "memory": "1 GiB", "python": "3.11", "kernel": "6"},
+        "issuance": [], "call_latency": [], "call_latency_redis": [], "fanout": [], "fanout_redis": [],
+        "compare": [
+            {"name": "durable tickets/s, 64 kiosks, SQLite", "unit": "tickets/s", "ratio": 0.6,
+             "aufruf": {"value": 600.0, "detail": {"p99_ms": 50.0}}, "reference": {"value": 1000.0, "detail": {}},
+             "higher_is_better": True},
+            {"name": "call-next p50, 200 waiting", "unit": "ms", "ratio": 9.0, "aufruf": {"value": 9.0, "detail": {}},
+             "reference": side, "higher_is_better": False},
+        ],
+    }
+    page = report(data)
+    assert "| durable tickets/s, 64 kiosks, SQLite | ≥ 0.5× reference, p99 ≤ 100 ms |" in page
+    assert "**0.6×** (600.0 vs 1000.0 tickets/s, p99 50.0 ms) | met |" in page
+    assert "**9.0×** (9.0 vs 0.2 ms) | **missed** |" in page

@@ -17,7 +17,7 @@ from server.clock import ManualClock
 from server.db import Database
 from server.errors import DomainError
 from server.tickets.issuance import issue_ticket
-from server.tickets.numbering import parse_number
+from server.tickets.number_rules import parse_number
 from tests.support.service_calls import PUBLIC_URL
 
 WORKER = [sys.executable, "-m", "tests.server.numbering_worker"]

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import ContextDep
 from server.errors import NotFound
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 from server.status_page.push.keys import public_key
 from server.status_page.push.service import subscribe, unsubscribe
 from server.status_page.push.watcher import PushWatcher

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, delete, select
 from aufruf.i18n import is_rtl
 from server.errors import DomainError
 from server.sites.hours import business_day
-from server.sites.queue import get_site
+from server.sites.lookup import get_site
 from server.status_page.push.models import PushSubscription
 from server.status_page.settings import StatusPageSettings
 from server.status_page.texts import catalog
