@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import qrcode
 from markupsafe import Markup
-from qrcode.image.svg import SvgPathImage
 from sqlmodel import Session
 
 from server.errors import NotFound
@@ -83,6 +81,10 @@ def join_page_state(*, session: Session, site: Site, language: str, now: datetim
 
 def qr_svg(text: str) -> Markup:
     """A QR code as inline SVG, drawn on the server (the page allows no inline script or data: images)."""
+    # Imported on first use: only offices with remote joining draw codes, and qrcode pulls in Pillow.
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(text, image_factory=SvgPathImage, box_size=8, border=2)
     markup = image.to_string(encoding="unicode")
     return Markup(markup.split("?>", 1)[-1] if markup.startswith("<?xml") else markup)

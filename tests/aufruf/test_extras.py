@@ -28,7 +28,7 @@ exec(code)
 SERVER_MODULES = (
     "fastapi,starlette,uvicorn,sqlmodel,sqlalchemy,alembic,argon2,jwt,jinja2,limits,pywebpush,icalendar,openpyxl,pygal"
 )
-APP_MODULES = "PySide6,shiboken6,qrcode,escpos,serial,usb,PIL"
+APP_MODULES = "PySide6,shiboken6,escpos,serial,usb,PIL"
 
 
 def run_without(blocked: str, code: str, *arguments: str) -> subprocess.CompletedProcess[str]:
