@@ -39,8 +39,9 @@ def read_session(context: ContextDep) -> Iterator[Session]:
         yield session
 
 
-# "function" scope: the session closes once the handler returns, before the answer is sent.
-ReadSession = Annotated[Session, Depends(read_session, scope="function")]
+# Nothing is written, so it does not matter whether the session closes before or after the answer is sent
+# (FastAPI's default for dependencies with yield changed between the versions pyproject.toml allows).
+ReadSession = Annotated[Session, Depends(read_session)]
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
