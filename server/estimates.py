@@ -158,6 +158,11 @@ class Job:
     wanted: bool = True  # its call time is asked for (expected future walk-ins only make room)
 
 
+# Added to a quick matter's score at an ordinary counter once it reached `PREFERENCE_YIELDS_AT` of its
+# target: it then ranks above every longer matter, as `call_key` orders them.
+QUICK_FIRST = 1e9
+
+
 @dataclass(order=True)
 class Desk:
     """A counter in the replay."""
@@ -210,9 +215,11 @@ def replay(
 
     Expected walk-ins (`arrivals`) queue behind everyone already in their service's walk-in line, so
     each is created only when that line runs empty: most never are before the last wanted job is called.
-    An express counter (`Desk.express`) follows `express_choice`: quick matters (`express` services) and
-    other lines whose head has waited `takes_others_at` of its target; with none of those, the most urgent
-    other one unless a quick citizen is due before it would be served.
+    Counters choose as `call_order` does: an express counter (`Desk.express`) takes quick matters (`express`
+    services) while any waits, and besides them only lines no other counter serves once their head has
+    waited `takes_others_at` of its target; with nothing quick waiting, the most urgent other line past
+    that share, else the most urgent one unless a quick citizen is due before it would be served. An
+    ordinary counter takes a quick matter that has waited `PREFERENCE_YIELDS_AT` of its target first.
     """
     # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
     lines = _lines(jobs)
@@ -222,9 +229,15 @@ def replay(
         coming[(flow.service_pk, False)] = (flow, 0.0)
         if not line:
             _refill(line, coming, (flow.service_pk, False))
-    # Per line what `urgency_score` needs besides the head: its target in seconds and whether it is quick.
+    # An express counter leaves a line to the ordinary counters only where one of them serves it too.
+    servers: dict[int, int] = defaultdict(int)
+    for desk in desks:
+        for service_pk in desk.ranks:
+            servers[service_pk] += 1
+    # Per line what `urgency_score` needs besides the head: its target in seconds, whether it is quick
+    # and whether more than one counter serves it.
     line_list = [
-        (service_pk, max(targets[service_pk], 1) * 60, service_pk in express, line)
+        (service_pk, max(targets[service_pk], 1) * 60, service_pk in express, servers[service_pk] > 1, line)
         for (service_pk, _), line in lines.items()
     ]
     line_keys = {id(line): key for key, line in lines.items()}
@@ -236,13 +249,17 @@ def replay(
     inf = math.inf
     while heap and wanted:
         now, order, ranks, keeps_quick = heapq.heappop(heap)
-        best: deque[Job] | None = None
+        # `call_order` (server/tickets/routing.py) inlined, same rule: this loop runs jobs × lines times.
+        best: deque[Job] | None = None  # ordinary counter: the first by `call_key`; express: a quick matter
         best_score = -inf
-        other: deque[Job] | None = None  # an express counter's most urgent line that is not yet its to take
+        urgent: deque[Job] | None = None  # express counter: another matter past its share, served elsewhere too
+        urgent_score = -inf
+        other: deque[Job] | None = None  # express counter: the most urgent other matter not yet its to take
         other_score = -inf
+        quick_waits = False
         next_ready = inf
         next_quick = inf
-        for service_pk, target, quick, line in line_list:
+        for service_pk, target, quick, elsewhere, line in line_list:
             if not line:
                 continue
             rank = ranks.get(service_pk)
@@ -255,26 +272,42 @@ def replay(
                 if quick and head.ready < next_quick:
                     next_quick = head.ready
                 continue
-            # `urgency_score` inlined, same arithmetic: this loop runs jobs × lines times per forecast.
             priority_from = head.priority_from
             bonus = APPOINTMENT_HEAD_START if priority_from is not None and priority_from <= now else 0.0
             waited = (now - head.joined) * 60
             share = (waited if waited > 0.0 else 0.0) / target
-            held = rank if keeps_quick or share < PREFERENCE_YIELDS_AT else 0
+            # A quick matter at an express counter keeps the counter's preference where others step in.
+            yields = not (keeps_quick and quick and elsewhere)
+            held = rank if share < PREFERENCE_YIELDS_AT or not yields else 0
             score = (1 + share + bonus) / (1 + RANK_DISCOUNT * held)
-            if keeps_quick and not quick and share < takes_others_at:
+            if not keeps_quick:
+                # `call_key`: a quick matter about to miss its target goes ahead of every longer one.
+                if quick and share >= PREFERENCE_YIELDS_AT:
+                    score += QUICK_FIRST
+            elif quick:
+                quick_waits = True
+            elif share < takes_others_at:
                 if score > other_score:
                     other, other_score = line, score
-            elif score > best_score:
-                best, best_score = line, score
-        if best is None and other is not None:
-            # Nothing quick waits: the express counter takes the other one unless a quick citizen comes first.
-            other_pk = other[0].service_pk
-            if next_quick > now + durations[other_pk] * other[0].weight:
-                best = other
-            else:
-                heapq.heappush(heap, (next_quick, order, ranks, keeps_quick))
                 continue
+            elif elsewhere:
+                if score > urgent_score:
+                    urgent, urgent_score = line, score
+                continue
+            if score > best_score:
+                best, best_score = line, score
+        if keeps_quick and not quick_waits:
+            # Nothing quick waits: the most urgent other matter past its share, else the most urgent
+            # other one unless a quick citizen comes before it would be served.
+            if urgent is not None and urgent_score > best_score:
+                best = urgent
+            elif best is None and other is not None:
+                other_pk = other[0].service_pk
+                if next_quick > now + durations[other_pk] * other[0].weight:
+                    best = other
+                else:
+                    heapq.heappush(heap, (next_quick, order, ranks, keeps_quick))
+                    continue
         if best is None:
             if next_ready < inf:
                 heapq.heappush(heap, (next_ready, order, ranks, keeps_quick))

@@ -63,6 +63,34 @@ def _save(*, session: Session, control: ServiceDayControl) -> None:
     forget_controls(session)
 
 
+def _announce_service_change(
+    *, session: Session, control: ServiceDayControl, service: Service, opened: bool, now: datetime, actor: str
+) -> None:
+    """Log, announce and audit a service closed or reopened for the day."""
+    day = control.business_day.isoformat()
+    message = None if opened else control.message
+    record_event(
+        session=session,
+        site_id=control.site_id,
+        type=EventType.service_reopened if opened else EventType.service_closed,
+        at=now,
+        actor=actor,
+        data={"service": service.key, "message": message, "business_day": day},
+        service_key=service.key,
+    )
+    announce_queue(session=session, site_id=control.site_id, now=now, actor=actor)
+    detail: dict[str, object] = {"business_day": day} if opened else {"business_day": day, "message": message}
+    record_audit(
+        session=session,
+        at=now,
+        actor=actor,
+        action="service.reopened" if opened else "service.closed",
+        target=service.key,
+        site_id=control.site_id,
+        detail=detail,
+    )
+
+
 def close_service(
     *, session: Session, site_id: str, service_key: str, message: dict[str, str], now: datetime, actor: str
 ) -> ServiceDayControl:
@@ -73,25 +101,8 @@ def close_service(
     control = _control(session=session, site=site, service=service, now=now, actor=actor)
     control.closed, control.message = True, texts
     _save(session=session, control=control)
-    day = control.business_day.isoformat()
-    record_event(
-        session=session,
-        site_id=site_id,
-        type=EventType.service_closed,
-        at=now,
-        actor=actor,
-        data={"service": service.key, "message": texts, "business_day": day},
-        service_key=service.key,
-    )
-    announce_queue(session=session, site_id=site_id, now=now, actor=actor)
-    record_audit(
-        session=session,
-        at=now,
-        actor=actor,
-        action="service.closed",
-        target=service.key,
-        site_id=site_id,
-        detail={"business_day": day, "message": texts},
+    _announce_service_change(
+        session=session, control=control, service=service, opened=False, now=now, actor=actor
     )
     return control
 
@@ -107,25 +118,8 @@ def reopen_service(*, session: Session, site_id: str, service_key: str, now: dat
     control.closed, control.message = False, {}
     control.updated_at, control.updated_by = now, actor
     _save(session=session, control=control)
-    day = control.business_day.isoformat()
-    record_event(
-        session=session,
-        site_id=site_id,
-        type=EventType.service_reopened,
-        at=now,
-        actor=actor,
-        data={"service": service.key, "message": None, "business_day": day},
-        service_key=service.key,
-    )
-    announce_queue(session=session, site_id=site_id, now=now, actor=actor)
-    record_audit(
-        session=session,
-        at=now,
-        actor=actor,
-        action="service.reopened",
-        target=service.key,
-        site_id=site_id,
-        detail={"business_day": day},
+    _announce_service_change(
+        session=session, control=control, service=service, opened=True, now=now, actor=actor
     )
     return control
 
