@@ -1,7 +1,8 @@
-"""Typed dependencies: the context, and who is calling."""
+"""Typed dependencies: the context, database sessions, and who is calling."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from server.auth.service import clerk_from_token, device_from_token, require_rol
 from server.context import AppContext
 from server.counters.addressing import counter_anywhere, site_counter
 from server.counters.models import Counter
-from server.errors import DomainError, Unauthorized
+from server.errors import DomainError, Forbidden, Unauthorized
 from server.sites.lookup import get_site
 
 bearer = HTTPBearer(auto_error=False, description="Clerk token from /auth/login, or a device token")
@@ -30,6 +31,17 @@ async def get_context(request: Request) -> AppContext:
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def read_session(context: ContextDep) -> Iterator[Session]:
+    """A read-only session (`Database.read()`): it neither waits for nor blocks the writer."""
+    with context.database.read() as session:
+        yield session
+
+
+# Nothing is written, so it does not matter whether the session closes before or after the answer is sent
+# (FastAPI's default for dependencies with yield changed between the versions pyproject.toml allows).
+ReadSession = Annotated[Session, Depends(read_session)]
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -46,7 +58,9 @@ def current_clerk(context: ContextDep, credentials: Credentials) -> Clerk:
         )
 
 
-CurrentClerk = Annotated[Clerk, Depends(current_clerk)]
+Caller = Annotated[Clerk, Depends(current_clerk)]
+# The older name of `Caller`, kept for the routes that use it.
+CurrentClerk = Caller
 
 
 def current_supervisor(clerk: CurrentClerk) -> Clerk:
@@ -113,6 +127,16 @@ def current_kiosk(context: ContextDep, credentials: Credentials) -> Device:
 KioskDevice = Annotated[Device, Depends(current_kiosk)]
 
 
+def site_kiosk(site: str, kiosk: KioskDevice) -> Device:
+    """The calling kiosk, refused unless it belongs to the path's site."""
+    if kiosk.site_id != site:
+        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
+    return kiosk
+
+
+SiteKiosk = Annotated[Device, Depends(site_kiosk)]
+
+
 def current_device(context: ContextDep, credentials: Credentials) -> Device:
     """Any registered device."""
     with context.database.read() as session:
@@ -120,6 +144,16 @@ def current_device(context: ContextDep, credentials: Credentials) -> Device:
 
 
 AnyDevice = Annotated[Device, Depends(current_device)]
+
+
+def site_device(site: str, device: AnyDevice) -> Device:
+    """The calling device (kiosk or display), refused unless it belongs to the path's site."""
+    if device.site_id != site:
+        raise Forbidden(f"This device belongs to site '{device.site_id}', not '{site}'.", code="wrong_site")
+    return device
+
+
+SiteDevice = Annotated[Device, Depends(site_device)]
 
 
 def websocket_token(websocket: WebSocket) -> str | None:

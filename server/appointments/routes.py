@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from server.api.bounds import YEARS_PATTERN, CalendarDay
-from server.api.deps import ContextDep, SiteClerk, SiteSupervisor
+from server.api.deps import ContextDep, ReadSession, SiteClerk, SiteSupervisor
 from server.appointments.bulk import import_bookings
 from server.appointments.importing import ImportRefused, parse_file
 from server.appointments.schemas import AppointmentIn, AppointmentOut, ImportResult
@@ -42,22 +42,21 @@ def list_day(
     site: str,
     clerk: SiteClerk,
     context: ContextDep,
+    session: ReadSession,
     day: CalendarDay = Query(default=None, alias="date", json_schema_extra={"pattern": YEARS_PATTERN}),
 ) -> list[AppointmentOut]:
     """A day's appointments (today by default) in time order."""
-    with context.database.transaction() as session:
-        chosen = day or business_day(get_site(session=session, site_id=site), context.clock.now())
-        return [
-            appointment_out(session=session, appointment=a)
-            for a in appointments_on(session=session, site_id=site, day=chosen)
-        ]
+    chosen = day or business_day(get_site(session=session, site_id=site), context.clock.now())
+    return [
+        appointment_out(session=session, appointment=a)
+        for a in appointments_on(session=session, site_id=site, day=chosen)
+    ]
 
 
 @router.get("/sites/{site}/appointments/{code}", response_model=AppointmentOut)
-def look_up(site: str, code: str, clerk: SiteClerk, context: ContextDep) -> AppointmentOut:
+def look_up(site: str, code: str, clerk: SiteClerk, session: ReadSession) -> AppointmentOut:
     """One appointment by its booking code."""
-    with context.database.transaction() as session:
-        return appointment_out(session=session, appointment=get_by_code(session=session, site_id=site, code=code))
+    return appointment_out(session=session, appointment=get_by_code(session=session, site_id=site, code=code))
 
 
 @router.delete("/sites/{site}/appointments/{code}", response_model=AppointmentOut)

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col, select
 
-from server.api.deps import AtCounter, ContextDep, CounterDep, SiteClerk
+from server.api.deps import AtCounter, ContextDep, CounterDep, ReadSession, SiteClerk
 from server.context import AppContext
 from server.counters import service as counters
 from server.counters.lookup import get_counter
@@ -64,19 +64,17 @@ def _run(context: AppContext, at: AtCounter, workstation: str, action: TicketAct
 
 
 @router.get("/sites/{site}/counters", response_model=list[CounterOut])
-def list_counters(site: str, context: ContextDep, clerk: SiteClerk) -> list[CounterOut]:
+def list_counters(site: str, context: ContextDep, clerk: SiteClerk, session: ReadSession) -> list[CounterOut]:
     """Every counter at a site with its state."""
-    with context.database.transaction() as session:
-        rows = session.exec(select(Counter).where(Counter.site_id == site).order_by(col(Counter.id))).all()
-        return [counter_out(session=session, counter=c, public_url=context.settings.public_url) for c in rows]
+    rows = session.exec(select(Counter).where(Counter.site_id == site).order_by(col(Counter.id))).all()
+    return [counter_out(session=session, counter=c, public_url=context.settings.public_url) for c in rows]
 
 
 @both("GET", "", response_model=CounterOut)
-def show_counter(at: CounterDep, context: ContextDep) -> CounterOut:
+def show_counter(at: CounterDep, context: ContextDep, session: ReadSession) -> CounterOut:
     """One counter's state."""
-    with context.database.transaction() as session:
-        found = get_counter(session=session, counter_id=at.counter_id)
-        return counter_out(session=session, counter=found, public_url=context.settings.public_url)
+    found = get_counter(session=session, counter_id=at.counter_id)
+    return counter_out(session=session, counter=found, public_url=context.settings.public_url)
 
 
 @both(

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from server.api.deps import AnyDevice, ContextDep
+from server.api.deps import ContextDep, SiteDevice
 from server.devices.schemas import DeviceStatusIn
 from server.devices.service import report_status
-from server.errors import Forbidden
 
 router = APIRouter(tags=["devices"])
 
 
 @router.post("/sites/{site}/devices/status", status_code=status.HTTP_204_NO_CONTENT)
-def post_status(site: str, body: DeviceStatusIn, device: AnyDevice, context: ContextDep) -> None:
+def post_status(site: str, body: DeviceStatusIn, device: SiteDevice, context: ContextDep) -> None:
     """A kiosk or display reports a change of state (printer out of paper, back online, …)."""
-    if device.site_id != site:
-        raise Forbidden(f"This device belongs to site '{device.site_id}', not '{site}'.", code="wrong_site")
     with context.database.transaction() as session:
         report_status(session=session, device=device, report=body, now=context.clock.now())

@@ -62,7 +62,7 @@ def display_page(site: str, request: Request, context: ContextDep, background: B
     """The full-screen waiting-room display for one site, filtered by the query parameters."""
     messages = catalog()
     try:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             site_row = get_site(session=session, site_id=site)
             site_name, timezone = site_row.name, site_row.timezone
             branding = branding_out(session=session, site_id=site)
@@ -126,7 +126,7 @@ async def _checked_calls(
     """The spoken languages, once every call is known to be a real call of today (else 404)."""
 
     def load() -> tuple[str, ...]:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             site_row = get_site(session=session, site_id=site)
             day = business_day(site_row, context.clock.now())
             for number, counter in calls:

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from aufruf.i18n import NATIVE_NAMES, base_language, is_rtl, normalise_language
-from server.api.deps import ContextDep, KioskDevice
+from server.api.deps import ContextDep, SiteKiosk
 from server.context import AppContext
-from server.errors import DomainError, Forbidden, NotFound
+from server.errors import DomainError, NotFound
 from server.remote_join.abuse import Guard, Refused
 from server.remote_join.page import join_page_state, ticket_page_state
 from server.remote_join.schemas import ChallengeOut, JoinIn, JoinOut, RemoteCheckInIn
@@ -91,10 +91,8 @@ def draw_remote(
 
 
 @api.post("/sites/{site}/remote-join/check-in", response_model=TicketOut)
-def kiosk_check_in(site: str, body: RemoteCheckInIn, kiosk: KioskDevice, context: ContextDep) -> TicketOut:
+def kiosk_check_in(site: str, body: RemoteCheckInIn, kiosk: SiteKiosk, context: ContextDep) -> TicketOut:
     """The citizen arrived: the kiosk scanned the phone's QR code or the short code was typed; now callable."""
-    if kiosk.site_id != site:
-        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
     now = context.clock.now()
     with context.database.transaction() as session:
         ticket = check_in(session=session, site_id=site, text=body.code, now=now, actor=f"device:{kiosk.id}",

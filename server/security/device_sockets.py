@@ -66,7 +66,7 @@ class DeviceSocketGuard:
 
     @staticmethod
     def _device(context: AppContext, token: str) -> Device:
-        with context.database.transaction() as session:
+        with context.database.read() as session:
             return device_from_token(session=session, token=token)
 
     @staticmethod

@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query, Response, status
 from sqlmodel import Session
 
-from server.api.deps import ContextDep
+from server.api.deps import ContextDep, ReadSession
 from server.auth.models import Clerk, Device, Role
 from server.security.audit import audit_records, clerk_actions
 from server.security.deps import ClientAddress, CurrentAdmin
@@ -34,10 +34,9 @@ def _device(device: Device) -> DeviceOut:
 
 
 @router.get("/admin/users", response_model=list[UserOut])
-def get_users(admin: CurrentAdmin, context: ContextDep) -> list[UserOut]:
+def get_users(admin: CurrentAdmin, session: ReadSession) -> list[UserOut]:
     """Every staff account."""
-    with context.database.transaction() as session:
-        return [_user(session, clerk) for clerk in list_users(session=session)]
+    return [_user(session, clerk) for clerk in list_users(session=session)]
 
 
 @router.post("/admin/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
@@ -67,10 +66,9 @@ def patch_user(
 
 
 @router.get("/admin/devices", response_model=list[DeviceOut])
-def get_devices(admin: CurrentAdmin, context: ContextDep) -> list[DeviceOut]:
+def get_devices(admin: CurrentAdmin, session: ReadSession) -> list[DeviceOut]:
     """Every kiosk and display."""
-    with context.database.transaction() as session:
-        return [_device(device) for device in list_devices(session=session)]
+    return [_device(device) for device in list_devices(session=session)]
 
 
 @router.post("/devices/{device_id}/rotate", response_model=RotatedToken)
@@ -108,41 +106,39 @@ def delete_device(device_id: str, admin: CurrentAdmin, context: ContextDep, addr
 @router.get("/admin/audit", response_model=list[AuditOut])
 def get_audit(
     admin: CurrentAdmin,
-    context: ContextDep,
+    session: ReadSession,
     since: datetime | None = None,
     action: str | None = Query(default=None, max_length=40),
     actor: str | None = Query(default=None, max_length=80),
     limit: int = Query(default=200, ge=1, le=1000),
 ) -> list[AuditOut]:
     """Logins, failed logins, role changes and device token changes, newest first."""
-    with context.database.transaction() as session:
-        rows = audit_records(session=session, since=since, action=action, actor=actor, limit=limit)
-        return [
-            AuditOut(
-                at=r.at, actor=r.actor, action=r.action, target=r.target, site=r.site_id, address=r.address,
-                detail=r.detail,
-            )
-            for r in rows
-        ]
+    rows = audit_records(session=session, since=since, action=action, actor=actor, limit=limit)
+    return [
+        AuditOut(
+            at=r.at, actor=r.actor, action=r.action, target=r.target, site=r.site_id, address=r.address,
+            detail=r.detail,
+        )
+        for r in rows
+    ]
 
 
 @router.get("/admin/sites/{site}/clerk-actions", response_model=list[ClerkActionOut])
 def get_clerk_actions(
     site: str,
     admin: CurrentAdmin,
-    context: ContextDep,
+    session: ReadSession,
     since: datetime | None = None,
     actor: str | None = Query(default=None, max_length=80),
     limit: int = Query(default=200, ge=1, le=1000),
 ) -> list[ClerkActionOut]:
     """Every call, finish, no-show, transfer, pause … done by staff at a site, newest first."""
-    with context.database.transaction() as session:
-        get_site(session=session, site_id=site)
-        rows = clerk_actions(session=session, site_id=site, since=since, actor=actor, limit=limit)
-        return [
-            ClerkActionOut(
-                seq=r.seq, at=r.at, actor=r.actor, type=r.type, counter=r.counter_id, ticket_id=r.ticket_id,
-                number=r.data.get("number") if isinstance(r.data, dict) else None,
-            )
-            for r in rows
-        ]
+    get_site(session=session, site_id=site)
+    rows = clerk_actions(session=session, site_id=site, since=since, actor=actor, limit=limit)
+    return [
+        ClerkActionOut(
+            seq=r.seq, at=r.at, actor=r.actor, type=r.type, counter=r.counter_id, ticket_id=r.ticket_id,
+            number=r.data.get("number") if isinstance(r.data, dict) else None,
+        )
+        for r in rows
+    ]

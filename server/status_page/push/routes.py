@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import ContextDep
+from server.api.deps import ContextDep, ReadSession
 from server.errors import NotFound
 from server.sites.lookup import get_site
 from server.status_page.push.keys import public_key
@@ -46,10 +46,9 @@ class PushKeyOut(BaseModel):
 
 
 @router.get("/push/key", response_model=PushKeyOut)
-def push_key(context: ContextDep) -> PushKeyOut:
+def push_key(session: ReadSession) -> PushKeyOut:
     """The server's public VAPID key."""
-    with context.database.transaction() as session:
-        key = public_key(session=session)
+    key = public_key(session=session)
     if key is None:
         raise NotFound("Push is not ready yet.", code="push_unavailable")
     return PushKeyOut(public_key=key)
