@@ -22,7 +22,8 @@ async def _receive(websocket: ClientConnection) -> dict[str, Any]:
 
 
 async def _draw(live_server: LiveServer, service: str = "anmeldung") -> dict[str, Any]:
-    async with httpx.AsyncClient() as http:
+    # A generous timeout: 20 draws at once on a loaded machine may take longer than httpx's default 5 s.
+    async with httpx.AsyncClient(timeout=30) as http:
         response = await http.post(
             live_server.api("/sites/demo/tickets"), json={"service": service}, headers=live_server.kiosk_headers
         )

@@ -105,9 +105,13 @@ def test_display_stream_never_carries_acknowledgements(live_server: LiveServer) 
     clerk = live_server.clerk_headers("clerk1")
     with connect(f"{live_server.ws_url}/ws/sites/demo/display") as display:
         display.recv(timeout=5)
-        alarm = httpx.post(live_server.api("/counters/5/alarm"), headers=clerk).json()["id"]
-        httpx.post(live_server.api(f"/sites/demo/alarms/{alarm}/acknowledge"), headers=supervisor)
-        httpx.post(live_server.api("/sites/demo/tickets"), json={"service": "kfz"}, headers=live_server.kiosk_headers)
+        # Generous timeouts: on a loaded machine a request may take longer than httpx's default 5 s.
+        alarm = httpx.post(live_server.api("/counters/5/alarm"), headers=clerk, timeout=30).json()["id"]
+        httpx.post(live_server.api(f"/sites/demo/alarms/{alarm}/acknowledge"), headers=supervisor, timeout=30)
+        httpx.post(
+            live_server.api("/sites/demo/tickets"), json={"service": "kfz"}, headers=live_server.kiosk_headers,
+            timeout=30,
+        )
         types = []
         while "queue.changed" not in types:
             types.append(json.loads(display.recv(timeout=5))["type"])
