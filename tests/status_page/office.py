@@ -15,10 +15,12 @@ class Office:
     def __init__(self, server: LiveServer) -> None:
         self.server = server
         self.clerk = server.clerk_headers()
+        # A generous timeout: a request on a loaded machine may take longer than httpx's default 5 s.
+        self.http = httpx.Client(timeout=30)
 
     def draw(self, service: str = "anmeldung", language: str = "de") -> dict[str, Any]:
         """Draw a ticket; the holder's view with token and status URL."""
-        response = httpx.post(
+        response = self.http.post(
             self.server.api("/sites/demo/tickets"),
             json={"service": service, "language": language},
             headers=self.server.kiosk_headers,
@@ -28,19 +30,19 @@ class Office:
 
     def open_counter(self, counter: str) -> None:
         """The clerk opens a counter, so the forecast counts it."""
-        httpx.post(self.server.api(f"/counters/{counter}/resume"), headers=self.clerk).raise_for_status()
+        self.http.post(self.server.api(f"/counters/{counter}/resume"), headers=self.clerk).raise_for_status()
 
     def call_next(self, counter: str) -> dict[str, Any]:
         """Finish whatever the counter has, then call its next ticket."""
-        httpx.post(self.server.api(f"/counters/{counter}/finish"), headers=self.clerk)
-        response = httpx.post(self.server.api(f"/counters/{counter}/call-next"), headers=self.clerk)
+        self.http.post(self.server.api(f"/counters/{counter}/finish"), headers=self.clerk)
+        response = self.http.post(self.server.api(f"/counters/{counter}/call-next"), headers=self.clerk)
         assert response.status_code == 200, response.text
         return dict(response.json())
 
     def call(self, counter: str, number: str) -> dict[str, Any]:
         """Finish whatever the counter has, then call a given number."""
-        httpx.post(self.server.api(f"/counters/{counter}/finish"), headers=self.clerk)
-        response = httpx.post(
+        self.http.post(self.server.api(f"/counters/{counter}/finish"), headers=self.clerk)
+        response = self.http.post(
             self.server.api(f"/counters/{counter}/call"), json={"number": number}, headers=self.clerk
         )
         assert response.status_code == 200, response.text
@@ -48,6 +50,6 @@ class Office:
 
     def status(self, token: str) -> str:
         """The ticket's status as the API reports it."""
-        response = httpx.get(self.server.api(f"/tickets/{token}"))
+        response = self.http.get(self.server.api(f"/tickets/{token}"))
         response.raise_for_status()
         return str(response.json()["status"])
