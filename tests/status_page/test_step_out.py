@@ -29,7 +29,7 @@ def clocked(tmp_path: Path) -> Iterator[tuple[LiveServer, ManualClock]]:
 
 def low_end(server: LiveServer, token: str) -> int:
     """The low end of the ticket's range as the API reports it."""
-    response = httpx.get(server.api(f"/tickets/{token}"))
+    response = httpx.get(server.api(f"/tickets/{token}"), timeout=30)
     response.raise_for_status()
     return int(response.json()["eta_minutes"][0])
 
@@ -53,7 +53,7 @@ def test_step_out_time_follows_the_low_end_of_the_range(
     first = low_end(server, mine["token"])
     assert first >= 5, "the line must be long enough to step out"
 
-    rendered = httpx.get(mine["status_url"]).text
+    rendered = httpx.get(mine["status_url"], timeout=30).text  # the first render may be slow on a loaded machine
     assert f"You can step out until {local_clock(first)};" in rendered
 
     page = browser.new_page()
