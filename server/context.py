@@ -8,6 +8,7 @@ from server.clock import Clock
 from server.db import Database
 from server.events.bus import EventBus
 from server.events.hub import Hub
+from server.forecasting.forecaster import Forecaster
 from server.settings import Settings
 
 
@@ -20,3 +21,4 @@ class AppContext:
     clock: Clock
     bus: EventBus
     hub: Hub
+    forecaster: Forecaster

@@ -13,8 +13,8 @@ from server.closing.days import is_day_closed
 from server.day_controls.state import controls_today
 from server.errors import Conflict
 from server.estimates import Forecast
+from server.forecasting.latest import current_forecast
 from server.sites.availability import Availability, availability, resume_times
-from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import closing_time
 from server.sites.lookup import get_site, issued_today, site_services, waiting_tickets
 from server.sites.models import Service, Site
@@ -62,14 +62,14 @@ def closed_reason(
         if minutes_left <= service.last_ticket_minutes:
             return "last_ticket_issued"
         # Nobody draws a ticket that, by the expected wait plus its service time, ends after closing.
-        forecast = forecast or shared_forecast(
+        forecast = forecast or current_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
         )
         done = forecast.done_new(service.pk)
         if done is not None and done > minutes_left:
             return "cannot_be_served_today"
     if not site.issue_when_unserved:
-        forecast = forecast or shared_forecast(
+        forecast = forecast or current_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
         )
         if service.pk not in forecast.served:
@@ -127,7 +127,7 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
     site = get_site(session=session, site_id=site_id)
     services = site_services(session=session, site_id=site_id)
     waiting = waiting_tickets(session=session, site_id=site_id)
-    forecast = shared_forecast(session=session, site=site, services=services, now=now)
+    forecast = current_forecast(session=session, site=site, services=services, now=now)
     by_service: dict[int, list[Ticket]] = defaultdict(list)
     for ticket in waiting:
         by_service[ticket.service_pk].append(ticket)

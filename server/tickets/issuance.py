@@ -2,9 +2,10 @@
 
 A batch is one transaction (one fsync). Each ticket is minted in its own savepoint, so a refused
 request (unknown service, quota reached) leaves the others and the numbering untouched. The lines
-are read once and the forecast computed once per batch, after all its tickets are in; then each
-ticket gets its `ticket.created` and `queue.changed` events, in order, with the figures as they stood
-right after that ticket. Nobody is answered before the commit, so an answered ticket is durable.
+and the site's latest forecast are read once per batch, after all its tickets are in (the forecaster
+recomputes after the commit, off the request path); then each ticket gets its `ticket.created` and
+`queue.changed` events, in order, with the lines as they stood right after that ticket. Nobody is
+answered before the commit, so an answered ticket is durable.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from sqlmodel import Session, col, select
 
 from server.db import Database
 from server.errors import Conflict, NotFound
-from server.estimates import Forecast, remember_forecasts, site_forecast
+from server.estimates import Forecast
 from server.events.envelope import EventType
 from server.events.log import NewEvent, lock_sequence, record_events
+from server.forecasting.latest import current_forecast, remember_shown, ticket_range
 from server.group_commit import GroupCommit, Outcome
 from server.sites.availability import availability, resume_times
-from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day
 from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
@@ -235,7 +236,7 @@ class _SiteBatch:
         if self.site.always_open:
             return None
         if self.opening_forecast is None:
-            self.opening_forecast = shared_forecast(
+            self.opening_forecast = current_forecast(
                 session=self.session, site=self.site, services=self.services, now=now
             )
         return self.opening_forecast
@@ -288,12 +289,13 @@ class _SiteBatch:
         """Events and answers for each new ticket, with the lines as they stood right after it."""
         self.session.flush()
         latest = max(item.now for item in accepted)
-        forecast = site_forecast(session=self.session, site=self.site, services=self.services, now=latest)
+        # The latest forecast, not one with this batch in it: each ticket shows what a new arrival was shown.
+        forecast = current_forecast(session=self.session, site=self.site, services=self.services, now=latest)
         self.resumes = (
             resume_times(session=self.session, site=self.site, now=latest)
             if any(s.pk not in forecast.served for s in self.services) else {}
         )
-        remember_forecasts(
+        remember_shown(
             session=self.session, site_id=self.site.id, forecast=forecast,
             tickets=[item.ticket for item in accepted if item.ticket is not None],
         )
@@ -334,7 +336,7 @@ class _SiteBatch:
             )
             view = build_ticket_view(
                 ticket=ticket, service=service, counter=None, languages=self.site.languages, ahead=ahead,
-                eta=forecast.for_ticket(ticket.id), wait_outside=room_full, available=available,
+                eta=ticket_range(forecast, ticket), wait_outside=room_full, available=available,
                 public_url=item.request.public_url, holder=True, service_location=places[service.pk],
             )
             actor = item.request.actor

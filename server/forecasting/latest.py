@@ -1,0 +1,110 @@
+"""The newest forecast per site, read by commands and views instead of computing one on the request path."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from server.calibration.history import remember
+from server.estimates import Forecast, site_forecast
+from server.sites.lookup import serving_counters
+from server.sites.models import Service, Site
+from server.tickets.models import Ticket
+
+Stale = Callable[[str], None]
+
+
+class LatestForecasts:
+    """The last forecast computed for each site of one application; safe to read from any thread."""
+
+    def __init__(self) -> None:
+        self._by_site: dict[str, Forecast] = {}
+        self._lock = threading.Lock()
+        # Told when a request had to compute a site's first forecast in its own (uncommitted) transaction.
+        self.on_stale: Stale | None = None
+
+    def get(self, site_id: str) -> Forecast | None:
+        """The site's newest forecast, or None before its first."""
+        return self._by_site.get(site_id)
+
+    def put(self, site_id: str, forecast: Forecast) -> None:
+        """Keep a newly computed forecast for the site."""
+        with self._lock:
+            self._by_site[site_id] = forecast
+
+    def sites(self) -> list[str]:
+        """The sites that have a forecast."""
+        with self._lock:
+            return list(self._by_site)
+
+
+# One store per application, found from a session's engine: commands only get their session.
+_stores: weakref.WeakKeyDictionary[Engine, LatestForecasts] = weakref.WeakKeyDictionary()
+
+
+def attach(store: LatestForecasts, *engines: Engine) -> None:
+    """Let sessions on these engines read the store's forecasts."""
+    for engine in engines:
+        _stores[engine] = store
+
+
+def store_of(session: Session) -> LatestForecasts | None:
+    """The store of the application that owns the session's engine, if one keeps forecasts."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+    return _stores.get(engine) if engine is not None else None
+
+
+def current_forecast(*, session: Session, site: Site, services: Sequence[Service], now: datetime) -> Forecast:
+    """The site's latest forecast, with which services are served as they stand in this transaction.
+
+    Without a running application (a script, a test on the database alone) it is computed here, fresh. A
+    site without a forecast yet gets one computed here once; the forecaster then recomputes it from
+    committed state. Whether a counter serves a line is a fact, not a forecast: read now, so a clerk who
+    resumes is counted by the very next draw.
+    """
+    store = store_of(session)
+    forecast = store.get(site.id) if store is not None else None
+    if forecast is None:
+        # The forecast's own queries would flush pending changes anyway.
+        forecast = site_forecast(session=session, site=site, services=list(services), now=now)
+        if store is None:
+            return forecast
+        store.put(site.id, forecast)
+        if store.on_stale is not None:
+            store.on_stale(site.id)
+    active = {service.pk for service in services}
+    served = frozenset(pk for pk in serving_counters(session=session, site_id=site.id) if pk in active)
+    return forecast if served == forecast.served else replace(forecast, served=served)
+
+
+def known_to(forecast: Forecast, ticket_id: int | None) -> bool:
+    """Whether the forecast was made with this ticket waiting (not drawn or put back in line since)."""
+    return ("ticket", ticket_id) in forecast.expected
+
+
+def ticket_range(forecast: Forecast, ticket: Ticket) -> tuple[int, int] | None:
+    """A waiting ticket's range: its own, or for one newer than the forecast what a new arrival was shown."""
+    if known_to(forecast, ticket.id):
+        return forecast.for_ticket(ticket.id)
+    return forecast.for_new(ticket.service_pk)
+
+
+def remember_shown(*, session: Session, site_id: str, forecast: Forecast, tickets: Sequence[Ticket]) -> None:
+    """Record the expected wait behind each new ticket's shown range, so later ranges learn from its errors."""
+    expected: dict[int, float] = {}
+    for ticket in tickets:
+        if ticket.id is None:
+            continue
+        key = ("ticket", ticket.id) if known_to(forecast, ticket.id) else ("new", ticket.service_pk)
+        if key in forecast.expected and ticket_range(forecast, ticket) is not None:
+            expected[ticket.id] = forecast.expected[key]
+    remember(
+        session=session, site_id=site_id, expected=expected, service_minutes=forecast.service_minutes, tickets=tickets
+    )
