@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -63,6 +64,8 @@ class Forecaster:
         # Observable figures: forecasts computed in the background, and updates published.
         self.recomputes = 0
         self.published = 0
+        # Set while nothing waits to be recomputed; for whoever needs the figures to have caught up.
+        self.settled = threading.Event()
         self._marked: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
@@ -74,6 +77,7 @@ class Forecaster:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         await asyncio.to_thread(self._first_forecasts)
+        self.settled.set()
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
@@ -110,6 +114,7 @@ class Forecaster:
 
     def _mark(self, site_id: str) -> None:
         self._marked.add(site_id)
+        self.settled.clear()
         if self._wake is not None:
             self._wake.set()
 
@@ -134,6 +139,8 @@ class Forecaster:
                 await asyncio.sleep(REST_SHARE * (time.perf_counter() - started))
             if self._marked:
                 self._wake.set()
+            else:
+                self.settled.set()
 
     def _due(self) -> Iterable[str]:
         now = time.monotonic()
