@@ -3,7 +3,8 @@
 Every worker receives every site's events and keeps its own forecasts from them, so workers agree. A
 change marks its site; the background task recomputes marked sites one after another in a thread (the
 replay is CPU work that would hold up every websocket if it ran on the event loop), resting as long as
-the last one took so that it never takes more than about half a core from the requests. Where the figures
+the last one took so that it never takes more than about half a core from the requests. A batch ends
+when the site has been quiet for a moment, so a clerk's finish and next call share one recompute. Where the figures
 on the site's stream differ from the new ones, a `queue.changed` flagged `estimates_only` carries them.
 """
 
@@ -38,6 +39,10 @@ ACTOR = "system:forecast"
 REFRESH_SECONDS = 60.0
 # After a recompute the task rests this many times its duration before the next.
 REST_SHARE = 1.0
+# A batch of changes ends when its site has been quiet this long (a clerk's finish and next call come
+# together), or this long after it began at the latest.
+QUIET_SECONDS = 0.1
+LONGEST_BATCH_SECONDS = 1.0
 # How far back the latest published queue payload is looked for; not found, the figures are published.
 RECENT_EVENTS = 20
 
@@ -125,9 +130,7 @@ class Forecaster:
                 await asyncio.wait_for(self._wake.wait(), timeout=REFRESH_SECONDS)
             except TimeoutError:
                 self._marked.update(self._due())
-            self._wake.clear()
-            # Events of one change arrive in the same loop turn: let them all mark before taking the set.
-            await asyncio.sleep(0)
+            await self._batch_ends()
             marked, self._marked = self._marked, set()
             for site_id in sorted(marked):
                 started = time.perf_counter()
@@ -141,6 +144,18 @@ class Forecaster:
                 self._wake.set()
             else:
                 self.settled.set()
+
+    async def _batch_ends(self) -> None:
+        """Wait until no change came for `QUIET_SECONDS`, or `LONGEST_BATCH_SECONDS` after the first."""
+        assert self._wake is not None
+        ends = time.monotonic() + LONGEST_BATCH_SECONDS
+        while (left := ends - time.monotonic()) > 0:
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=min(QUIET_SECONDS, left))
+            except TimeoutError:
+                return
+        self._wake.clear()
 
     def _due(self) -> Iterable[str]:
         now = time.monotonic()
