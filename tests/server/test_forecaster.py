@@ -139,11 +139,12 @@ def test_events_noticed_together_make_one_recompute(database: Database) -> None:
             for seq in range(1, 51):
                 forecaster.notice(Envelope(seq=seq, type=EventType.ticket_created.value, at=clock.now(),
                                            site="demo", data={}))
+            assert not forecaster.settled.is_set()
+            assert await asyncio.to_thread(forecaster.settled.wait, 30)
             # The forecaster's own update changes no forecast: it marks nothing.
             forecaster.notice(Envelope(seq=51, type=EventType.queue_changed.value, at=clock.now(), site="demo",
                                        data={ESTIMATES_ONLY: True}))
-            assert not forecaster.settled.is_set()
-            assert await asyncio.to_thread(forecaster.settled.wait, 30)
+            assert forecaster.settled.is_set()
             return forecaster.recomputes, forecaster.published
         finally:
             await forecaster.stop()
