@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
@@ -32,6 +32,13 @@ class EventData(BaseModel):
     TYPES: ClassVar[tuple[str, ...]] = ()
     # Fields that appear on the wire only when they have a value (the extras some ticket events add).
     OMITTED_WHEN_NONE: ClassVar[frozenset[str]] = frozenset()
+    # Fields holding models (directly, in a list or optional): where undeclared fields may hide. Set per class.
+    NESTED: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.NESTED = tuple(name for name, field in cls.model_fields.items() if _holds_model(field.annotation))
 
     @classmethod
     def build(cls, fields: Mapping[str, Any]) -> Self:
@@ -43,7 +50,7 @@ class EventData(BaseModel):
     def undeclared(self) -> list[str]:
         """Fields neither this model nor a model inside it declares: from a newer server, or a typo."""
         found = list(self.model_extra or {})
-        for name in type(self).model_fields:
+        for name in self.NESTED:
             value = getattr(self, name)
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, EventData):
@@ -59,6 +66,13 @@ class EventData(BaseModel):
         """The JSON-ready `data` object, exactly as it goes on the wire."""
         absent = {name for name in self.OMITTED_WHEN_NONE if getattr(self, name) is None}
         return self.model_dump(mode="json", exclude=absent or None)
+
+
+def _holds_model(annotation: object) -> bool:
+    """Whether a field's type is, or contains, an event model."""
+    if isinstance(annotation, type) and issubclass(annotation, EventData):
+        return True
+    return any(_holds_model(argument) for argument in get_args(annotation))
 
 
 class TicketView(EventData):

@@ -17,7 +17,8 @@ from aufruf.events import EventData, UnknownFields, parse_event
 TICKET = (
     '"id":7,"number":"A017","service":"kfz","service_name":"Kfz-Zulassung","status":"called","position":0,'
     '"people_ahead":0,"eta_minutes":null,"issued_at":"2026-12-01T08:15:00Z","called_at":"2026-12-01T08:40:12.500000Z",'
-    '"counter":"3","counter_name":"Schalter 3","counter_location":{"de":"Raum 110 · 1. OG","en":"Room 110 · 1st floor"},'
+    '"counter":"3","counter_name":"Schalter 3",'
+    '"counter_location":{"de":"Raum 110 · 1. OG","en":"Room 110 · 1st floor"},'
     '"language":"de","recalls":0,"site":"demo","appointment":false,"wait_outside":false,"served_now":true,'
     '"served_from":null,"served_from_time":null,"visual_call":false,"channel":"kiosk"'
 )
@@ -89,7 +90,10 @@ SAMPLES: list[tuple[str, type[EventData], str]] = [
         '"paused_until":"2026-12-01T11:00:00Z"}',
     ),
     ("counter.session", events.CounterSessionChanged, '{"counter":"3","session":12,"state":"opened","reason":null}'),
-    ("counter.session", events.CounterSessionChanged, '{"counter":"3","session":12,"state":"closed","reason":"logout"}'),
+    (
+        "counter.session", events.CounterSessionChanged,
+        '{"counter":"3","session":12,"state":"closed","reason":"logout"}',
+    ),
     (
         "device.status", events.DeviceStatus,
         '{"device":"kiosk-1","kind":"kiosk","component":"printer","state":"paper_out","detail":null}',

@@ -69,7 +69,13 @@ def _office_day(server: LiveServer, http: httpx.Client) -> None:
     assert http.delete(server.api(f"/sites/demo/appointments/{other['code']}"), headers=clerk).status_code == 200
     post("/sites/demo/close-day", supervisor)
     # The day's last event: the stream is read up to here.
-    post("/sites/demo/notices", supervisor, {"texts": {"de": "Wir haben geschlossen", "en": "We are closed"}, "minutes": 5})
+    closed = {"de": "Wir haben geschlossen", "en": "We are closed"}
+    post("/sites/demo/notices", supervisor, {"texts": closed, "minutes": 5})
+
+
+def seen_day_closed(received: list[tuple[dict[str, Any], Event]]) -> bool:
+    """Whether the day's closing has come through yet."""
+    return any(event.type == "day.closed" for _, event in received)
 
 
 def test_every_event_of_an_office_day_parses_into_its_model(live_server: LiveServer) -> None:
@@ -108,8 +114,3 @@ def test_every_event_of_an_office_day_parses_into_its_model(live_server: LiveSer
     assert isinstance(closed, events.DayClosed) and closed.expired >= 2
     checked_in = [e.data for _, e in received if isinstance(e.data, events.TicketCreated) and e.data.appointment]
     assert checked_in and checked_in[0].arrival is not None
-
-
-def seen_day_closed(received: list[tuple[dict[str, Any], Event]]) -> bool:
-    """Whether the day's closing has come through yet."""
-    return any(event.type == "day.closed" for _, event in received)
