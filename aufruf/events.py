@@ -4,6 +4,7 @@ Pure pydantic: a kiosk or display PC imports this without the server's dependenc
 payload as one of these models (an unknown or misspelt field is an error there); clients parse what arrives into
 them and tolerate what they do not know yet: extra fields are kept, unknown event types stay plain data.
 The field names and their order are the public contract: `payload()` gives exactly the JSON object sent as `data`.
+Statuses, states and reasons are plain strings, so a value a newer server adds still parses on an older client.
 """
 
 from __future__ import annotations
