@@ -38,6 +38,8 @@ from server.events.routes import install_event_streams
 from server.maintenance.serving_lock import install_serving_lock
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
+from server.projection.loader import StateLoader
+from server.projection.registry import Projections
 from server.remote_join.routes import install_remote_join
 from server.security import install_security
 from server.settings import Settings
@@ -70,7 +72,9 @@ def build_context(settings: Settings, clock: Clock) -> AppContext:
         backlog_bytes=settings.client_backlog_kib * 1024,
     )
     database.publish = bus.publish
-    return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub)
+    loader = StateLoader(database=database, clock=clock, settings=settings)
+    projections = Projections(hub=hub, clock=clock, load=loader.state, load_services=loader.services)
+    return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub, projections=projections)
 
 
 def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock: Clock | None = None) -> FastAPI:
