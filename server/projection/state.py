@@ -63,6 +63,8 @@ class SiteState:
 
     def _change(self, type: str, data: dict[str, Any]) -> bool:
         """Apply one event's data; False when the state cannot follow it without the database."""
+        if type.startswith("ticket."):
+            self._follow_at_counters(allowed(TICKET, data))
         if type == EventType.queue_changed:
             self.data["services"], self.data["lines"] = data["services"], data["lines"]
             self.services["de"] = data["services"]
@@ -83,6 +85,13 @@ class SiteState:
             # Moved elsewhere (transferred, requeued, expired): only a ticket on the display needs a reload.
             return all(call.get("id") != data.get("id") for call in self.data["calls"])
         return type in NO_EFFECT
+
+    def _follow_at_counters(self, ticket: dict[str, Any]) -> None:
+        """A counter's current ticket changes with the ticket's own events (a recall sends no counter.changed)."""
+        for counter in self.data["counters"]:
+            current = counter.get("current")
+            if current is not None and current.get("id") == ticket.get("id"):
+                counter["current"] = ticket
 
     @staticmethod
     def _replace(items: list[dict[str, Any]], item: dict[str, Any]) -> bool:
