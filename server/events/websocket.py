@@ -16,7 +16,7 @@ from server.context import AppContext
 from server.events.direct import DirectSocket, direct_socket
 from server.events.envelope import Envelope, EventType
 from server.events.frames import text_frame
-from server.events.hub import CLOSE_TOO_SLOW, GONE, OVERFLOW, RESYNC, Subscriber
+from server.events.hub import CLOSE_TOO_SLOW, GONE, OVERFLOW, RESYNC, DirectSubscriber, Subscriber
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]
 # A snapshot with seq >= the given one, as (seq, JSON text).
@@ -94,10 +94,7 @@ async def _stream_direct(
     subscriber = await context.hub.subscribe_direct(site_id, socket)
     try:
         while True:
-            seq, text = await snapshot(subscriber.seen)
-            # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
-            if not subscriber.dropped and socket.push(text_frame(text)):
-                subscriber.go_live(seq)
+            await _push_snapshot(subscriber, socket, snapshot)
             while not _asks_for_snapshot(await _client_text(websocket)):
                 pass
             subscriber.hold()
@@ -105,6 +102,14 @@ async def _stream_direct(
         return
     finally:
         context.hub.unsubscribe(subscriber)
+
+
+async def _push_snapshot(subscriber: DirectSubscriber, socket: DirectSocket, snapshot: SnapshotSource) -> None:
+    """Write a snapshot, then let events flow; its text is gone once written (an idle socket keeps no copy)."""
+    seq, text = await snapshot(subscriber.seen)
+    # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
+    if not subscriber.dropped and socket.push(text_frame(text)):
+        subscriber.go_live(seq)
 
 
 async def _stream_queued(websocket: WebSocket, context: AppContext, site_id: str, snapshot: SnapshotSource) -> None:
