@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from server.events.envelope import Envelope, EventType
-from server.privacy import COUNTER, TICKET, allowed
+from server.privacy import COUNTER, NOTICES, QUEUE, TICKET, allowed
 
 # Events that move a ticket to the front of the recent calls.
 CALLING = frozenset({EventType.ticket_called.value, EventType.ticket_recalled.value})
@@ -66,13 +66,15 @@ class SiteState:
         if type.startswith("ticket."):
             self._follow_at_counters(allowed(TICKET, data))
         if type == EventType.queue_changed:
+            # Events are public already (events.log); filtering again keeps the snapshot so if that ever changes.
+            data = allowed(QUEUE, data)
             self.data["services"], self.data["lines"] = data["services"], data["lines"]
             self.services["de"] = data["services"]
             return True
         if type == EventType.counter_changed:
             return self._replace(self.data["counters"], allowed(COUNTER, data))
         if type == EventType.notices_changed:
-            self.data["notices"] = data["notices"]
+            self.data["notices"] = allowed(NOTICES, data)["notices"]
             return True
         if type in CALLING:
             calls = [call for call in self.data["calls"] if call.get("id") != data.get("id")]
