@@ -13,6 +13,7 @@ from server.api.error_docs import install_error_docs
 from server.api.errors import install_error_handlers
 from server.api.http_limits import HttpLimits
 from server.api.input_guard import InputGuard
+from server.api.reads import run_read
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
 from server.auth.sso.routes import router as sso_router
@@ -73,7 +74,9 @@ def build_context(settings: Settings, clock: Clock) -> AppContext:
     )
     database.publish = bus.publish
     loader = StateLoader(database=database, clock=clock, settings=settings)
-    projections = Projections(hub=hub, clock=clock, load=loader.state, load_services=loader.services)
+    projections = Projections(
+        hub=hub, clock=clock, load=loader.state, load_services=loader.services, run_read=run_read
+    )
     return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub, projections=projections)
 
 

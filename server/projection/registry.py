@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
-
-from starlette.concurrency import run_in_threadpool
 
 from server.clock import Clock
 from server.events.envelope import Envelope
@@ -17,6 +15,8 @@ from server.projection.state import SiteState
 LoadState = Callable[[str], SiteState]
 # Reads a site's services list in one language from the database: (seq, services).
 LoadServices = Callable[[str, str], tuple[int, list[dict[str, Any]]]]
+# Runs a database read off the event loop (server.api.reads.run_read: threads writers cannot fill).
+RunRead = Callable[[Callable[[], Any]], Awaitable[Any]]
 # Clock-driven changes (opening hours, notices' windows, minutes waited) come without an event;
 # a state older than this on the application's clock is read again.
 REFRESH_SECONDS = 5.0
@@ -27,8 +27,11 @@ MAX_RELOADS = 5
 class Projections:
     """The site states this worker serves snapshots and services lists from."""
 
-    def __init__(self, *, hub: Hub, clock: Clock, load: LoadState, load_services: LoadServices) -> None:
+    def __init__(
+        self, *, hub: Hub, clock: Clock, load: LoadState, load_services: LoadServices, run_read: RunRead
+    ) -> None:
         self._hub = hub
+        self._run_read = run_read
         self._clock = clock
         self._load = load
         self._load_services = load_services
@@ -66,7 +69,7 @@ class Projections:
     async def _reload(self, site: str) -> SiteState:
         for _ in range(MAX_RELOADS):
             # An unknown site fails here, before the hub follows it.
-            state = await run_in_threadpool(self._load, site)
+            state: SiteState = await self._run_read(lambda: self._load(site))
             self.loads += 1
             await self._hub.open(site)
             if state.seq >= self._hub.last_seq(site):
@@ -81,7 +84,7 @@ class Projections:
         found = state.services.get(language)
         if found is not None:
             return found
-        seq, services = await run_in_threadpool(self._load_services, site, language)
+        seq, services = await self._run_read(lambda: self._load_services(site, language))
         if seq == state.seq and not state.stale:
             state.services[language] = services
         return services
