@@ -9,6 +9,7 @@ from server.db import Database
 from server.events.bus import EventBus
 from server.events.hub import Hub
 from server.forecasting.forecaster import Forecaster
+from server.projection.registry import Projections
 from server.settings import Settings
 
 
@@ -22,3 +23,5 @@ class AppContext:
     bus: EventBus
     hub: Hub
     forecaster: Forecaster
+    # Each site's public state in memory, for snapshots on connect and the services list.
+    projections: Projections

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from aufruf.events import QueueChanged
 from server.clock import Clock
 from server.db import Database
 from server.estimates import site_forecast
@@ -188,7 +189,7 @@ class Forecaster:
                 return False
             record_event(
                 session=session, site_id=site_id, type=EventType.queue_changed, at=now, actor=ACTOR,
-                data={**data, ESTIMATES_ONLY: True},
+                data=QueueChanged.build({**data, ESTIMATES_ONLY: True}),
             )
         self.published += 1
         return True
