@@ -35,6 +35,8 @@ def test_check_in_by_code_and_qr_content(server: LiveServer) -> None:
     staff = server.clerk_headers()
     httpx.post(server.api("/counters/4/resume"), headers=staff).raise_for_status()
     booked = _book(server, staff, name="Erika Mustermann", phone="+49 30 1234")
+    # The range shown at check-in comes from the forecast recomputed after the counter opened.
+    assert server.context.forecaster.settled.wait(timeout=30)
     code = str(booked["code"])
     assert booked["qr_content"] == code and len(code) == 9 and code[4] == "-"
     # Typed in lower case without the dash, as people do.
