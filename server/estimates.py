@@ -22,7 +22,7 @@ from server.calibration.history import recent_errors, remember
 from server.counters.models import Counter, CounterService, CounterStatus
 from server.counters.serving import chosen_services, is_serving
 from server.forecast.durations import MIN_REMAINING, Durations, durations_from
-from server.forecast.ranges import RANGE_LEVEL, Forecast, job_range, wait_range
+from server.forecast.ranges import CALIBRATION_LEVEL, RANGE_LEVEL, Forecast, job_range, wait_range
 from server.forecast.replay import Arrivals, Desk, Job, replay
 from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
@@ -302,7 +302,7 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
             ranges[job.key] = job_range(
                 expected=calls[job.key], figures=durations[job.service_pk], servers=servers[job.service_pk],
                 bounds=calibration.bounds(
-                    service_pk=job.service_pk, appointment=job.appointment, level=RANGE_LEVEL, band=here
+                    service_pk=job.service_pk, appointment=job.appointment, level=CALIBRATION_LEVEL, band=here
                 ),
             )
     return Forecast(
