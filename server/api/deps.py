@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -42,6 +42,19 @@ def read_session(context: ContextDep) -> Iterator[Session]:
 # Nothing is written, so it does not matter whether the session closes before or after the answer is sent
 # (FastAPI's default for dependencies with yield changed between the versions pyproject.toml allows).
 ReadSession = Annotated[Session, Depends(read_session)]
+
+
+async def write_session(context: ContextDep) -> AsyncIterator[Session]:
+    """A session in one write transaction (`Database.transaction()`): committed, then its events published."""
+    # Async, so the writer slot is awaited on the loop and freed from any thread: FastAPI runs sync dependencies
+    # and the endpoint in different threads, and a slot taken in a request thread could starve the holder of one.
+    async with context.database.write_transaction() as session:
+        yield session
+
+
+# scope="function": committed after the handler returns and before the answer is sent, so a failed commit is the
+# answer; a handler's error rolls the transaction back. Declare it after the caller checks, which need no slot.
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
