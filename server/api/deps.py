@@ -140,11 +140,16 @@ def current_kiosk(context: ContextDep, credentials: Credentials) -> Device:
 KioskDevice = Annotated[Device, Depends(current_kiosk)]
 
 
+def of_site(device: Device, site: str, *, what: str = "device") -> Device:
+    """The device, refused (403 wrong_site) unless it belongs to the site: the one check every device path makes."""
+    if device.site_id != site:
+        raise Forbidden(f"This {what} belongs to site '{device.site_id}', not '{site}'.", code="wrong_site")
+    return device
+
+
 def site_kiosk(site: str, kiosk: KioskDevice) -> Device:
     """The calling kiosk, refused unless it belongs to the path's site."""
-    if kiosk.site_id != site:
-        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
-    return kiosk
+    return of_site(kiosk, site, what="kiosk")
 
 
 SiteKiosk = Annotated[Device, Depends(site_kiosk)]
@@ -161,9 +166,7 @@ AnyDevice = Annotated[Device, Depends(current_device)]
 
 def site_device(site: str, device: AnyDevice) -> Device:
     """The calling device (kiosk or display), refused unless it belongs to the path's site."""
-    if device.site_id != site:
-        raise Forbidden(f"This device belongs to site '{device.site_id}', not '{site}'.", code="wrong_site")
-    return device
+    return of_site(device, site)
 
 
 SiteDevice = Annotated[Device, Depends(site_device)]
