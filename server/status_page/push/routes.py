@@ -57,7 +57,7 @@ def push_key(session: ReadSession) -> PushKeyOut:
 @router.put("/tickets/{token}/push", status_code=status.HTTP_204_NO_CONTENT)
 async def subscribe_ticket(token: str, body: SubscribeIn, context: ContextDep, request: Request) -> Response:
     """Alert this browser when the ticket's turn is near and when it is called."""
-    settings = request.app.state.status_page_settings
+    settings = context.settings.status
 
     def store() -> str:
         with context.database.transaction() as session:
