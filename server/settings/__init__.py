@@ -50,12 +50,12 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", description="Signs clerk tokens; at least 32 characters")
     config_file: Path | None = Field(default=None, description="Office configuration (TOML)")
     demo: bool = Field(default=False, description="Enables the demo identities; never in production")
-    token_minutes: int = Field(default=12 * 60, ge=5, le=7 * 24 * 60)
+    token_minutes: int = Field(default=12 * 60, ge=5, le=7 * 24 * 60, description="How long a staff login lasts")
     client_queue_size: int = Field(default=512, ge=8, description="Events buffered per websocket before it is dropped")
     client_backlog_kib: int = Field(
         default=1024, ge=1, description="KiB a websocket client may leave unread on the server before it is dropped"
     )
-    recent_calls: int = Field(default=10, ge=1, le=100)
+    recent_calls: int = Field(default=10, ge=1, le=100, description="How many recent calls the displays show")
     max_recalls: int = Field(
         default=3, ge=0, le=20, description="Recalls before the next one marks a no-show; 0 never does"
     )

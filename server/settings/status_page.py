@@ -48,7 +48,7 @@ class StatusPageSettings(BaseModel):
     push_contact: str = Field(
         default="", description="VAPID `sub` claim (mailto: or https: URL); defaults to the public URL"
     )
-    push_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    push_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Longest wait for a push service")
     poll_seconds: float = Field(
         default=15.0, ge=0.5, le=300, description="How often the page polls while its websocket is down"
     )

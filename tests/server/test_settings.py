@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -106,3 +108,15 @@ def test_aufruf_serve_lists_each_bad_variable_and_exits(monkeypatch: pytest.Monk
     assert "Invalid settings:" in result.output
     assert "AUFRUF_STATUS_TOKEN_LIMT: is not a setting" in result.output
     assert "AUFRUF_HTTP_KEEP_ALIVE_SECONDS:" in result.output
+
+
+def test_the_deployment_guide_lists_every_setting() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(AUFRUF_[A-Z_]+)` \|", guide, flags=re.MULTILINE))
+    sections = {"http": Settings.model_fields["http"], "security": Settings.model_fields["security"],
+                "status": Settings.model_fields["status"]}
+    names = {f"AUFRUF_{name.upper()}" for name in Settings.model_fields if name not in sections}
+    for section, field in sections.items():
+        assert field.annotation is not None
+        names |= {f"AUFRUF_{section.upper()}_{name.upper()}" for name in field.annotation.model_fields}
+    assert listed == names
