@@ -46,8 +46,7 @@ ReadSession = Annotated[Session, Depends(read_session)]
 
 async def write_session(context: ContextDep) -> AsyncIterator[Session]:
     """A session in one write transaction (`Database.transaction()`): committed, then its events published."""
-    # Async, so the writer slot is awaited on the loop and freed from any thread: FastAPI runs sync dependencies
-    # and the endpoint in different threads, and a slot taken in a request thread could starve the holder of one.
+    # Async and a non-thread-affine slot: waiters hold no request thread, as FastAPI runs the endpoint in another.
     async with context.database.write_transaction() as session:
         yield session
 
