@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from functools import partial
@@ -100,6 +102,8 @@ class Database:
         # SQLite has one writer at a time; threads wait here instead of sleep-polling in its busy handler.
         # A plain Lock, not an RLock: `write_transaction()` takes it on the event loop and frees it in another thread.
         self._write_lock: threading.Lock | None = threading.Lock() if self.engine.dialect.name == "sqlite" else None
+        # Where the event loop's writers line up for that slot (`write_transaction`), one line per loop.
+        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Lock] = weakref.WeakKeyDictionary()
 
     @contextmanager
     def startup_lock(self) -> Iterator[None]:
@@ -177,20 +181,25 @@ class Database:
 
     @asynccontextmanager
     async def _async_writer_turn(self) -> AsyncIterator[None]:
-        """The writer slot for the event loop; a waiter holds a thread of its own, never a request thread."""
+        """The writer slot for the event loop: requests queue in order, and only the first waits for the slot."""
         lock = self._write_lock
         if lock is None:
             yield
             return
-        # Own limiters (one thread each): a waiter must not take a request thread the slot's holder needs.
-        if not lock.acquire(blocking=False) and not await anyio.to_thread.run_sync(
-            partial(lock.acquire, timeout=self.write_wait), limiter=anyio.CapacityLimiter(1)
-        ):
-            raise DatabaseBusy("locked", f"no write slot within {self.write_wait:g} s; another write holds the file")
-        try:
-            yield
-        finally:
-            lock.release()
+        # Queued on the loop, first come first served, holding no thread (as requests waited for one before);
+        # the request at the front waits up to write_wait for whoever holds the slot, in a thread of its own.
+        queue = self._queues.setdefault(asyncio.get_running_loop(), anyio.Lock())
+        async with queue:
+            if not lock.acquire(blocking=False) and not await anyio.to_thread.run_sync(
+                partial(lock.acquire, timeout=self.write_wait), limiter=anyio.CapacityLimiter(1)
+            ):
+                raise DatabaseBusy(
+                    "locked", f"no write slot within {self.write_wait:g} s; another write holds the file"
+                )
+            try:
+                yield
+            finally:
+                lock.release()
 
     @contextmanager
     def _writer_turn(self) -> Iterator[None]:
