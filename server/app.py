@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from server.api.error_docs import install_error_docs
 from server.api.errors import install_error_handlers
 from server.api.input_guard import InputGuard
+from server.api.reads import run_read
 from server.appointments.jobs import install_appointments
 from server.auth.routes import router as auth_router
 from server.auth.sso.routes import router as sso_router
@@ -37,6 +38,8 @@ from server.events.routes import install_event_streams
 from server.maintenance.serving_lock import install_serving_lock
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
+from server.projection.loader import StateLoader
+from server.projection.registry import Projections
 from server.remote_join.routes import install_remote_join
 from server.security import install_security
 from server.settings import Settings
@@ -69,7 +72,11 @@ def build_context(settings: Settings, clock: Clock) -> AppContext:
         backlog_bytes=settings.client_backlog_kib * 1024,
     )
     database.publish = bus.publish
-    return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub)
+    loader = StateLoader(database=database, clock=clock, settings=settings)
+    projections = Projections(
+        hub=hub, clock=clock, load=loader.state, load_services=loader.services, run_read=run_read
+    )
+    return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub, projections=projections)
 
 
 def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock: Clock | None = None) -> FastAPI:

@@ -8,6 +8,7 @@ from server.clock import Clock
 from server.db import Database
 from server.events.bus import EventBus
 from server.events.hub import Hub
+from server.projection.registry import Projections
 from server.settings import Settings
 
 
@@ -20,3 +21,5 @@ class AppContext:
     clock: Clock
     bus: EventBus
     hub: Hub
+    # Each site's public state in memory, for snapshots on connect and the services list.
+    projections: Projections

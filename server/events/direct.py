@@ -125,6 +125,9 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
         """Send as usual; once accepted, drop the handshake's request and response (a few KiB per connection)."""
         await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
+            # The request also stays referenced inside the websockets parser for the connection's life:
+            # emptying its headers frees them (about 2 KiB per connection) where dropping it alone does not.
+            self.request.headers.clear()
             self.request = self.response = None  # type: ignore[assignment]
 
     def push_frame(self, frame: bytes) -> bool:

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 LoadGap = Callable[[str, int, int], list[Envelope]]
 CurrentSeq = Callable[[str], int]
+# Told every batch of a site's events, in seq order, before any subscriber gets it.
+Observer = Callable[[str, list[Envelope]], None]
 
 
 class Resync:
@@ -166,8 +168,20 @@ class Hub:
         self._backlog_bytes = backlog_bytes
         self._channels: dict[str, SiteChannel] = {}
         self._opening: dict[str, asyncio.Lock] = {}
-        # Snapshots that many clients share (e.g. a site's display state), by key: (seq, made at, JSON text).
-        self.shared_snapshots: dict[str, tuple[int, float, str]] = {}
+        self._observers: list[Observer] = []
+
+    def observe(self, observer: Observer) -> None:
+        """Tell `observer` each site's events as they go out."""
+        self._observers.append(observer)
+
+    async def open(self, site: str) -> int:
+        """Follow a site's events from now on; the seq delivered so far."""
+        return (await self._channel(site)).last_seq
+
+    def last_seq(self, site: str) -> int:
+        """The seq of the site's latest event handed out (-1 while the site is not followed)."""
+        channel = self._channels.get(site)
+        return channel.last_seq if channel is not None else -1
 
     def deliver(self, envelope: Envelope) -> None:
         """Accept an event from the bus (on the loop thread)."""
@@ -249,7 +263,7 @@ class Hub:
             for envelope in arrived:
                 ready.extend(await self._in_order(site, channel, envelope, ready))
             if ready:
-                self._fan_out(channel, Batch(ready))
+                self._fan_out(site, channel, Batch(ready))
 
     async def _in_order(
         self, site: str, channel: SiteChannel, envelope: Envelope | None, ready: list[Envelope]
@@ -266,9 +280,13 @@ class Hub:
             return [*await run_in_threadpool(self._load_gap, site, last, envelope.seq), envelope]
         return [envelope]
 
-    @staticmethod
-    def _fan_out(channel: SiteChannel, batch: Batch) -> None:
+    def _fan_out(self, site: str, channel: SiteChannel, batch: Batch) -> None:
         channel.last_seq = batch.last_seq
+        for observer in self._observers:
+            try:
+                observer(site, batch.envelopes)
+            except Exception:  # an observer's bug must not stop the site's events
+                log.exception("event observer failed at site %s", site)
         for subscriber in tuple(channel.subscribers):
             subscriber.offer_all(batch)
             if subscriber.dropped:

@@ -14,9 +14,8 @@ from server.api.deps import find_counter, websocket_token
 from server.auth.service import clerk_from_token
 from server.context import AppContext
 from server.errors import DomainError
-from server.events.websocket import stream_site
-from server.sites.lookup import get_site
-from server.snapshots import counter_snapshot, display_snapshot, ticket_snapshot, with_seq
+from server.events.websocket import stream_site, stream_snapshots
+from server.snapshots import counter_snapshot, ticket_snapshot, with_seq
 from server.tickets.service import ticket_by_token
 
 
@@ -34,29 +33,20 @@ async def _refuse(websocket: WebSocket, error: DomainError) -> None:
 async def display_stream(websocket: WebSocket, site: str) -> None:
     """Every event of a site, for call displays; public."""
     context = _context(websocket)
-
-    def check() -> None:
-        with context.database.read() as session:
-            get_site(session=session, site_id=site)
-
+    projections = context.projections
     try:
-        await run_in_threadpool(check)
+        await projections.state(site)  # an unknown site is refused here
     except DomainError as error:
         await _refuse(websocket, error)
         return
 
-    def read(session: Session) -> tuple[int, dict[str, object]]:
-        data = display_snapshot(
-            session=session,
-            site_id=site,
-            now=context.clock.now(),
-            recent=context.settings.recent_calls,
-            public_url=context.settings.public_url,
-        )
-        return with_seq(session=session, site_id=site, data=data)
+    async def snapshot(at_least: int) -> tuple[int, str]:
+        # Current means it has every event the hub handed out, so its seq is at least `at_least`.
+        state = await projections.state(site)
+        return state.seq, state.snapshot_text(context.clock.now())
 
     await websocket.accept()
-    await stream_site(websocket, context, site, read, shared=f"display:{site}")
+    await stream_snapshots(websocket, context, site, snapshot)
 
 
 async def counter_stream(websocket: WebSocket, counter: str, site: str | None = None) -> None:

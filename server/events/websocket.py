@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -18,12 +16,11 @@ from server.context import AppContext
 from server.events.direct import DirectSocket, direct_socket
 from server.events.envelope import Envelope, EventType
 from server.events.frames import text_frame
-from server.events.hub import CLOSE_TOO_SLOW, GONE, OVERFLOW, RESYNC, Subscriber
+from server.events.hub import CLOSE_TOO_SLOW, GONE, OVERFLOW, RESYNC, DirectSubscriber, Subscriber
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]
-
-# How long a shared snapshot may be reused; its clock-derived figures (minutes waited) stay right.
-SHARED_SNAPSHOT_SECONDS = 1.0
+# A snapshot with seq >= the given one, as (seq, JSON text).
+SnapshotSource = Callable[[int], Awaitable[tuple[int, str]]]
 
 
 def _asks_for_snapshot(text: str) -> bool:
@@ -53,71 +50,51 @@ async def _read_client(websocket: WebSocket, subscriber: Subscriber) -> None:
         subscriber.leave()
 
 
-async def _snapshot(
-    context: AppContext, site_id: str, read: SnapshotReader, now: datetime, *, shared: str | None, at_least: int
-) -> tuple[int, str]:
-    """A snapshot with seq >= `at_least`, as (seq, JSON text); one under a `shared` key serves many clients a moment."""
-    cache = context.hub.shared_snapshots
-    if shared is not None and (hit := cache.get(shared)) is not None:
-        seq, made, text = hit
-        # Any seq from `at_least` on is exact for this client: the hub sends it everything after that.
-        if seq >= at_least and time.monotonic() - made < SHARED_SNAPSHOT_SECONDS:
-            return seq, text
+def database_snapshot(context: AppContext, site_id: str, read: SnapshotReader) -> SnapshotSource:
+    """Snapshots read from the database for each client (a counter's or a ticket's own state)."""
 
     def load() -> tuple[int, dict[str, Any]]:
         with context.database.read() as session:
             return read(session)
 
-    seq, data = await run_in_threadpool(load)
-    snapshot = Envelope(seq=seq, type=EventType.snapshot, at=now, site=site_id, data=data)
-    if shared is not None and seq >= cache.get(shared, (-1,))[0]:
-        cache[shared] = (seq, time.monotonic(), snapshot.text)
-    return seq, snapshot.text
+    async def snapshot(at_least: int) -> tuple[int, str]:
+        seq, data = await run_in_threadpool(load)
+        return seq, Envelope(seq=seq, type=EventType.snapshot, at=context.clock.now(), site=site_id, data=data).text
+
+    return snapshot
 
 
-async def _send_snapshot(
-    websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, *, shared: str | None, at_least: int
-) -> int:
+async def _send_snapshot(websocket: WebSocket, snapshot: SnapshotSource, *, at_least: int) -> int:
     """Send a snapshot through the ASGI connection; its seq."""
-    seq, text = await _snapshot(context, site_id, read, context.clock.now(), shared=shared, at_least=at_least)
+    seq, text = await snapshot(at_least)
     await websocket.send_text(text)
     return seq
 
 
-async def stream_site(
-    websocket: WebSocket,
-    context: AppContext,
-    site_id: str,
-    read: SnapshotReader,
-    *,
-    shared: str | None = None,
-) -> None:
-    """Serve one accepted websocket until the client leaves or falls behind.
+async def stream_site(websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader) -> None:
+    """Serve one accepted websocket, its snapshots read from the database by `read`."""
+    await stream_snapshots(websocket, context, site_id, database_snapshot(context, site_id, read))
 
-    `shared` names a snapshot that is the same for every client of this kind at the site, so a crowd
-    connecting at once (displays after a restart) costs one database read, not one each.
-    """
+
+async def stream_snapshots(
+    websocket: WebSocket, context: AppContext, site_id: str, snapshot: SnapshotSource
+) -> None:
+    """Serve one accepted websocket until the client leaves or falls behind."""
     socket = direct_socket(websocket.scope)
     if socket is not None:
-        await _stream_direct(websocket, socket, context, site_id, read, shared=shared)
+        await _stream_direct(websocket, socket, context, site_id, snapshot)
     else:
-        await _stream_queued(websocket, context, site_id, read, shared=shared)
+        await _stream_queued(websocket, context, site_id, snapshot)
 
 
 async def _stream_direct(
-    websocket: WebSocket, socket: DirectSocket, context: AppContext, site_id: str, read: SnapshotReader,
-    *, shared: str | None,
+    websocket: WebSocket, socket: DirectSocket, context: AppContext, site_id: str, snapshot: SnapshotSource
 ) -> None:
     """The fan-out writes events to the socket itself; this task only sends snapshots and listens."""
     subscriber = await context.hub.subscribe_direct(site_id, socket)
     try:
         while True:
-            seq, text = await _snapshot(
-                context, site_id, read, context.clock.now(), shared=shared, at_least=subscriber.seen
-            )
-            # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
-            if not subscriber.dropped and socket.push(text_frame(text)):
-                subscriber.go_live(seq)
+            await _push_snapshot(subscriber, socket, snapshot)
             while not _asks_for_snapshot(await _client_text(websocket)):
                 pass
             subscriber.hold()
@@ -127,14 +104,20 @@ async def _stream_direct(
         context.hub.unsubscribe(subscriber)
 
 
-async def _stream_queued(
-    websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader, *, shared: str | None
-) -> None:
+async def _push_snapshot(subscriber: DirectSubscriber, socket: DirectSocket, snapshot: SnapshotSource) -> None:
+    """Write a snapshot, then let events flow; its text is gone once written (an idle socket keeps no copy)."""
+    seq, text = await snapshot(subscriber.seen)
+    # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
+    if not subscriber.dropped and socket.push(text_frame(text)):
+        subscriber.go_live(seq)
+
+
+async def _stream_queued(websocket: WebSocket, context: AppContext, site_id: str, snapshot: SnapshotSource) -> None:
     """Events pass through this connection's inbox and the ASGI send chain (servers without `aufruf.direct`)."""
     subscriber = await context.hub.subscribe(site_id)
     reader = asyncio.create_task(_read_client(websocket, subscriber))
     try:
-        seen = await _send_snapshot(websocket, context, site_id, read, shared=shared, at_least=subscriber.since)
+        seen = await _send_snapshot(websocket, snapshot, at_least=subscriber.since)
         while True:
             # A plain get per message: waiting on both the queue and the reader cost more than the send.
             item = await subscriber.queue.get()
@@ -144,7 +127,7 @@ async def _stream_queued(
                 await websocket.close(code=CLOSE_TOO_SLOW, reason="client too slow; reconnect")
                 return
             if item is RESYNC:
-                seen = await _send_snapshot(websocket, context, site_id, read, shared=shared, at_least=seen)
+                seen = await _send_snapshot(websocket, snapshot, at_least=seen)
                 continue
             assert isinstance(item, Envelope)
             if item.seq > seen:
