@@ -156,8 +156,7 @@ class StreamDoor:
             for pattern, stream in STREAMS:
                 if match := pattern.match(scope["path"]):
                     scope["app"] = self.app
-                    return self._through(self._checks or self._find_checks(), 0, scope, receive, send,
-                                         stream, match.groupdict())
+                    return self._through(self.checks(), 0, scope, receive, send, stream, match.groupdict())
         return None
 
     async def _through(
@@ -180,8 +179,10 @@ class StreamDoor:
                 return
         await stream(WebSocket(scope, receive, send), **params)
 
-    def _find_checks(self) -> list[Check]:
+    def checks(self) -> list[Check]:
         """The websocket checks of the application's middlewares, outermost first."""
+        if self._checks is not None:
+            return self._checks
         if self.app.middleware_stack is None:
             self.app.middleware_stack = self.app.build_middleware_stack()
         checks: list[Check] = []
