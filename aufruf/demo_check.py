@@ -19,6 +19,7 @@ from aufruf import qt_check
 from aufruf.demo_apps import DemoApps
 from server.api.http_protocol import uvicorn_http_options
 from server.events.direct import uvicorn_websocket_options
+from server.settings import load_settings
 
 SERVER_START_SECONDS = 60.0
 
@@ -68,7 +69,7 @@ def check_demo(*, host: str, port: int, data_dir: Path) -> int:
     """Run the demo until the server answers and every app shows its window; 0 when all did, else 1."""
     config = uvicorn.Config(
         "server.main:app_from_env", factory=True, host=host, port=port, log_level="warning",
-        **uvicorn_websocket_options(), **uvicorn_http_options(),
+        **uvicorn_websocket_options(), **uvicorn_http_options(load_settings().http),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="demo-server", daemon=True)

@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from aufruf import events
+
 Clock = Callable[[], datetime]
 CHECK_MS = 1000
 
@@ -29,11 +31,12 @@ class Notice:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Notice:
         """Build from a snapshot's or a `notices.changed` event's entry."""
-        return cls(
-            id=int(data["id"]),
-            expires_at=datetime.fromisoformat(str(data["expires_at"])),
-            texts={str(k): str(v) for k, v in (data.get("texts") or {}).items()},
-        )
+        return cls.from_model(events.Notice.model_validate(data))
+
+    @classmethod
+    def from_model(cls, notice: events.Notice) -> Notice:
+        """Build from the wire model of a notice."""
+        return cls(id=notice.id, expires_at=notice.expires_at, texts=dict(notice.texts))
 
     def text(self, language: str) -> str:
         """The notice in a language, German when the supervisor gave none in it."""
@@ -66,7 +69,10 @@ class NoticeBoard(QObject):
     def on_message(self, message: dict[str, Any]) -> None:
         """Take the notices from a stream message, if it carries them."""
         data = message.get("data") or {}
-        if message.get("type") in ("snapshot", "notices.changed") and "notices" in data:
+        if message.get("type") == "notices.changed":
+            changed = events.NoticesChanged.model_validate(data)
+            self.set_notices([Notice.from_model(notice) for notice in changed.notices])
+        elif message.get("type") == "snapshot" and "notices" in data:
             self.set_notices(parse_notices(data["notices"]))
 
     @property

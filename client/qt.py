@@ -17,6 +17,8 @@ class StreamBridge(QObject):
     snapshot = Signal(object)
     # Not named "event": that would hide QObject.event(), which Qt calls for every posted event.
     message = Signal(object)
+    # The same events as `message`, parsed into their models (aufruf.events.Event).
+    typed = Signal(object)
     connection_changed = Signal(bool)
     refused = Signal(str)
     reconnecting = Signal(float)  # seconds until the next attempt
@@ -36,6 +38,7 @@ class StreamBridge(QObject):
             StreamHandlers(
                 on_snapshot=guarded(self.snapshot.emit),
                 on_event=guarded(self.message.emit),
+                on_typed_event=guarded(self.typed.emit),
                 on_connection=guarded(self.connection_changed.emit),
                 on_refused=guarded(self.refused.emit),
                 on_reconnecting=guarded(self.reconnecting.emit),

@@ -1,4 +1,4 @@
-"""The live event stream: reconnects with back-off, tracks seq, resyncs on a gap."""
+"""The live event stream: reconnects with back-off, tracks seq, resyncs on a gap, parses events into their models."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
+from aufruf.events import Event, parse_event
 from client.backoff import Backoff, retry_after
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,20 @@ class StreamHandlers:
     on_refused: Callable[[str], None] = lambda _reason: None
     # Seconds until the next attempt, each time the connection failed or dropped.
     on_reconnecting: Callable[[float], None] = lambda _delay: None
+    # Each event delivered to `on_event` again, its data parsed into its type's model (aufruf.events).
+    on_typed_event: Callable[[Event], None] = lambda _event: None
+
+
+def typed_event(message: Message) -> Event:
+    """A stream message with its data as its type's model; a newer server's unknown types and fields are kept.
+
+    Data that does not fit a known type's model is kept as sent (and logged): the screen still follows the stream.
+    """
+    try:
+        return parse_event(message)
+    except ValidationError as error:
+        log.warning("event %s (seq %s) does not fit its model: %s", message.get("type"), message.get("seq"), error)
+        return parse_event(message, models={})
 
 
 class SeqTracker:
@@ -151,6 +167,7 @@ class EventStream:
                     self.handlers.on_snapshot(message)
                 elif verdict == "event":
                     self.handlers.on_event(message)
+                    self.handlers.on_typed_event(typed_event(message))
                 elif verdict == "gap":
                     log.info("missed events before seq %s; asking for a snapshot", message.get("seq"))
                     await websocket.send(json.dumps({"type": "resync"}))

@@ -13,7 +13,6 @@ from starlette.types import Receive, Scope, Send
 
 from server.api.error_docs import install_error_docs
 from server.api.errors import install_error_handlers
-from server.api.http_limits import HttpLimits
 from server.api.input_guard import InputGuard
 from server.api.reads import run_read
 from server.appointments.jobs import install_appointments
@@ -168,7 +167,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_serving_lock(app, database_url=settings.database_url)
     app.include_router(display_page_router)
     # Inside the security layer, so refused bodies still get its headers and count against its budgets.
-    app.add_middleware(InputGuard, limits=HttpLimits())
+    app.add_middleware(InputGuard, limits=settings.http)
     install_security(app, api_prefix=API_PREFIX)
     install_error_docs(app)
     return app

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 import typer
 import uvicorn
-from pydantic import ValidationError
 
 from server.api.http_protocol import uvicorn_http_options
 from server.auth.models import DeviceKind, Role
@@ -27,7 +26,7 @@ from server.maintenance.backup import backup, restore, sqlite_path
 from server.office.loading import ConfigError, load_office
 from server.security.cli import register_device_commands
 from server.security.users import set_sites
-from server.settings import Settings
+from server.settings import Settings, SettingsError, load_settings
 
 config_app = typer.Typer(help="Check office configuration files.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
@@ -44,12 +43,11 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _settings(**overrides: object) -> Settings:
-    """Settings from the environment plus flags, or exit with every problem listed."""
+    """Settings from the environment plus flags, or exit with every problem listed by its variable."""
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except ValidationError as error:
-        lines = [f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()]
-        raise _fail("Invalid settings:\n" + "\n".join(lines)) from None
+        return load_settings(**overrides)
+    except SettingsError as error:
+        raise _fail("Invalid settings:\n" + "\n".join(f"  {line}" for line in str(error).splitlines())) from None
 
 
 def lan_address() -> str:
@@ -76,6 +74,7 @@ def _prepare_environment(environment: dict[str, str]) -> None:
 def run_server(*, host: str, port: int, workers: int, environment: dict[str, str]) -> None:
     """Start uvicorn with the app factory, configured through AUFRUF_* variables."""
     _prepare_environment(environment)
+    limits = _settings().http
     uvicorn.run(
         "server.main:app_from_env",
         factory=True,
@@ -88,7 +87,7 @@ def run_server(*, host: str, port: int, workers: int, environment: dict[str, str
         # 5 s default kills and restarts such workers over and over.
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **uvicorn_websocket_options(),
-        **uvicorn_http_options(),
+        **uvicorn_http_options(limits),
     )
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
@@ -96,7 +100,10 @@ class Database:
         # the hand-over only queues the event for the loop (the bus sends it later), so it never waits.
         self._commit_lock = threading.Lock()
         # SQLite has one writer at a time; threads wait here instead of sleep-polling in its busy handler.
-        self._write_lock: threading.RLock | None = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        # A plain Lock, not an RLock: `write_transaction()` takes it on the event loop and frees it in another thread.
+        self._write_lock: threading.Lock | None = threading.Lock() if self.engine.dialect.name == "sqlite" else None
+        # Where the event loop's writers line up for that slot (`write_transaction`), one line per loop.
+        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Lock] = weakref.WeakKeyDictionary()
 
     @contextmanager
     def startup_lock(self) -> Iterator[None]:
@@ -136,13 +143,63 @@ class Database:
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             try:
                 yield session
-                with self._commit_lock:
-                    session.commit()
-                    for envelope in session.info.pop(OUTBOX, []):
-                        self.publish(envelope)
+                self._commit(session)
             except BaseException:
                 session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def write_transaction(self) -> AsyncIterator[Session]:
+        """`transaction()` for the event loop: the slot is awaited, commit and rollback run in a worker thread.
+
+        The session itself may be used from any one thread at a time (the request's endpoint thread).
+        """
+        async with self._async_writer_turn():
+            session = Session(self.engine, expire_on_commit=False)
+            try:
+                yield session
+            except BaseException:
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(self._finish, session, False, limiter=anyio.CapacityLimiter(1))
+                raise
+            await anyio.to_thread.run_sync(self._finish, session, True, limiter=anyio.CapacityLimiter(1))
+
+    def _finish(self, session: Session, commit: bool) -> None:
+        """Commit (or not) and close; closing rolls back whatever was not committed."""
+        try:
+            if commit:
+                self._commit(session)
+        finally:
+            session.close()
+
+    def _commit(self, session: Session) -> None:
+        """Commit, then hand the session's events to the bus in commit order."""
+        with self._commit_lock:
+            session.commit()
+            for envelope in session.info.pop(OUTBOX, []):
+                self.publish(envelope)
+
+    @asynccontextmanager
+    async def _async_writer_turn(self) -> AsyncIterator[None]:
+        """The writer slot for the event loop: requests queue in order, and only the first waits for the slot."""
+        lock = self._write_lock
+        if lock is None:
+            yield
+            return
+        # Queued on the loop, first come first served, holding no thread (as requests waited for one before);
+        # the request at the front waits up to write_wait for whoever holds the slot, in a thread of its own.
+        queue = self._queues.setdefault(asyncio.get_running_loop(), anyio.Lock())
+        async with queue:
+            if not lock.acquire(blocking=False) and not await anyio.to_thread.run_sync(
+                partial(lock.acquire, timeout=self.write_wait), limiter=anyio.CapacityLimiter(1)
+            ):
+                raise DatabaseBusy(
+                    "locked", f"no write slot within {self.write_wait:g} s; another write holds the file"
+                )
+            try:
+                yield
+            finally:
+                lock.release()
 
     @contextmanager
     def _writer_turn(self) -> Iterator[None]:

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp
 
 from server.api.http_protocol import uvicorn_http_options
 from server.events.direct import uvicorn_websocket_options
+from server.settings.http import HttpLimits
 
 
 def free_port() -> int:
@@ -19,9 +20,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def loopback_config(app: ASGIApp, port: int, *, direct_websockets: bool = True) -> uvicorn.Config:
-    """Serve `app` on loopback with the websocket settings of `aufruf serve` (or uvicorn's own, to compare)."""
-    options = {**uvicorn_websocket_options(), **uvicorn_http_options()}
+def loopback_config(
+    app: ASGIApp, port: int, *, direct_websockets: bool = True, limits: HttpLimits | None = None
+) -> uvicorn.Config:
+    """Serve `app` on loopback with the websocket settings of `aufruf serve` (or uvicorn's own, to compare).
+
+    The HTTP limits are the app's own settings' when it is an Aufruf app, else the defaults.
+    """
+    context = getattr(getattr(app, "state", None), "context", None)
+    limits = limits or (context.settings.http if context is not None else HttpLimits())
+    options = {**uvicorn_websocket_options(), **uvicorn_http_options(limits)}
     if not direct_websockets:
         options["ws"] = "auto"
     return uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)

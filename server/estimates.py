@@ -1,21 +1,15 @@
 """Wait-time ranges shown to citizens: one forecast per site, the same figures on kiosk, ticket, page and display.
 
-The forecast replays the router's own rule on the current state: the counters open now (each
-busy until its current citizen is likely done), every waiting ticket, the appointments still
-expected today (weighted by how often booked citizens come), and one imagined new ticket per
-service. Service times are the median of recent counter occupations of that service at this time
-of day; the range around the expected call time widens with the spread of those occupations and
-with how far ahead the forecast looks.
+This module loads what the forecast needs from the database (the counters open now, each busy until
+its current citizen is likely done; every waiting ticket; the appointments still expected today;
+recent service times and the forecast's own recent errors) and hands it to the pure arithmetic in
+server/forecast/: the replay of the router's call rule and the calibrated ranges.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-import statistics
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,85 +18,32 @@ from sqlmodel import Session, col, func, select
 
 from server.appointments.models import Appointment, AppointmentPolicy, AppointmentStatus
 from server.appointments.policy import rules_for
-from server.calibration.conformal import calibrated_range, error_scale
 from server.calibration.history import recent_errors, remember
 from server.counters.models import Counter, CounterService, CounterStatus
 from server.counters.serving import chosen_services, is_serving
+from server.forecast.durations import MIN_REMAINING, Durations, durations_from
+from server.forecast.ranges import CALIBRATION_LEVEL, RANGE_LEVEL, Forecast, job_range, wait_range
+from server.forecast.replay import Arrivals, Desk, Job, replay
 from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
 from server.tickets.models import Ticket
-from server.tickets.scoring import APPOINTMENT_HEAD_START, PREFERENCE_YIELDS_AT, RANK_DISCOUNT
+
+__all__ = [
+    "RANGE_LEVEL", "Arrivals", "Desk", "Durations", "Forecast", "Job", "durations_from", "replay", "site_forecast",
+    "wait_range",
+]
 
 SAMPLE_SIZE = 40  # recent occupations per service that make the statistics
 MIN_SAMPLES = 8  # below this, occupations from any time of day are added
-PRIOR_WEIGHT = 4  # the configured typical time counts as this many observations
 HISTORY_DAYS = 28
 TIME_OF_DAY_MINUTES = 90  # "the same time of day" is within this many minutes
-NORMAL_IQR = 1.349  # interquartile range of a standard normal: turns an IQR into a standard deviation
-DEFAULT_CV = 0.5
-LONG_CASE_CAP = 4.0  # in the mean, no occupation counts longer than this many medians
 SHOW_RATE_PRIOR = 0.75  # share of booked citizens who come, before the site has its own figures
 SHOW_RATE_WEIGHT = 10
 STAY_PRIOR_WEIGHT = 10  # walk-ins that count as having stayed before a line has its own figures
-# The range: expected ± Z standard deviations of the summed service times, plus a share of the
-# expected wait for what the replay cannot know (later walk-ins of more urgent services, people
-# who give up, clerks' pauses). Calibrated with `aufruf simulate`; see docs/estimates.md.
-Z = 1.28
-RANGE_LEVEL = 0.86  # the share of waits a calibrated range is meant to hold (its nominal level)
-EARLY_SHARE = 0.2
-LATE_SHARE = 0.45
-SLACK_MINUTES = 1.0
-MIN_REMAINING = 0.5  # a citizen at the counter keeps it busy at least this much longer (minutes)
-OVERRUN_SHARE = 0.5  # a case longer than any recent one is expected to need half its time so far again
 # Walk-ins still to come, at the pace of the last hour: later arrivals of more urgent services overtake.
 ARRIVAL_WINDOW = timedelta(hours=1)
 ARRIVAL_HORIZON_MINUTES = 120.0
-
-
-@dataclass(frozen=True)
-class Durations:
-    """Robust figures of one service's recent counter occupations, in minutes."""
-
-    median: float
-    cv: float
-    samples: int
-    mean: float = 0.0  # what a line of citizens takes per head: sums of service times grow with the mean
-    occupations: tuple[float, ...] = ()  # the samples, for how much longer a case already running takes
-
-    def __post_init__(self) -> None:
-        if not self.mean:
-            object.__setattr__(self, "mean", self.median)
-
-    def remaining(self, elapsed: float) -> float:
-        """Expected minutes left of a case that has run `elapsed` minutes: the longer it ran, the longer it runs."""
-        if elapsed < self.median:
-            return max(self.mean - elapsed, MIN_REMAINING)
-        longer = [x - elapsed for x in self.occupations if x > elapsed]
-        # Past every recent case: it is one of the long ones; assume it needs a good part of what it took so far.
-        left = statistics.fmean(longer) if longer else OVERRUN_SHARE * elapsed
-        return max(left, MIN_REMAINING)
-
-
-def durations_from(samples: list[float], prior_minutes: float) -> Durations:
-    """Median, mean and spread of occupations, leaning on the configured typical time while samples are few."""
-    if not samples:
-        return Durations(median=prior_minutes, cv=DEFAULT_CV, samples=0)
-    median = statistics.median(samples)
-    weight = len(samples) + PRIOR_WEIGHT
-    blended = (median * len(samples) + prior_minutes * PRIOR_WEIGHT) / weight
-    # Occupations are skewed (the odd long case): the mean, with each case capped, is what a line adds up to.
-    cap = LONG_CASE_CAP * median
-    mean = statistics.fmean(min(sample, cap) for sample in samples)
-    blended_mean = (mean * len(samples) + prior_minutes * PRIOR_WEIGHT) / weight
-    if len(samples) >= 4:
-        q1, _, q3 = statistics.quantiles(samples, n=4, method="inclusive")
-        cv = (q3 - q1) / NORMAL_IQR / max(median, 0.1)
-    else:
-        cv = DEFAULT_CV
-    return Durations(
-        median=blended, cv=min(max(cv, 0.1), 1.5), samples=len(samples), mean=blended_mean, occupations=tuple(samples)
-    )
 
 
 def _minute_of_day(moment: datetime) -> int:
@@ -141,240 +82,6 @@ def recent_durations(*, session: Session, site: Site, services: list[Service], n
             chosen += other[service.pk][: SAMPLE_SIZE - len(chosen)]
         result[service.pk] = durations_from(chosen, service.typical_service_minutes)
     return result
-
-
-@dataclass(slots=True)
-class Job:
-    """Someone the replay has to call: a waiting ticket, an expected appointment, or an imagined new ticket."""
-
-    key: Any
-    service_pk: int
-    joined: float  # minutes from now (negative: in the past) when they joined the line
-    ready: float = 0.0  # minutes from now from which they can be called
-    priority_from: float | None = None  # minutes from now from which they count as an appointment
-    weight: float = 1.0  # expected share of a full service (appointments that may not come)
-    imagined: bool = False  # takes no counter time: it only asks "when would a new ticket be called?"
-    appointment: bool = False  # its range is calibrated on the errors of appointments
-    wanted: bool = True  # its call time is asked for (expected future walk-ins only make room)
-
-
-# Added to a quick matter's score at an ordinary counter once it reached `PREFERENCE_YIELDS_AT` of its
-# target: it then ranks above every longer matter, as `call_key` orders them.
-QUICK_FIRST = 1e9
-
-
-@dataclass(order=True)
-class Desk:
-    """A counter in the replay."""
-
-    free_at: float
-    order: int
-    ranks: dict[int, int] = field(compare=False)
-    express: bool = field(default=False, compare=False)  # keeps to quick matters (server/tickets/express.py)
-
-
-def _lines(jobs: list[Job]) -> dict[tuple[int, bool], deque[Job]]:
-    """Jobs per service, appointments apart from walk-ins, each in the order the router takes them."""
-    lines: dict[tuple[int, bool], list[Job]] = defaultdict(list)
-    for job in jobs:
-        lines[(job.service_pk, job.priority_from is not None)].append(job)
-    return {key: deque(sorted(line, key=lambda j: (j.ready, j.joined))) for key, line in lines.items()}
-
-
-@dataclass(frozen=True)
-class Arrivals:
-    """Walk-ins still to come for one service: one every `gap` minutes until `horizon`."""
-
-    service_pk: int
-    gap: float
-    horizon: float
-    weight: float = 1.0  # the share of them who will stay to be called
-
-    def after(self, moment: float) -> Job | None:
-        """The expected walk-in following the one at `moment` (0: the first), or None past the horizon."""
-        moment += self.gap
-        if moment >= self.horizon:
-            return None
-        return Job(
-            ("coming", self.service_pk, moment), self.service_pk, moment, ready=moment, weight=self.weight,
-            wanted=False,
-        )
-
-
-def replay(
-    *,
-    desks: list[Desk],
-    jobs: list[Job],
-    targets: dict[int, int],
-    durations: dict[int, float],
-    arrivals: Sequence[Arrivals] = (),
-    express: frozenset[int] = frozenset(),
-    takes_others_at: float = 0.8,
-) -> dict[Any, float]:
-    """Expected call time (minutes from now) of every job, by the router's own scoring.
-
-    Expected walk-ins (`arrivals`) queue behind everyone already in their service's walk-in line, so
-    each is created only when that line runs empty: most never are before the last wanted job is called.
-    Counters choose as `call_order` does: an express counter (`Desk.express`) takes quick matters (`express`
-    services) while any waits, and besides them only lines no other counter serves once their head has
-    waited `takes_others_at` of its target; with nothing quick waiting, the most urgent other line past
-    that share, else the most urgent one unless a quick citizen is due before it would be served. An
-    ordinary counter takes a quick matter that has waited `PREFERENCE_YIELDS_AT` of its target first.
-    """
-    # Like the router, only the head of each line competes: cost grows with jobs times lines, not jobs squared.
-    lines = _lines(jobs)
-    coming: dict[tuple[int, bool], tuple[Arrivals, float]] = {}
-    for flow in arrivals:
-        line = lines.setdefault((flow.service_pk, False), deque())
-        coming[(flow.service_pk, False)] = (flow, 0.0)
-        if not line:
-            _refill(line, coming, (flow.service_pk, False))
-    # An express counter leaves a line to the ordinary counters only where one of them serves it too.
-    servers: dict[int, int] = defaultdict(int)
-    for desk in desks:
-        for service_pk in desk.ranks:
-            servers[service_pk] += 1
-    # Per line what `urgency_score` needs besides the head: its target in seconds, whether it is quick
-    # and whether more than one counter serves it.
-    line_list = [
-        (service_pk, max(targets[service_pk], 1) * 60, service_pk in express, servers[service_pk] > 1, line)
-        for (service_pk, _), line in lines.items()
-    ]
-    line_keys = {id(line): key for key, line in lines.items()}
-    calls: dict[Any, float] = {}
-    wanted = sum(1 for job in jobs if job.wanted)
-    # Plain tuples in the heap: they compare like `Desk` (free_at, then order) without a Python-level __lt__.
-    heap = [(desk.free_at, desk.order, desk.ranks, desk.express) for desk in desks]
-    heapq.heapify(heap)
-    inf = math.inf
-    while heap and wanted:
-        now, order, ranks, keeps_quick = heapq.heappop(heap)
-        # `call_order` (server/tickets/routing.py) inlined, same rule: this loop runs jobs × lines times.
-        best: deque[Job] | None = None  # ordinary counter: the first by `call_key`; express: a quick matter
-        best_score = -inf
-        urgent: deque[Job] | None = None  # express counter: another matter past its share, served elsewhere too
-        urgent_score = -inf
-        other: deque[Job] | None = None  # express counter: the most urgent other matter not yet its to take
-        other_score = -inf
-        quick_waits = False
-        next_ready = inf
-        next_quick = inf
-        for service_pk, target, quick, elsewhere, line in line_list:
-            if not line:
-                continue
-            rank = ranks.get(service_pk)
-            if rank is None:
-                continue
-            head = line[0]
-            if head.ready > now:
-                if head.ready < next_ready:
-                    next_ready = head.ready
-                if quick and head.ready < next_quick:
-                    next_quick = head.ready
-                continue
-            priority_from = head.priority_from
-            bonus = APPOINTMENT_HEAD_START if priority_from is not None and priority_from <= now else 0.0
-            waited = (now - head.joined) * 60
-            share = (waited if waited > 0.0 else 0.0) / target
-            # A quick matter at an express counter keeps the counter's preference where others step in.
-            yields = not (keeps_quick and quick and elsewhere)
-            held = rank if share < PREFERENCE_YIELDS_AT or not yields else 0
-            score = (1 + share + bonus) / (1 + RANK_DISCOUNT * held)
-            if not keeps_quick:
-                # `call_key`: a quick matter about to miss its target goes ahead of every longer one.
-                if quick and share >= PREFERENCE_YIELDS_AT:
-                    score += QUICK_FIRST
-            elif quick:
-                quick_waits = True
-            elif share < takes_others_at:
-                if score > other_score:
-                    other, other_score = line, score
-                continue
-            elif elsewhere:
-                if score > urgent_score:
-                    urgent, urgent_score = line, score
-                continue
-            if score > best_score:
-                best, best_score = line, score
-        if keeps_quick and not quick_waits:
-            # Nothing quick waits: the most urgent other matter past its share, else the most urgent
-            # other one unless a quick citizen comes before it would be served.
-            if urgent is not None and urgent_score > best_score:
-                best = urgent
-            elif best is None and other is not None:
-                other_pk = other[0].service_pk
-                if next_quick > now + durations[other_pk] * other[0].weight:
-                    best = other
-                else:
-                    heapq.heappush(heap, (next_quick, order, ranks, keeps_quick))
-                    continue
-        if best is None:
-            if next_ready < inf:
-                heapq.heappush(heap, (next_ready, order, ranks, keeps_quick))
-            continue
-        job = best.popleft()
-        if not best and coming:
-            _refill(best, coming, line_keys[id(best)])
-        calls[job.key] = now
-        wanted -= job.wanted
-        free_at = now if job.imagined else now + durations[job.service_pk] * job.weight
-        heapq.heappush(heap, (free_at, order, ranks, keeps_quick))
-    return calls
-
-
-def _refill(line: deque[Job], coming: dict[tuple[int, bool], tuple[Arrivals, float]], key: tuple[int, bool]) -> None:
-    """Put the next expected walk-in into an emptied line, if its service expects more."""
-    state = coming.get(key)
-    if state is None:
-        return
-    flow, last = state
-    job = flow.after(last)
-    if job is None:
-        del coming[key]
-        return
-    line.append(job)
-    coming[key] = (flow, job.joined)
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """Expected call times and ranges for every waiting ticket and for a new ticket of each service."""
-
-    expected: dict[Any, float]
-    ranges: dict[Any, tuple[int, int]]
-    service_minutes: dict[int, float]
-    waiting: int = 0
-    served: frozenset[int] = frozenset()  # services some serving counter takes now
-
-    def for_ticket(self, ticket_id: int | None) -> tuple[int, int] | None:
-        """The range of a waiting ticket, or None if it is not waiting."""
-        return self.ranges.get(("ticket", ticket_id))
-
-    def for_new(self, service_pk: int) -> tuple[int, int] | None:
-        """The range a ticket drawn now for this service would be shown, or None while no counter serves it."""
-        return self.ranges.get(("new", service_pk)) if service_pk in self.served else None
-
-    def done_new(self, service_pk: int) -> float | None:
-        """Expected minutes until a ticket drawn now would be served, or None if no counter serves it."""
-        called = self.expected.get(("new", service_pk))
-        return None if called is None else called + self.service_minutes.get(service_pk, 0.0)
-
-
-def wait_range(*, expected: float, service_minutes: float, cv: float, servers: int) -> tuple[int, int]:
-    """A low-high range in whole minutes around an expected wait."""
-    spread = Z * cv * math.sqrt(max(expected, 0.0) * service_minutes / max(servers, 1))
-    low = max(0, math.floor(expected - spread - EARLY_SHARE * expected))
-    high = max(low + 1, math.ceil(expected + spread + LATE_SHARE * expected + SLACK_MINUTES))
-    return low, high
-
-
-def _range(
-    *, expected: float, figures: Durations, servers: int, bounds: tuple[float, float] | None
-) -> tuple[int, int]:
-    """Calibrated on recent errors once there are enough of them; until then the fixed margins."""
-    if bounds is None:
-        return wait_range(expected=expected, service_minutes=figures.median, cv=figures.cv, servers=servers)
-    return calibrated_range(expected=expected, scale=error_scale(expected, figures.median), bounds=bounds)
 
 
 def counted_counters(counters: Sequence[Counter], now: datetime) -> list[tuple[Counter, float]]:
@@ -592,10 +299,10 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
     for job in jobs:
         # Expected walk-ins only make room; nobody asks for their range.
         if job.wanted and job.key in calls:
-            ranges[job.key] = _range(
+            ranges[job.key] = job_range(
                 expected=calls[job.key], figures=durations[job.service_pk], servers=servers[job.service_pk],
                 bounds=calibration.bounds(
-                    service_pk=job.service_pk, appointment=job.appointment, level=RANGE_LEVEL, band=here
+                    service_pk=job.service_pk, appointment=job.appointment, level=CALIBRATION_LEVEL, band=here
                 ),
             )
     return Forecast(

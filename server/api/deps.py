@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -42,6 +42,18 @@ def read_session(context: ContextDep) -> Iterator[Session]:
 # Nothing is written, so it does not matter whether the session closes before or after the answer is sent
 # (FastAPI's default for dependencies with yield changed between the versions pyproject.toml allows).
 ReadSession = Annotated[Session, Depends(read_session)]
+
+
+async def write_session(context: ContextDep) -> AsyncIterator[Session]:
+    """A session in one write transaction (`Database.transaction()`): committed, then its events published."""
+    # Async and a non-thread-affine slot: waiters hold no request thread, as FastAPI runs the endpoint in another.
+    async with context.database.write_transaction() as session:
+        yield session
+
+
+# scope="function": committed after the handler returns and before the answer is sent, so a failed commit is the
+# answer; a handler's error rolls the transaction back. Declare it after the caller checks, which need no slot.
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -127,11 +139,16 @@ def current_kiosk(context: ContextDep, credentials: Credentials) -> Device:
 KioskDevice = Annotated[Device, Depends(current_kiosk)]
 
 
+def of_site(device: Device, site: str, *, what: str = "device") -> Device:
+    """The device, refused (403 wrong_site) unless it belongs to the site: the one check every device path makes."""
+    if device.site_id != site:
+        raise Forbidden(f"This {what} belongs to site '{device.site_id}', not '{site}'.", code="wrong_site")
+    return device
+
+
 def site_kiosk(site: str, kiosk: KioskDevice) -> Device:
     """The calling kiosk, refused unless it belongs to the path's site."""
-    if kiosk.site_id != site:
-        raise Forbidden(f"This kiosk belongs to site '{kiosk.site_id}', not '{site}'.", code="wrong_site")
-    return kiosk
+    return of_site(kiosk, site, what="kiosk")
 
 
 SiteKiosk = Annotated[Device, Depends(site_kiosk)]
@@ -148,9 +165,7 @@ AnyDevice = Annotated[Device, Depends(current_device)]
 
 def site_device(site: str, device: AnyDevice) -> Device:
     """The calling device (kiosk or display), refused unless it belongs to the path's site."""
-    if device.site_id != site:
-        raise Forbidden(f"This device belongs to site '{device.site_id}', not '{site}'.", code="wrong_site")
-    return device
+    return of_site(device, site)
 
 
 SiteDevice = Annotated[Device, Depends(site_device)]

@@ -12,20 +12,18 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol  # uvicorn[standard] brings httptools
 
-from server.api.http_limits import HttpLimits
+from server.settings.http import HttpLimits
 
 
 class HeaderDeadline:
     """Close the connection when a request's headers are not complete within `seconds`."""
 
-    # Set by `uvicorn_http_options` in this process; a worker process reads AUFRUF_HTTP_HEADER_SECONDS itself.
-    seconds: float | None = None
+    # Set by `uvicorn_http_options`, and by the app factory in each worker process (which uvicorn starts afresh).
+    seconds: float = HttpLimits().header_seconds
     _deadline: asyncio.TimerHandle | None = None
 
     def _arm_deadline(self, loop: asyncio.AbstractEventLoop, transport: asyncio.BaseTransport) -> None:
         if self._deadline is None:
-            if HeaderDeadline.seconds is None:
-                HeaderDeadline.seconds = HttpLimits().header_seconds
             self._deadline = loop.call_later(HeaderDeadline.seconds, transport.close)
 
     def _disarm_deadline(self) -> None:
@@ -54,10 +52,14 @@ class DeadlineHttpToolsProtocol(HeaderDeadline, HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-def uvicorn_http_options(limits: HttpLimits | None = None) -> dict[str, Any]:
-    """The HTTP settings every way of serving Aufruf passes to uvicorn."""
-    limits = limits or HttpLimits()
+def use_header_deadline(limits: HttpLimits) -> None:
+    """Give every connection this process accepts from now on the limits' time for its headers."""
     HeaderDeadline.seconds = limits.header_seconds
+
+
+def uvicorn_http_options(limits: HttpLimits) -> dict[str, Any]:
+    """The HTTP settings (`Settings.http`) every way of serving Aufruf passes to uvicorn."""
+    use_header_deadline(limits)
     return {
         "http": DeadlineHttpToolsProtocol,
         "timeout_keep_alive": limits.keep_alive_seconds,

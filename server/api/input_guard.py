@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.api.http_limits import HttpLimits
+from server.settings.http import HttpLimits
 
 INT64 = 2**63
 # Paths whose bodies are files (appointment imports), with the larger upload limit.
@@ -103,9 +103,9 @@ def _content_length(scope: Scope) -> int | None:
 class InputGuard:
     """Read each request body once within the limits, check it, and hand it on unchanged."""
 
-    def __init__(self, app: ASGIApp, limits: HttpLimits | None = None) -> None:
+    def __init__(self, app: ASGIApp, limits: HttpLimits) -> None:
         self.app = app
-        self.limits = limits or HttpLimits()
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check the body of an HTTP request; everything else passes untouched."""

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from server.api.bounds import YEARS_PATTERN, CalendarDay
-from server.api.deps import ContextDep, ReadSession, SiteClerk, SiteSupervisor
+from server.api.deps import ContextDep, ReadSession, SiteClerk, SiteSupervisor, WriteSession
 from server.appointments.bulk import import_bookings
 from server.appointments.importing import ImportRefused, parse_file
 from server.appointments.schemas import AppointmentIn, AppointmentOut, ImportResult
@@ -26,15 +26,16 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 @router.post("/sites/{site}/appointments", response_model=AppointmentOut, status_code=status.HTTP_201_CREATED)
-def book(site: str, body: AppointmentIn, clerk: SiteClerk, context: ContextDep) -> AppointmentOut:
+def book(
+    site: str, body: AppointmentIn, clerk: SiteClerk, context: ContextDep, session: WriteSession
+) -> AppointmentOut:
     """Book an appointment; the answer carries the booking code for the citizen."""
-    with context.database.transaction() as session:
-        appointment = create_appointment(
-            session=session, site_id=site, service_key=body.service, starts_at=body.starts_at,
-            now=context.clock.now(), actor=f"clerk:{clerk.username}", duration_minutes=body.duration_minutes,
-            code=body.code, name=body.name, email=body.email, phone=body.phone, note=body.note,
-        )
-        return appointment_out(session=session, appointment=appointment)
+    appointment = create_appointment(
+        session=session, site_id=site, service_key=body.service, starts_at=body.starts_at,
+        now=context.clock.now(), actor=f"clerk:{clerk.username}", duration_minutes=body.duration_minutes,
+        code=body.code, name=body.name, email=body.email, phone=body.phone, note=body.note,
+    )
+    return appointment_out(session=session, appointment=appointment)
 
 
 @router.get("/sites/{site}/appointments", response_model=list[AppointmentOut])
@@ -60,13 +61,12 @@ def look_up(site: str, code: str, clerk: SiteClerk, session: ReadSession) -> App
 
 
 @router.delete("/sites/{site}/appointments/{code}", response_model=AppointmentOut)
-def cancel(site: str, code: str, clerk: SiteClerk, context: ContextDep) -> AppointmentOut:
+def cancel(site: str, code: str, clerk: SiteClerk, context: ContextDep, session: WriteSession) -> AppointmentOut:
     """Cancel a booking that has not been checked in."""
-    with context.database.transaction() as session:
-        appointment = cancel_appointment(
-            session=session, site_id=site, code=code, now=context.clock.now(), actor=f"clerk:{clerk.username}"
-        )
-        return appointment_out(session=session, appointment=appointment)
+    appointment = cancel_appointment(
+        session=session, site_id=site, code=code, now=context.clock.now(), actor=f"clerk:{clerk.username}"
+    )
+    return appointment_out(session=session, appointment=appointment)
 
 
 def _import(

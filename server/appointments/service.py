@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from aufruf.events import build_event
 from server.appointments.codes import display, new_code, normalize
 from server.appointments.models import Appointment, AppointmentStatus
 from server.appointments.schemas import AppointmentOut
@@ -52,7 +53,7 @@ def record_appointment_event(
         type=type,
         at=now,
         actor=actor,
-        data=public_data(appointment=appointment, service_key=key or "?"),
+        data=build_event(type.value, public_data(appointment=appointment, service_key=key or "?")),
         service_key=key,
     )
 

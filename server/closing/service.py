@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from aufruf.events import DayClosed
 from server.closing.days import CLOSED_MEMO, is_day_closed
 from server.closing.models import DayClosure
 from server.closing.rules import closing_moment, day_end
@@ -64,7 +65,7 @@ def _record_closure(
         type=EventType.day_closed,
         at=now,
         actor=actor,
-        data={"business_day": day.isoformat(), "reason": reason, "expired": expired, "expired_remote": expired_remote},
+        data=DayClosed(business_day=day, reason=reason, expired=expired, expired_remote=expired_remote),
     )
     return closure
 

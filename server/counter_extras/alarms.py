@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from aufruf.events import CounterAlarm
 from server.auth.models import Clerk
 from server.counter_extras.channel import supervisor_channel
 from server.counter_extras.schemas import AlarmOut
@@ -19,20 +20,20 @@ def raise_alarm(*, session: Session, counter_id: str, clerk: Clerk, note: str | 
     """Alert the site's supervisors silently; nothing appears on displays or phones."""
     counter = get_counter(session=session, counter_id=counter_id)
     channel = supervisor_channel(counter.site_id)
-    data = {
-        "site": counter.site_id,
-        "counter": counter.id,
-        "counter_name": counter.name,
-        "room": counter.room,
-        "clerk": clerk.display_name or clerk.username,
-        "note": note,
-    }
+    data = CounterAlarm(
+        site=counter.site_id,
+        counter=counter.id,
+        counter_name=counter.name,
+        room=counter.room,
+        clerk=clerk.display_name or clerk.username,
+        note=note,
+    )
     envelope = record_event(
         session=session, site_id=channel, type=EventType.counter_alarm, at=now,
         actor=f"clerk:{clerk.username}", data=data, counter_id=counter.id,
     )
     # The channel's seq numbers the alarms; it is the alarm's id for supervisors.
-    alarm = AlarmOut(id=envelope.seq, at=now, **data)  # type: ignore[arg-type]
+    alarm = AlarmOut(id=envelope.seq, at=now, **data.payload())
     return alarm
 
 

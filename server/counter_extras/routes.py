@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, WebSocket, status
 from sqlmodel import Session
 
-from server.api.deps import ContextDep, CounterDep, admit_supervisor
+from server.api.deps import ContextDep, CounterDep, WriteSession, admit_supervisor
 from server.context import AppContext
 from server.counter_extras.alarms import raise_alarm, recent_alarms
 from server.counter_extras.channel import supervisor_channel
@@ -17,13 +17,12 @@ router = APIRouter(tags=["counters"])
 ws_router = APIRouter()
 
 
-def alarm(at: CounterDep, context: ContextDep, body: AlarmIn | None = None) -> AlarmOut:
+def alarm(at: CounterDep, context: ContextDep, session: WriteSession, body: AlarmIn | None = None) -> AlarmOut:
     """Alert the supervisors silently; only the supervisor websocket carries it."""
-    with context.database.transaction() as session:
-        return raise_alarm(
-            session=session, counter_id=at.counter_id, clerk=at.clerk, note=body.note if body else None,
-            now=context.clock.now(),
-        )
+    return raise_alarm(
+        session=session, counter_id=at.counter_id, clerk=at.clerk, note=body.note if body else None,
+        now=context.clock.now(),
+    )
 
 
 for _prefix in ("", "/sites/{site}"):

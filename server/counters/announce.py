@@ -6,10 +6,12 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from aufruf.events import CounterChanged
 from server.counters.models import Counter
 from server.counters.views import counter_out
 from server.events.envelope import EventType
 from server.events.log import record_event
+from server.privacy import COUNTER, allowed
 from server.tickets.models import Ticket
 
 
@@ -23,7 +25,7 @@ def announce_counter(*, session: Session, counter: Counter, now: datetime, actor
         type=EventType.counter_changed,
         at=now,
         actor=actor,
-        data=view.model_dump(mode="json"),
+        data=CounterChanged.build(allowed(COUNTER, view.model_dump(mode="json"))),
         counter_id=counter.id,
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col, select
 
-from server.api.deps import AtCounter, ContextDep, CounterDep, ReadSession, SiteClerk
+from server.api.deps import AtCounter, ContextDep, CounterDep, ReadSession, SiteClerk, WriteSession
 from server.context import AppContext
 from server.counters import service as counters
 from server.counters.lookup import get_counter
@@ -51,16 +51,17 @@ def _hold(context: AppContext, session: Session, at: AtCounter, workstation: str
     )
 
 
-def _run(context: AppContext, at: AtCounter, workstation: str, action: TicketAction, **arguments: Any) -> TicketOut:
-    """Run one ticket action in one transaction and return the ticket's view."""
+def _run(
+    context: AppContext, session: Session, at: AtCounter, workstation: str, action: TicketAction, **arguments: Any
+) -> TicketOut:
+    """Run one ticket action in the request's transaction and return the ticket's view."""
     public_url = context.settings.public_url
-    with context.database.transaction() as session:
-        _hold(context, session, at, workstation)
-        ticket = action(
-            session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
-            public_url=public_url, **arguments,
-        )
-        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
+    _hold(context, session, at, workstation)
+    ticket = action(
+        session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
+        public_url=public_url, **arguments,
+    )
+    return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @router.get("/sites/{site}/counters", response_model=list[CounterOut])
@@ -81,105 +82,109 @@ def show_counter(at: CounterDep, context: ContextDep, session: ReadSession) -> C
     "POST", "/call-next", response_model=TicketOut,
     responses={204: {"description": "Nobody is waiting for this counter's services"}},
 )
-def call_next(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut | Response:
+def call_next(
+    at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession
+) -> TicketOut | Response:
     """Call the most urgent waiting citizen this counter serves."""
     public_url = context.settings.public_url
-    with context.database.transaction() as session:
-        _hold(context, session, at, workstation)
-        ticket = counters.call_next(
-            session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(), public_url=public_url,
-            grace_minutes=context.settings.closing_grace_minutes,
-        )
-        if ticket is None:
-            return Response(status_code=status.HTTP_204_NO_CONTENT)
-        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
+    _hold(context, session, at, workstation)
+    ticket = counters.call_next(
+        session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(), public_url=public_url,
+        grace_minutes=context.settings.closing_grace_minutes,
+    )
+    if ticket is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @both("POST", "/call", response_model=TicketOut)
-def call_number(body: CallNumberIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def call_number(
+    body: CallNumberIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession
+) -> TicketOut:
     """Call a given ticket, e.g. a parked citizen who came back."""
-    return _run(context, at, workstation, counters.call_number, number=body.number)
+    return _run(context, session, at, workstation, counters.call_number, number=body.number)
 
 
 @both("POST", "/recall", response_model=TicketOut)
-def recall(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def recall(at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession) -> TicketOut:
     """Call the current citizen again; past the recall limit this marks a no-show instead."""
-    return _run(context, at, workstation, counters.recall, max_recalls=context.settings.max_recalls)
+    return _run(context, session, at, workstation, counters.recall, max_recalls=context.settings.max_recalls)
 
 
 @both("POST", "/undo-call", response_model=TicketOut)
-def undo_call(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def undo_call(at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession) -> TicketOut:
     """Take back a call made by mistake; the citizen keeps their place in line."""
-    return _run(context, at, workstation, counters.undo_call, window_seconds=context.settings.undo_call_seconds)
+    window = context.settings.undo_call_seconds
+    return _run(context, session, at, workstation, counters.undo_call, window_seconds=window)
 
 
 @both("POST", "/start", response_model=TicketOut)
-def start(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def start(at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession) -> TicketOut:
     """The called citizen has arrived; service begins."""
-    return _run(context, at, workstation, counters.start)
+    return _run(context, session, at, workstation, counters.start)
 
 
 @both("POST", "/finish", response_model=TicketOut)
-def finish(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def finish(at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession) -> TicketOut:
     """The citizen has been served."""
-    return _run(context, at, workstation, counters.finish)
+    return _run(context, session, at, workstation, counters.finish)
 
 
 @both("POST", "/no-show", response_model=TicketOut)
-def no_show(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def no_show(at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession) -> TicketOut:
     """The called citizen did not come."""
-    return _run(context, at, workstation, counters.no_show)
+    return _run(context, session, at, workstation, counters.no_show)
 
 
 @both("POST", "/park", response_model=TicketOut)
-def park(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def park(at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession) -> TicketOut:
     """The citizen steps away and will be called back by number."""
-    return _run(context, at, workstation, counters.park)
+    return _run(context, session, at, workstation, counters.park)
 
 
 @both("POST", "/transfer", response_model=TicketOut)
-def transfer(body: TransferIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> TicketOut:
+def transfer(
+    body: TransferIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession
+) -> TicketOut:
     """Send the current citizen to another service's line, keeping their place in time."""
-    return _run(context, at, workstation, counters.transfer, service_key=body.service, note=body.note)
+    return _run(context, session, at, workstation, counters.transfer, service_key=body.service, note=body.note)
 
 
 def _set_paused(
-    at: AtCounter, workstation: str, paused: bool, context: AppContext, minutes: int | None = None
+    at: AtCounter, workstation: str, paused: bool, context: AppContext, session: Session, minutes: int | None = None
 ) -> CounterOut:
     public_url = context.settings.public_url
-    with context.database.transaction() as session:
-        _hold(context, session, at, workstation)
-        found = counters.set_paused(
-            session=session, counter_id=at.counter_id, paused=paused, clerk=at.clerk, now=context.clock.now(),
-            public_url=public_url, minutes=minutes,
-        )
-        return counter_out(session=session, counter=found, public_url=public_url)
+    _hold(context, session, at, workstation)
+    found = counters.set_paused(
+        session=session, counter_id=at.counter_id, paused=paused, clerk=at.clerk, now=context.clock.now(),
+        public_url=public_url, minutes=minutes,
+    )
+    return counter_out(session=session, counter=found, public_url=public_url)
 
 
 @both("POST", "/pause", response_model=CounterOut)
 def pause(
-    at: CounterDep, context: ContextDep, workstation: WorkstationDep, body: PauseIn | None = None
+    at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession, body: PauseIn | None = None
 ) -> CounterOut:
     """Stop calling at this counter for now; with `minutes`, kiosks and phones learn when it resumes."""
-    return _set_paused(at, workstation, True, context, body.minutes if body else None)
+    return _set_paused(at, workstation, True, context, session, body.minutes if body else None)
 
 
 @both("POST", "/resume", response_model=CounterOut)
-def resume(at: CounterDep, context: ContextDep, workstation: WorkstationDep) -> CounterOut:
+def resume(at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession) -> CounterOut:
     """Take calls again."""
-    return _set_paused(at, workstation, False, context)
+    return _set_paused(at, workstation, False, context, session)
 
 
 @both("PUT", "/services", response_model=CounterOut)
 def set_services(
-    body: CounterServicesIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep
+    body: CounterServicesIn, at: CounterDep, context: ContextDep, workstation: WorkstationDep, session: WriteSession
 ) -> CounterOut:
     """Choose the services served at this counter today, within what it may serve."""
     public_url = context.settings.public_url
-    with context.database.transaction() as session:
-        _hold(context, session, at, workstation)
-        found = counters.set_services(
-            session=session, counter_id=at.counter_id, services=body.services, clerk=at.clerk, now=context.clock.now(),
-            public_url=public_url,
-        )
-        return counter_out(session=session, counter=found, public_url=public_url)
+    _hold(context, session, at, workstation)
+    found = counters.set_services(
+        session=session, counter_id=at.counter_id, services=body.services, clerk=at.clerk, now=context.clock.now(),
+        public_url=public_url,
+    )
+    return counter_out(session=session, counter=found, public_url=public_url)

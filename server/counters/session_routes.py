@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from sqlmodel import Session
 
-from server.api.deps import ContextDep, CounterDep, CurrentClerk
+from server.api.deps import ContextDep, CounterDep, CurrentClerk, WriteSession
 from server.auth.models import Clerk
 from server.counters import sessions
 from server.counters.lookup import get_counter
@@ -55,46 +55,45 @@ def open_counter(
     clerk: CurrentClerk,
     workstation: WorkstationDep,
     address: ClientAddress,
+    session: WriteSession,
     body: OpenCounterIn | None = None,
 ) -> CounterSessionOut:
     """Open the counter for the calling clerk; 409 names who holds it; `takeover` (audited) ends their session."""
     request = body or OpenCounterIn()
-    with context.database.transaction() as session:
-        found = get_counter(session=session, counter_id=at.counter_id)
-        held = sessions.open_counter(
-            session=session,
-            counter=found,
-            clerk=clerk,
-            workstation=request.workstation or workstation,
-            takeover=request.takeover,
-            now=context.clock.now(),
-            public_url=context.settings.public_url,
-            address=address,
-        )
-        return session_out(
-            session=session, counter=found, held=held, clerk=clerk, max_recalls=context.settings.max_recalls
-        )
+    found = get_counter(session=session, counter_id=at.counter_id)
+    held = sessions.open_counter(
+        session=session,
+        counter=found,
+        clerk=clerk,
+        workstation=request.workstation or workstation,
+        takeover=request.takeover,
+        now=context.clock.now(),
+        public_url=context.settings.public_url,
+        address=address,
+    )
+    return session_out(
+        session=session, counter=found, held=held, clerk=clerk, max_recalls=context.settings.max_recalls
+    )
 
 
 @router.post("/counters/{counter}/close", response_model=CounterSessionOut)
 @router.post("/sites/{site}/counters/{counter}/close", response_model=CounterSessionOut)
 def close_counter(
-    at: CounterDep, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep
+    at: CounterDep, context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep, session: WriteSession
 ) -> CounterSessionOut:
     """Close the counter; refused while a citizen is still called or served there."""
-    with context.database.transaction() as session:
-        found = get_counter(session=session, counter_id=at.counter_id)
-        held = sessions.close_counter(
-            session=session,
-            counter=found,
-            clerk=clerk,
-            workstation=workstation,
-            now=context.clock.now(),
-            public_url=context.settings.public_url,
-        )
-        return session_out(
-            session=session, counter=found, held=held, clerk=clerk, max_recalls=context.settings.max_recalls
-        )
+    found = get_counter(session=session, counter_id=at.counter_id)
+    held = sessions.close_counter(
+        session=session,
+        counter=found,
+        clerk=clerk,
+        workstation=workstation,
+        now=context.clock.now(),
+        public_url=context.settings.public_url,
+    )
+    return session_out(
+        session=session, counter=found, held=held, clerk=clerk, max_recalls=context.settings.max_recalls
+    )
 
 
 @router.get("/counters/{counter}/session", response_model=CounterSessionOut)
@@ -110,14 +109,13 @@ def show_session(at: CounterDep, context: ContextDep, clerk: CurrentClerk) -> Co
 
 
 @router.post("/auth/logout", response_model=LogoutOut)
-def log_out(context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep) -> LogoutOut:
+def log_out(context: ContextDep, clerk: CurrentClerk, workstation: WorkstationDep, session: WriteSession) -> LogoutOut:
     """Close the counters the clerk holds at this workstation; refused while one still has a citizen."""
-    with context.database.transaction() as session:
-        closed = sessions.log_out(
-            session=session,
-            clerk=clerk,
-            workstation=workstation,
-            now=context.clock.now(),
-            public_url=context.settings.public_url,
-        )
-        return LogoutOut(closed=closed)
+    closed = sessions.log_out(
+        session=session,
+        clerk=clerk,
+        workstation=workstation,
+        now=context.clock.now(),
+        public_url=context.settings.public_url,
+    )
+    return LogoutOut(closed=closed)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from aufruf.events import CounterSessionChanged
 from server.auth.models import Clerk, Role
 from server.counters.announce import announce_counter
 from server.counters.models import Counter, CounterStatus
@@ -60,13 +61,14 @@ def _announce(
     *, session: Session, counter: Counter, held: CounterSession, state: str, now: datetime, actor: str, public_url: str
 ) -> None:
     """A public counter.session event (ids and reason only) plus the counter's and the lines' new state."""
+    assert held.id is not None
     record_event(
         session=session,
         site_id=counter.site_id,
         type=EventType.counter_session,
         at=now,
         actor=actor,
-        data={"counter": counter.id, "session": held.id, "state": state, "reason": held.close_reason},
+        data=CounterSessionChanged(counter=counter.id, session=held.id, state=state, reason=held.close_reason),
         counter_id=counter.id,
     )
     announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)

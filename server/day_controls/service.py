@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from aufruf.events import NoticesChanged, ServiceClosed, ServiceReopened
 from server.counters.addressing import site_counter
 from server.counters.models import Counter
 from server.counters.session_models import CounterSession
@@ -75,7 +76,9 @@ def _announce_service_change(
         type=EventType.service_reopened if opened else EventType.service_closed,
         at=now,
         actor=actor,
-        data={"service": service.key, "message": message, "business_day": day},
+        data=(ServiceReopened if opened else ServiceClosed)(
+            service=service.key, message=message, business_day=control.business_day
+        ),
         service_key=service.key,
     )
     announce_queue(session=session, site_id=control.site_id, now=now, actor=actor)
@@ -162,7 +165,7 @@ def _announce_notices(*, session: Session, site_id: str, now: datetime, actor: s
         type=EventType.notices_changed,
         at=now,
         actor=actor,
-        data={"notices": notices_data(session=session, site_id=site_id, now=now)},
+        data=NoticesChanged.build({"notices": notices_data(session=session, site_id=site_id, now=now)}),
     )
 
 

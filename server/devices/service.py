@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from aufruf.events import DeviceStatus
 from server.auth.models import Device
 from server.devices.schemas import DeviceStatusIn
 from server.events.envelope import EventType
@@ -24,5 +25,8 @@ def report_status(*, session: Session, device: Device, report: DeviceStatusIn, n
         type=EventType.device_status,
         at=now,
         actor=f"device:{device.id}",
-        data={"device": device.id, "kind": device.kind, **report.model_dump()},
+        data=DeviceStatus(
+            device=device.id, kind=device.kind, component=report.component, state=report.state,
+            detail=report.detail,
+        ),
     )

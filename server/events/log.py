@@ -9,12 +9,22 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from aufruf.events import EventData
 from server.events.envelope import Envelope, EventType
 from server.events.models import EventRecord, SiteSequence
 from server.privacy import public_event_data
 from server.upsert import increment
 
 OUTBOX = "aufruf_outbox"
+
+
+def wire_data(site_id: str, kind: EventType, data: EventData) -> dict[str, Any]:
+    """An event's model as the JSON object logged and sent: its type's own model, with declared fields only."""
+    model = data.__class__.__name__
+    if kind.value not in data.TYPES:
+        raise TypeError(f"A {kind.value} event cannot carry {model}.")
+    data.check_declared()
+    return public_event_data(site_id, kind.value, data.payload())
 
 
 def record_event(
@@ -24,7 +34,7 @@ def record_event(
     type: EventType,
     at: datetime,
     actor: str,
-    data: dict[str, Any],
+    data: EventData,
     ticket_id: int | None = None,
     counter_id: str | None = None,
     service_key: str | None = None,
@@ -33,7 +43,7 @@ def record_event(
 
     On a site's public stream only the fields classed public are kept, in the log as on the wire.
     """
-    data = public_event_data(site_id, type.value, data)
+    payload = wire_data(site_id, type, data)
     seq = increment(session, SiteSequence, {"site_id": site_id}, "last_seq")
     session.add(
         EventRecord(
@@ -45,10 +55,10 @@ def record_event(
             ticket_id=ticket_id,
             counter_id=counter_id,
             service_key=service_key,
-            data=data,
+            data=payload,
         )
     )
-    envelope = Envelope(seq=seq, type=type.value, at=at, site=site_id, data=data)
+    envelope = Envelope(seq=seq, type=type.value, at=at, site=site_id, data=payload)
     session.info.setdefault(OUTBOX, []).append(envelope)
     return envelope
 
@@ -60,7 +70,7 @@ class NewEvent:
     type: EventType
     at: datetime
     actor: str
-    data: dict[str, Any]
+    data: EventData
     ticket_id: int | None = None
     counter_id: str | None = None
     service_key: str | None = None
@@ -83,7 +93,7 @@ def record_events(*, session: Session, site_id: str, events: list[NewEvent]) -> 
         {
             "site_id": site_id, "seq": first + offset, "type": event.type.value, "at": event.at, "actor": event.actor,
             "ticket_id": event.ticket_id, "counter_id": event.counter_id, "service_key": event.service_key,
-            "data": public_event_data(site_id, event.type.value, event.data),
+            "data": wire_data(site_id, event.type, event.data),
         }
         for offset, event in enumerate(events)
     ]

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from aufruf.i18n import NATIVE_NAMES, base_language, is_rtl, normalise_language
-from server.api.deps import ContextDep, SiteKiosk
+from server.api.deps import ContextDep, SiteKiosk, WriteSession
 from server.context import AppContext
 from server.errors import DomainError, NotFound
 from server.remote_join.abuse import Guard, Refused
@@ -91,14 +91,15 @@ def draw_remote(
 
 
 @api.post("/sites/{site}/remote-join/check-in", response_model=TicketOut)
-def kiosk_check_in(site: str, body: RemoteCheckInIn, kiosk: SiteKiosk, context: ContextDep) -> TicketOut:
+def kiosk_check_in(
+    site: str, body: RemoteCheckInIn, kiosk: SiteKiosk, context: ContextDep, session: WriteSession
+) -> TicketOut:
     """The citizen arrived: the kiosk scanned the phone's QR code or the short code was typed; now callable."""
     now = context.clock.now()
-    with context.database.transaction() as session:
-        ticket = check_in(session=session, site_id=site, text=body.code, now=now, actor=f"device:{kiosk.id}",
-                          public_url=context.settings.public_url)
-        return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True,
-                          now=now)
+    ticket = check_in(session=session, site_id=site, text=body.code, now=now, actor=f"device:{kiosk.id}",
+                      public_url=context.settings.public_url)
+    return ticket_out(session=session, ticket=ticket, public_url=context.settings.public_url, holder=True,
+                      now=now)
 
 
 def _render(request: Request, name: str, values: dict[str, Any], status_code: int = 200) -> HTMLResponse:

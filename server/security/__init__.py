@@ -11,12 +11,12 @@ from server.security.login_guard import LoginGuard
 from server.security.ratelimit import PublicEndpointLimit
 from server.security.redact import install_redaction
 from server.security.routes import router
-from server.security.settings import SecuritySettings
+from server.settings.security import SecuritySettings
 
 
 def install_security(app: FastAPI, *, api_prefix: str = "/api/v1", settings: SecuritySettings | None = None) -> None:
     """Mount the admin routes and wrap the app; call last so the headers cover every answer."""
-    settings = settings or SecuritySettings()
+    settings = settings or app.state.context.settings.security
     public_url: str = app.state.context.settings.public_url
     app.state.security_settings = settings
     app.state.login_guard = LoginGuard(failures=settings.login_failures, storage_url=settings.rate_limit_storage)

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.api.deps import of_site
 from server.auth.models import Device
 from server.auth.service import device_from_token
 from server.context import AppContext
@@ -64,12 +65,9 @@ class DeviceSocketGuard:
         subscriber = await context.hub.subscribe(security_channel(site))
         try:
             try:
-                device = await run_in_threadpool(self._device, context, token)
+                device = of_site(await run_in_threadpool(self._device, context, token), site)
             except DomainError as error:
                 await self._refuse(receive, send, error.message)
-                return
-            if device.site_id != site:
-                await self._refuse(receive, send, f"This device belongs to site '{device.site_id}'.")
                 return
             await self._serve_until_revoked(scope, receive, send, subscriber, device, app)
         finally:

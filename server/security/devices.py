@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from aufruf.events import DeviceKeyChanged
 from server.auth.models import Device
 from server.auth.tokens import hash_device_token, new_device_token
 from server.errors import NotFound
@@ -39,7 +40,7 @@ def _cut_off(*, session: Session, device: Device, now: datetime, actor: str, sta
     """Tell every worker to close the websockets opened with the device's old token."""
     record_event(
         session=session, site_id=security_channel(device.site_id), type=EventType.device_status, at=now,
-        actor=actor, data={"device": device.id, "kind": device.kind, "state": state},
+        actor=actor, data=DeviceKeyChanged(device=device.id, kind=device.kind, state=state),
     )
 
 

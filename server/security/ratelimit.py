@@ -11,7 +11,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.security.settings import SecuritySettings
+from server.settings.security import SecuritySettings
 from server.status_page.ratelimit import client_address, refuse
 
 NAMESPACE = "aufruf-security"

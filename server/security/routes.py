@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query, Response, status
 from sqlmodel import Session
 
-from server.api.deps import ContextDep, ReadSession
+from server.api.deps import ContextDep, ReadSession, WriteSession
 from server.auth.models import Clerk, Device, Role
 from server.security.audit import audit_records, clerk_actions
 from server.security.deps import ClientAddress, CurrentAdmin
@@ -40,29 +40,30 @@ def get_users(admin: CurrentAdmin, session: ReadSession) -> list[UserOut]:
 
 
 @router.post("/admin/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
-def post_user(body: UserIn, admin: CurrentAdmin, context: ContextDep, address: ClientAddress) -> UserOut:
+def post_user(
+    body: UserIn, admin: CurrentAdmin, context: ContextDep, address: ClientAddress, session: WriteSession
+) -> UserOut:
     """Create a staff account."""
-    with context.database.transaction() as session:
-        clerk = create_user(
-            session=session, username=body.username, password=body.password, role=body.role,
-            display_name=body.display_name, now=context.clock.now(), actor=f"clerk:{admin.username}",
-            address=address, sites=body.sites,
-        )
-        return _user(session, clerk)
+    clerk = create_user(
+        session=session, username=body.username, password=body.password, role=body.role,
+        display_name=body.display_name, now=context.clock.now(), actor=f"clerk:{admin.username}",
+        address=address, sites=body.sites,
+    )
+    return _user(session, clerk)
 
 
 @router.patch("/admin/users/{username}", response_model=UserOut)
 def patch_user(
-    username: str, body: UserChange, admin: CurrentAdmin, context: ContextDep, address: ClientAddress
+    username: str, body: UserChange, admin: CurrentAdmin, context: ContextDep, address: ClientAddress,
+    session: WriteSession
 ) -> UserOut:
     """Change a staff account's role, state, name or password."""
-    with context.database.transaction() as session:
-        clerk = update_user(
-            session=session, username=username, role=body.role, active=body.active, password=body.password,
-            display_name=body.display_name, now=context.clock.now(), actor=f"clerk:{admin.username}",
-            address=address, sites=body.sites,
-        )
-        return _user(session, clerk)
+    clerk = update_user(
+        session=session, username=username, role=body.role, active=body.active, password=body.password,
+        display_name=body.display_name, now=context.clock.now(), actor=f"clerk:{admin.username}",
+        address=address, sites=body.sites,
+    )
+    return _user(session, clerk)
 
 
 @router.get("/admin/devices", response_model=list[DeviceOut])
@@ -73,33 +74,36 @@ def get_devices(admin: CurrentAdmin, session: ReadSession) -> list[DeviceOut]:
 
 @router.post("/devices/{device_id}/rotate", response_model=RotatedToken)
 def rotate(
-    device_id: str, admin: CurrentAdmin, context: ContextDep, address: ClientAddress, response: Response
+    device_id: str, admin: CurrentAdmin, context: ContextDep, address: ClientAddress, response: Response,
+    session: WriteSession,
 ) -> RotatedToken:
     """Issue a new token for a device; the old one stops working at once. The token is shown only here."""
-    with context.database.transaction() as session:
-        token = rotate_device(
-            session=session, device_id=device_id, now=context.clock.now(), actor=f"clerk:{admin.username}",
-            address=address,
-        )
+    token = rotate_device(
+        session=session, device_id=device_id, now=context.clock.now(), actor=f"clerk:{admin.username}",
+        address=address,
+    )
     response.headers["Cache-Control"] = "no-store"
     return RotatedToken(device=device_id, token=token)
 
 
 @router.post("/devices/{device_id}/revoke", response_model=DeviceOut)
-def revoke(device_id: str, admin: CurrentAdmin, context: ContextDep, address: ClientAddress) -> DeviceOut:
+def revoke(
+    device_id: str, admin: CurrentAdmin, context: ContextDep, address: ClientAddress, session: WriteSession
+) -> DeviceOut:
     """Refuse a device's token from now on; its open websockets are closed."""
-    with context.database.transaction() as session:
-        device = revoke_device(
-            session=session, device_id=device_id, now=context.clock.now(), actor=f"clerk:{admin.username}",
-            address=address,
-        )
-        return _device(device)
+    device = revoke_device(
+        session=session, device_id=device_id, now=context.clock.now(), actor=f"clerk:{admin.username}",
+        address=address,
+    )
+    return _device(device)
 
 
 @router.delete("/devices/{device_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_device(device_id: str, admin: CurrentAdmin, context: ContextDep, address: ClientAddress) -> Response:
+def delete_device(
+    device_id: str, admin: CurrentAdmin, context: ContextDep, address: ClientAddress, session: WriteSession
+) -> Response:
     """Same as revoke; the device stays listed so its history keeps its name."""
-    revoke(device_id, admin, context, address)
+    revoke(device_id, admin, context, address, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -20,7 +20,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.status_page.settings import StatusPageSettings
+from server.settings.status_page import StatusPageSettings
 
 # Everything that takes a ticket token from the outside world.
 PUBLIC_TICKET_PREFIXES = ("/t/", "/api/v1/tickets/", "/ws/tickets/")
@@ -53,9 +53,9 @@ def client_address(scope: Scope) -> str:
 class PublicRateLimit:
     """ASGI middleware: a budget per valid token, per address for unverified tokens, and misses per address."""
 
-    def __init__(self, app: ASGIApp, settings: StatusPageSettings | None = None) -> None:
+    def __init__(self, app: ASGIApp, settings: StatusPageSettings) -> None:
         self.app = app
-        self.settings = settings or StatusPageSettings()
+        self.settings = settings
         storage = storage_from_string(f"async+{self.settings.rate_limit_storage}")
         self.limiter = MovingWindowRateLimiter(storage)
         self.requests: RateLimitItem = self.settings.request_limit

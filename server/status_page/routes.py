@@ -16,21 +16,19 @@ from server.api.deps import ContextDep
 from server.api.reads import run_read
 from server.context import AppContext
 from server.errors import Conflict, NotFound
+from server.settings.status_page import StatusPageSettings
 from server.status_page.assets import asset, asset_url
 from server.status_page.headers import page_headers
 from server.status_page.page import PageState, language_switch, page_state
 from server.status_page.push.routes import router as push_router
 from server.status_page.push.watcher import PushWatcher
-from server.status_page.settings import StatusPageSettings
 from server.status_page.texts import messages
 from server.tickets.service import cancel_by_holder
 
 
 def page_settings(app: FastAPI) -> StatusPageSettings:
-    """The status page's settings, read from the environment once per app."""
-    settings: StatusPageSettings | None = getattr(app.state, "status_page_settings", None)
-    if settings is None:
-        settings = app.state.status_page_settings = StatusPageSettings()
+    """The status page's section of the app's settings."""
+    settings: StatusPageSettings = app.state.context.settings.status
     return settings
 
 

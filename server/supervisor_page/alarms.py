@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from aufruf.events import AlarmAcknowledged
 from server.auth.models import Clerk
 from server.counter_extras.channel import supervisor_channel
 from server.errors import NotFound
@@ -27,7 +28,7 @@ def acknowledge_alarm(*, session: Session, site_id: str, alarm_id: int, supervis
     record_event(
         session=session, site_id=channel, type=EventType.alarm_acknowledged, at=now,
         actor=f"clerk:{supervisor.username}",
-        data={"alarm": alarm_id, "by": supervisor.display_name or supervisor.username},
+        data=AlarmAcknowledged(alarm=alarm_id, by=supervisor.display_name or supervisor.username),
         counter_id=alarm.counter_id,
     )
 

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
-from server.api.deps import ContextDep, SiteSupervisor, admit_supervisor
+from server.api.deps import ContextDep, SiteSupervisor, WriteSession, admit_supervisor
 from server.auth.sso.runtime import SsoDep
 from server.context import AppContext
 from server.errors import DomainError
@@ -97,12 +97,12 @@ def supervision(
 
 @api_router.post("/sites/{site}/alarms/{alarm}/acknowledge", status_code=status.HTTP_204_NO_CONTENT)
 def acknowledge(
-    site: str, alarm: Annotated[int, PathParam(ge=1, le=2**63 - 1)], context: ContextDep, supervisor: SiteSupervisor
+    site: str, alarm: Annotated[int, PathParam(ge=1, le=2**63 - 1)], context: ContextDep, supervisor: SiteSupervisor,
+    session: WriteSession
 ) -> None:
     """Acknowledge a counter's silent alarm for every supervisor of the site."""
-    with context.database.transaction() as session:
-        get_site(session=session, site_id=site)
-        acknowledge_alarm(session=session, site_id=site, alarm_id=alarm, supervisor=supervisor, now=context.clock.now())
+    get_site(session=session, site_id=site)
+    acknowledge_alarm(session=session, site_id=site, alarm_id=alarm, supervisor=supervisor, now=context.clock.now())
 
 
 @router.websocket("/ws/sites/{site}/supervision")

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from aufruf.events import QueueChanged, TicketCreated
 from server.db import Database
 from server.errors import Conflict, NotFound
 from server.estimates import Forecast, remember_forecasts, site_forecast
@@ -340,14 +341,14 @@ class _SiteBatch:
             actor = item.request.actor
             events.append(
                 NewEvent(
-                    type=EventType.ticket_created, at=item.now, actor=actor, data=public_data(view),
-                    ticket_id=ticket.id, service_key=service.key,
+                    type=EventType.ticket_created, at=item.now, actor=actor,
+                    data=TicketCreated.build(public_data(view)), ticket_id=ticket.id, service_key=service.key,
                 )
             )
             events.append(
                 NewEvent(
                     type=EventType.queue_changed, at=item.now, actor=actor,
-                    data=self._queue_data(book, forecast, reasons, item.now),
+                    data=QueueChanged.build(self._queue_data(book, forecast, reasons, item.now)),
                 )
             )
             outcomes[item.index] = Issued(view=view, created=True)

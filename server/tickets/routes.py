@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Header, Response, status
 
-from server.api.deps import ContextDep, SiteKiosk
+from server.api.deps import ContextDep, SiteKiosk, WriteSession
 from server.api.reads import run_read
 from server.appointments.checkin import check_in as check_in_booking
 from server.tickets.issuance import IssueRequest, issue
@@ -46,16 +46,15 @@ def draw_ticket(
 
 
 @router.post("/sites/{site}/check-in", response_model=TicketOut, status_code=status.HTTP_201_CREATED)
-def check_in(site: str, body: CheckInIn, kiosk: SiteKiosk, context: ContextDep) -> TicketOut:
+def check_in(site: str, body: CheckInIn, kiosk: SiteKiosk, context: ContextDep, session: WriteSession) -> TicketOut:
     """Turn a booked appointment into a ticket, by the site's rules for early and late arrival."""
-    with context.database.transaction() as session:
-        ticket = check_in_booking(
-            session=session, site_id=site, code=body.code, now=context.clock.now(), actor=f"device:{kiosk.id}",
-            public_url=context.settings.public_url, visual_call=body.visual_call,
-        )
-        return ticket_out(
-            session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
-        )
+    ticket = check_in_booking(
+        session=session, site_id=site, code=body.code, now=context.clock.now(), actor=f"device:{kiosk.id}",
+        public_url=context.settings.public_url, visual_call=body.visual_call,
+    )
+    return ticket_out(
+        session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
+    )
 
 
 @router.get("/tickets/{token}", response_model=TicketOut)
@@ -75,32 +74,31 @@ async def follow_ticket(token: str, context: ContextDep) -> TicketOut:
 
 
 @router.delete("/tickets/{token}", response_model=TicketOut)
-def give_up_ticket(token: str, context: ContextDep) -> TicketOut:
+def give_up_ticket(token: str, context: ContextDep, session: WriteSession) -> TicketOut:
     """The citizen no longer needs the ticket; the place goes to the next in line."""
-    with context.database.transaction() as session:
-        ticket = cancel_by_holder(
-            session=session, token=token, now=context.clock.now(), public_url=context.settings.public_url
-        )
-        return ticket_out(
-            session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
-        )
+    ticket = cancel_by_holder(
+        session=session, token=token, now=context.clock.now(), public_url=context.settings.public_url
+    )
+    return ticket_out(
+        session=session, ticket=ticket, public_url=context.settings.public_url, holder=True, now=context.clock.now()
+    )
 
 
 @router.post("/sites/{site}/tickets/leases", response_model=LeaseOut, status_code=status.HTTP_201_CREATED)
-def lease(site: str, body: LeaseIn, kiosk: SiteKiosk, context: ContextDep) -> LeaseOut:
+def lease(site: str, body: LeaseIn, kiosk: SiteKiosk, context: ContextDep, session: WriteSession) -> LeaseOut:
     """Reserve a block of today's numbers that this kiosk may hand out while the server is unreachable."""
-    with context.database.transaction() as session:
-        return lease_numbers(
-            session=session, site_id=site, device_id=kiosk.id, service_key=body.service, size=body.size,
-            now=context.clock.now(), public_url=context.settings.public_url, cap=context.settings.offline_lease_cap,
-        )
+    return lease_numbers(
+        session=session, site_id=site, device_id=kiosk.id, service_key=body.service, size=body.size,
+        now=context.clock.now(), public_url=context.settings.public_url, cap=context.settings.offline_lease_cap,
+    )
 
 
 @router.post("/sites/{site}/tickets/reconcile", response_model=list[ReconcileResult])
-def reconcile_offline(site: str, body: ReconcileIn, kiosk: SiteKiosk, context: ContextDep) -> list[ReconcileResult]:
+def reconcile_offline(
+    site: str, body: ReconcileIn, kiosk: SiteKiosk, context: ContextDep, session: WriteSession
+) -> list[ReconcileResult]:
     """Record tickets the kiosk issued offline, at their original time; repeating an entry creates nothing."""
-    with context.database.transaction() as session:
-        return reconcile(
-            session=session, site_id=site, device_id=kiosk.id, entries=body.tickets, now=context.clock.now(),
-            public_url=context.settings.public_url,
-        )
+    return reconcile(
+        session=session, site_id=site, device_id=kiosk.id, entries=body.tickets, now=context.clock.now(),
+        public_url=context.settings.public_url,
+    )

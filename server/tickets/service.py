@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from aufruf.events import QueueChanged, ticket_event
 from server.counters.announce import release_counter_of
 from server.errors import NotFound
 from server.events.envelope import EventType
@@ -74,7 +75,7 @@ def announce_ticket(
         type=type,
         at=now,
         actor=actor,
-        data={**public_data(view), **(extra or {})},
+        data=ticket_event(type.value, {**public_data(view), **(extra or {})}),
         ticket_id=ticket.id,
         counter_id=ticket.counter_id,
         service_key=service.key if service else None,
@@ -92,7 +93,7 @@ def announce_queue(*, session: Session, site_id: str, now: datetime, actor: str)
         type=EventType.queue_changed,
         at=now,
         actor=actor,
-        data=state.as_data(),
+        data=QueueChanged.build(state.as_data()),
     )
 
 

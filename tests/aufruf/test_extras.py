@@ -60,6 +60,13 @@ def test_the_apps_run_without_the_server_dependencies() -> None:
     assert "pip install 'aufruf[server]'" in serve.stderr
 
 
+def test_the_event_models_and_the_stream_need_nothing_of_the_server() -> None:
+    # A kiosk PC reads the stream with the shared event models; neither may pull in the server package.
+    code = "import aufruf.events, client.stream; print('imported')"
+    result = run_without(SERVER_MODULES + ",server", code)
+    assert "imported" in result.stdout, result.stderr
+
+
 def test_the_server_runs_without_the_apps_dependencies(tmp_path: Path) -> None:
     code = (
         "from fastapi.testclient import TestClient\n"

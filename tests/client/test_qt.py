@@ -6,6 +6,7 @@ import threading
 
 from pytestqt.qtbot import QtBot
 
+from aufruf.events import Event, QueueChanged, TicketCreated
 from client.api import ApiClient, ApiError
 from client.qt import BackgroundCalls, StreamBridge, stream_url
 from tests.support.live_server import LiveServer
@@ -15,14 +16,17 @@ def test_bridge_emits_snapshot_and_events_on_the_gui_thread(qtbot: QtBot, live_s
     bridge = StreamBridge(stream_url(live_server.url, "/ws/sites/demo/display"))
     received: list[tuple[str, threading.Thread]] = []
     bridge.message.connect(lambda message: received.append((message["type"], threading.current_thread())))
+    typed: list[tuple[Event, threading.Thread]] = []
+    bridge.typed.connect(lambda event: typed.append((event, threading.current_thread())))
     with qtbot.waitSignal(bridge.snapshot, timeout=10_000):
         bridge.start()
     try:
         kiosk = ApiClient(live_server.url, token="demo-kiosk")
         kiosk.draw_ticket("demo", "anmeldung", language="en", idempotency_key="q-1")
-        qtbot.waitUntil(lambda: len(received) == 2, timeout=10_000)
+        qtbot.waitUntil(lambda: len(received) == 2 and len(typed) == 2, timeout=10_000)
         assert [kind for kind, _ in received] == ["ticket.created", "queue.changed"]
-        assert {thread for _, thread in received} == {threading.main_thread()}
+        assert [type(event.data) for event, _ in typed] == [TicketCreated, QueueChanged]
+        assert {thread for _, thread in received} | {thread for _, thread in typed} == {threading.main_thread()}
     finally:
         bridge.stop()
 

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.calibration.conformal import conformal_bounds, shortest_bounds
-from server.calibration.history import Calibration
+from server.calibration.errors import Calibration, Outcome, calibration_from
 from server.counters.models import Counter, CounterStatus
 from server.estimates import Arrivals, Desk, Job, counted_counters, replay
+from server.tickets.call_rules import LineHead, call_order
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 QUICK, OTHER = 1, 2
@@ -90,3 +91,47 @@ def test_calibration_takes_the_lines_errors_of_the_same_hour_band_first() -> Non
     assert nine[0] > 0 and eight[1] < 0
     # A band the line has no errors in: its other errors, newest first, 20 of them (all from 09:00).
     assert calibration.bounds(service_pk=OTHER, appointment=False, level=0.8, band=14) == nine
+
+
+def _outcome(minutes_ago: float, *, expected: float, waited: float | None, **kwargs: object) -> Outcome:
+    issued = NOW - timedelta(minutes=minutes_ago)
+    called = None if waited is None else issued + timedelta(minutes=waited)
+    return Outcome(service_pk=OTHER, appointment=False, issued_at=issued, expected=expected, scale=10.0,
+                   called_at=called, waiting=waited is None, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_recalled_or_transferred_ticket_teaches_the_calibration_nothing() -> None:
+    # The database keeps the last call: a parked citizen called back an hour later did not wait an hour.
+    outcomes = [
+        _outcome(90, expected=10.0, waited=70.0, recalled=True),
+        _outcome(80, expected=10.0, waited=50.0, transferred=True),
+        _outcome(70, expected=10.0, waited=15.0),
+    ]
+    calibration = calibration_from(outcomes, now=NOW, band=lambda moment: moment.hour)
+    assert [error for _, error in calibration.lines[OTHER]] == pytest.approx([0.5])
+
+
+def test_a_ticket_still_waiting_counts_once_it_is_overdue_and_as_late_as_it_is() -> None:
+    outcomes = [
+        _outcome(30, expected=10.0, waited=None),  # 20 minutes past its expected call: at least +2 scales
+        _outcome(5, expected=10.0, waited=None),  # not yet due: unknown
+        _outcome(40, expected=10.0, waited=8.0),
+    ]
+    calibration = calibration_from(outcomes, now=NOW, band=lambda moment: moment.hour)
+    assert [error for _, error in calibration.lines[OTHER]] == pytest.approx([2.0, -0.2])
+
+
+def test_the_replay_calls_in_the_order_of_the_routers_call_rule() -> None:
+    # Two lines at one ordinary counter: the replay calls first whom `call_order` puts first.
+    heads = [
+        LineHead(item=OTHER, waited_minutes=20.0, target_minutes=TARGETS[OTHER], rank=0),
+        LineHead(item=QUICK, waited_minutes=5.0, target_minutes=TARGETS[QUICK], rank=1),
+    ]
+    first = call_order(heads, express_counter=False)[0].item
+    desk = Desk(free_at=0.0, order=0, ranks={OTHER: 0, QUICK: 1})
+    jobs = [Job(("ticket", OTHER), OTHER, -20.0), Job(("ticket", QUICK), QUICK, -5.0)]
+    calls = replay(desks=[desk], jobs=jobs, targets=TARGETS, durations=DURATIONS)
+    assert calls[("ticket", first)] == 0.0
+    # 20 of 30 minutes at the counter's first choice (score 1.67) before 5 of 10 at its second (1.5 / 1.5).
+    assert first == OTHER
+    assert calls[("ticket", QUICK)] == pytest.approx(DURATIONS[OTHER])

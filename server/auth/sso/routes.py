@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.api.deps import ContextDep
+from server.api.deps import ContextDep, WriteSession
 from server.auth.schemas import TokenOut
 from server.auth.sso.flow import check_redirect_uri, consume_login, open_login
 from server.auth.sso.oidc import challenge_for
@@ -27,15 +27,16 @@ def sign_in_options(sso: SsoDep) -> SignInOptions:
 
 
 @router.post("/auth/oidc/{provider}/start", response_model=StartOut)
-def start_sign_in(provider: str, body: StartIn, context: ContextDep, sso: SsoDep) -> StartOut:
+def start_sign_in(
+    provider: str, body: StartIn, context: ContextDep, sso: SsoDep, session: WriteSession
+) -> StartOut:
     """Open a sign-in with a provider: a fresh state, nonce and (unless the app brings one) PKCE pair."""
     client = sso.client(provider)
     redirect_uri = check_redirect_uri(body.redirect_uri, public_url=context.settings.public_url)
-    with context.database.transaction() as session:
-        login, verifier = open_login(
-            session=session, provider=provider, redirect_uri=redirect_uri,
-            app_holds_verifier=body.code_challenge is not None, now=context.clock.now(),
-        )
+    login, verifier = open_login(
+        session=session, provider=provider, redirect_uri=redirect_uri,
+        app_holds_verifier=body.code_challenge is not None, now=context.clock.now(),
+    )
     challenge = body.code_challenge or challenge_for(verifier or "")
     url = client.authorization_url(redirect_uri=redirect_uri, state=login.state, nonce=login.nonce,
                                    code_challenge=challenge)

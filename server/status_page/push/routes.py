@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import ContextDep, ReadSession
+from server.api.deps import ContextDep, ReadSession, WriteSession
 from server.errors import NotFound
 from server.sites.lookup import get_site
 from server.status_page.push.keys import public_key
@@ -57,7 +57,7 @@ def push_key(session: ReadSession) -> PushKeyOut:
 @router.put("/tickets/{token}/push", status_code=status.HTTP_204_NO_CONTENT)
 async def subscribe_ticket(token: str, body: SubscribeIn, context: ContextDep, request: Request) -> Response:
     """Alert this browser when the ticket's turn is near and when it is called."""
-    settings = request.app.state.status_page_settings
+    settings = context.settings.status
 
     def store() -> str:
         with context.database.transaction() as session:
@@ -85,8 +85,7 @@ async def subscribe_ticket(token: str, body: SubscribeIn, context: ContextDep, r
 
 
 @router.delete("/tickets/{token}/push", status_code=status.HTTP_204_NO_CONTENT)
-def unsubscribe_ticket(token: str, context: ContextDep) -> Response:
+def unsubscribe_ticket(token: str, session: WriteSession) -> Response:
     """Stop push alerts for this ticket."""
-    with context.database.transaction() as session:
-        unsubscribe(session=session, ticket=ticket_by_token(session=session, token=token))
+    unsubscribe(session=session, ticket=ticket_by_token(session=session, token=token))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

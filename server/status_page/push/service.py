@@ -14,10 +14,10 @@ from sqlmodel import Session, col, delete, select
 
 from aufruf.i18n import is_rtl
 from server.errors import DomainError
+from server.settings.status_page import StatusPageSettings
 from server.sites.hours import business_day
 from server.sites.lookup import get_site
 from server.status_page.push.models import PushSubscription
-from server.status_page.settings import StatusPageSettings
 from server.status_page.texts import catalog
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket

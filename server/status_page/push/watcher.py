@@ -12,12 +12,12 @@ from starlette.concurrency import run_in_threadpool
 from server.context import AppContext
 from server.events.envelope import Envelope
 from server.events.hub import OVERFLOW
+from server.settings.status_page import StatusPageSettings
 from server.sites.models import Site
 from server.status_page.push.keys import ensure_push_key, vapid_signer
 from server.status_page.push.models import PushKey
 from server.status_page.push.sender import Outcome, PushSender, contact_for
 from server.status_page.push.service import Alert, due_alerts, forget, has_subscriptions
-from server.status_page.settings import StatusPageSettings
 
 log = logging.getLogger(__name__)
 

@@ -1,18 +1,17 @@
-"""Settings of the security layer: CORS allow-list, rate limits, HSTS; read from `AUFRUF_SECURITY_*`."""
+"""Settings of the security layer: CORS allow-list, rate limits, HSTS (`Settings.security`, `AUFRUF_SECURITY_*`)."""
 
 from __future__ import annotations
 
 from limits import RateLimitItem, parse
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from server.api.limits_config import valid_limit_storage, valid_rate_limit
+from server.settings.rate_limits import valid_limit_storage, valid_rate_limit
 
 
-class SecuritySettings(BaseSettings):
+class SecuritySettings(BaseModel):
     """Cross-origin access, public budgets and login throttling."""
 
-    model_config = SettingsConfigDict(env_prefix="AUFRUF_SECURITY_", extra="forbid")
+    model_config = ConfigDict(extra="forbid")
 
     cors_origins: str = Field(
         default="",

@@ -1,15 +1,14 @@
-"""Limits on what one HTTP request may cost: body size, slow clients, header time; read from `AUFRUF_HTTP_*`."""
+"""Limits on what one HTTP request may cost: body size, slow clients, header time (`Settings.http`, `AUFRUF_HTTP_*`)."""
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class HttpLimits(BaseSettings):
+class HttpLimits(BaseModel):
     """How large and how slow a request may be before it is refused."""
 
-    model_config = SettingsConfigDict(env_prefix="AUFRUF_HTTP_", extra="forbid")
+    model_config = ConfigDict(extra="forbid")
 
     max_body_kib: int = Field(default=64, ge=1, le=1024, description="Largest request body (413 above)")
     max_upload_kib: int = Field(

@@ -1,12 +1,11 @@
-"""Settings of the citizen status page: rate limits and Web Push, read from `AUFRUF_STATUS_*`."""
+"""Settings of the citizen status page: rate limits and Web Push (`Settings.status`, `AUFRUF_STATUS_*`)."""
 
 from __future__ import annotations
 
 from limits import RateLimitItem, parse
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from server.api.limits_config import valid_limit_storage, valid_rate_limit
+from server.settings.rate_limits import valid_limit_storage, valid_rate_limit
 
 # The push services of current browsers; a subscription naming any other host is refused so
 # that the server cannot be made to post to arbitrary addresses.
@@ -19,10 +18,10 @@ KNOWN_PUSH_HOSTS = (
 )
 
 
-class StatusPageSettings(BaseSettings):
+class StatusPageSettings(BaseModel):
     """Limits for the public ticket endpoints and where push notifications may go."""
 
-    model_config = SettingsConfigDict(env_prefix="AUFRUF_STATUS_", extra="forbid")
+    model_config = ConfigDict(extra="forbid")
 
     rate_limit: str = Field(
         default="600/minute",
@@ -49,7 +48,7 @@ class StatusPageSettings(BaseSettings):
     push_contact: str = Field(
         default="", description="VAPID `sub` claim (mailto: or https: URL); defaults to the public URL"
     )
-    push_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    push_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Longest wait for a push service")
     poll_seconds: float = Field(
         default=15.0, ge=0.5, le=300, description="How often the page polls while its websocket is down"
     )
