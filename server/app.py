@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.types import Receive, Scope, Send
 
 from server.api.error_docs import install_error_docs
 from server.api.errors import install_error_handlers
@@ -34,7 +36,7 @@ from server.events.backends import bus_for_url
 from server.events.envelope import Envelope
 from server.events.hub import Hub
 from server.events.log import current_seq, events_between
-from server.events.routes import install_event_streams
+from server.events.routes import StreamDoor
 from server.forecasting.forecaster import Forecaster
 from server.maintenance.serving_lock import install_serving_lock
 from server.office.apply import apply_office
@@ -53,6 +55,36 @@ from server.tickets.routes import router as tickets_router
 API_PREFIX = "/api/v1"
 VERSION = "0.1.0"
 log = logging.getLogger(__name__)
+
+
+# Middlewares that leave websockets alone (checked in their code): the event streams pass them by.
+# The door refuses to serve if the chain holds any other without a stream check.
+HTTP_ONLY_MIDDLEWARES = frozenset({
+    "starlette.middleware.errors.ServerErrorMiddleware",  # handles http scopes only
+    "fastapi.telemetry._asgi.ExceptionTelemetryMiddleware",  # records nothing without OpenTelemetry (see below)
+    "fastapi._body_limit.AppBodyLimitMiddleware",  # request bodies; a websocket has none
+    "server.security.headers.SecureHeaders",
+    "starlette.middleware.cors.CORSMiddleware",
+    "server.api.input_guard.InputGuard",
+})
+
+
+class AufrufApp(FastAPI):
+    """The application; its event streams enter through their own door, past the HTTP-only middlewares."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stream_door = StreamDoor(self, http_only=HTTP_ONLY_MIDDLEWARES, innermost=ExceptionMiddleware)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve an event stream through its door, anything else as usual."""
+        # With OpenTelemetry configured FastAPI traces websockets too; then streams take the usual way.
+        telemetry = getattr(self, "_native_telemetry", None)
+        traced = telemetry is not None and telemetry.enabled()
+        if not traced and (stream := self.stream_door.route(scope, receive, send)) is not None:
+            await stream
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def build_context(settings: Settings, clock: Clock) -> AppContext:
@@ -116,7 +148,7 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
             await context.bus.stop()
             context.database.dispose()
 
-    app = FastAPI(
+    app = AufrufApp(
         title="Aufruf",
         version=VERSION,
         description="Queue management and call display for citizen offices.",
@@ -125,7 +157,6 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     app.state.context = context
     app.state.sso = SsoRuntime.from_config(office.sso if office else None)
     install_error_handlers(app)
-    install_event_streams(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["health"])
     async def health() -> dict[str, Any]:

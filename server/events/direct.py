@@ -37,6 +37,23 @@ class DirectSocket:
         """Start the closing handshake; the application's next receive sees the disconnect."""
         self._protocol.close_from_server(code, reason)
 
+    def receives_for(self, receive: Any) -> bool:
+        """Whether `receive` is this connection's own (no middleware wraps it), so `incoming` may stand in."""
+        return bool(receive == self._protocol.receive)
+
+    def incoming(self) -> asyncio.Future[None]:
+        """Done once a message from the client waits: an idle connection's task awaits it holding no frame."""
+        return self._protocol.queue.ready()
+
+    def take(self) -> Any:
+        """The oldest waiting message, as the connection's own `receive` returns it."""
+        protocol = self._protocol
+        message = protocol.queue.pop()
+        if protocol.read_paused and protocol.queue.empty():
+            protocol.read_paused = False
+            protocol.transport.resume_reading()
+        return message
+
 
 def direct_socket(scope: Any) -> DirectSocket | None:
     """The connection behind a websocket scope, when the server offers direct writes."""
@@ -62,6 +79,19 @@ class SlimInbox:
     def empty(self) -> bool:
         """Whether no message is waiting."""
         return not self._items
+
+    def ready(self) -> asyncio.Future[None]:
+        """A future done once a message waits."""
+        waiter = asyncio.get_running_loop().create_future()
+        if self._items:
+            waiter.set_result(None)
+        else:
+            self._waiter = waiter
+        return waiter
+
+    def pop(self) -> Any:
+        """The oldest message; call once `ready` is done."""
+        return self._items.pop(0)
 
     async def get(self) -> Any:
         """The oldest message, once there is one."""
@@ -112,7 +142,7 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.queue = SlimInbox()  # type: ignore[assignment]
+        self.queue: SlimInbox = SlimInbox()  # type: ignore[assignment]
         self.writable = SlimFlag()  # type: ignore[assignment]
 
     def handle_connect(self, event: Any) -> None:

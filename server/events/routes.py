@@ -1,12 +1,14 @@
-"""Websocket streams: the display, a counter, a citizen's ticket; served before the router, as they live all day."""
+"""Websocket streams: the display, a counter, a citizen's ticket; served ahead of the middlewares (open all day)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
-from fastapi import FastAPI, WebSocket, status
+from fastapi import WebSocket, status
 from sqlmodel import Session
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -112,26 +114,85 @@ STREAMS: tuple[tuple[re.Pattern[str], Stream], ...] = (
 )
 
 
-class EventStreams:
-    """ASGI middleware serving the event streams itself.
+class StreamGate(Protocol):
+    """A middleware whose websocket check needs nothing around the connection (a rate limit)."""
 
-    A stream's task lives as long as its connection; skipping the router, the exception middleware and
-    FastAPI's per-request exit stacks saves several KiB on each of thousands of open connections.
+    async def admit(self, scope: Scope, receive: Receive, send: Send) -> Send | None:
+        """The `send` to serve with, or None once the connection was refused."""
+
+
+class StreamGuard(Protocol):
+    """A middleware that must stay around some websockets for their whole life (a device token's revocation)."""
+
+    def wraps_websocket(self, scope: Scope) -> bool:
+        """Whether this connection needs the guard."""
+
+    async def serve_websocket(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
+        """Serve `app` under the guard."""
+
+
+Check = StreamGate | StreamGuard
+
+
+class StreamDoor:
+    """The event streams' own way in, ahead of the application's middleware chain.
+
+    A stream's coroutines live as long as its connection, and every middleware it passes keeps a frame
+    (and the router FastAPI's exit stacks) on each of thousands of open connections. So a stream passes
+    only the middlewares that act on websockets, in their order, and calls their checks without keeping
+    a frame: every other middleware in the chain must be named (module and class) as HTTP-only, so one
+    added later that would have to see websockets is not skipped unnoticed.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: Starlette, *, http_only: frozenset[str], innermost: type) -> None:
         self.app = app
+        self._http_only = http_only
+        self._innermost = innermost
+        self._checks: list[Check] | None = None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve a stream path, pass everything else on."""
+    def route(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None] | None:
+        """Serving a stream path's connection, or None for anything else."""
         if scope["type"] == "websocket":
             for pattern, stream in STREAMS:
                 if match := pattern.match(scope["path"]):
-                    await stream(WebSocket(scope, receive, send), **match.groupdict())
+                    scope["app"] = self.app
+                    return self._through(self.checks(), 0, scope, receive, send, stream, match.groupdict())
+        return None
+
+    async def _through(
+        self, checks: list[Check], start: int, scope: Scope, receive: Receive, send: Send,
+        stream: Stream, params: dict[str, str],
+    ) -> None:
+        for index in range(start, len(checks)):
+            check = checks[index]
+            if hasattr(check, "admit"):
+                admitted = await check.admit(scope, receive, send)
+                if admitted is None:
                     return
-        await self.app(scope, receive, send)
+                send = admitted
+            elif check.wraps_websocket(scope):
 
+                async def rest(scope: Scope, receive: Receive, send: Send, after: int = index + 1) -> None:
+                    await self._through(checks, after, scope, receive, send, stream, params)
 
-def install_event_streams(app: FastAPI) -> None:
-    """Serve the streams inside every middleware added later (security, rate limits, device checks)."""
-    app.add_middleware(EventStreams)
+                await check.serve_websocket(scope, receive, send, rest)
+                return
+        await stream(WebSocket(scope, receive, send), **params)
+
+    def checks(self) -> list[Check]:
+        """The websocket checks of the application's middlewares, outermost first."""
+        if self._checks is not None:
+            return self._checks
+        if self.app.middleware_stack is None:
+            self.app.middleware_stack = self.app.build_middleware_stack()
+        checks: list[Check] = []
+        node: Any = self.app.middleware_stack
+        while not isinstance(node, self._innermost):
+            if hasattr(node, "admit") or hasattr(node, "wraps_websocket"):
+                checks.append(node)
+            elif f"{type(node).__module__}.{type(node).__qualname__}" not in self._http_only:
+                name = type(node).__name__
+                raise TypeError(f"{name} may act on websockets: give it a stream check or name it HTTP-only")
+            node = node.app
+        self._checks = checks
+        return checks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -76,15 +76,14 @@ async def stream_site(websocket: WebSocket, context: AppContext, site_id: str, r
     await stream_snapshots(websocket, context, site_id, database_snapshot(context, site_id, read))
 
 
-async def stream_snapshots(
+def stream_snapshots(
     websocket: WebSocket, context: AppContext, site_id: str, snapshot: SnapshotSource
-) -> None:
-    """Serve one accepted websocket until the client leaves or falls behind."""
+) -> Coroutine[Any, Any, None]:
+    """Serving one accepted websocket until the client leaves or falls behind; returned, so no frame waits on it."""
     socket = direct_socket(websocket.scope)
     if socket is not None:
-        await _stream_direct(websocket, socket, context, site_id, snapshot)
-    else:
-        await _stream_queued(websocket, context, site_id, snapshot)
+        return _stream_direct(websocket, socket, context, site_id, snapshot)
+    return _stream_queued(websocket, context, site_id, snapshot)
 
 
 async def _stream_direct(
@@ -92,16 +91,33 @@ async def _stream_direct(
 ) -> None:
     """The fan-out writes events to the socket itself; this task only sends snapshots and listens."""
     subscriber = await context.hub.subscribe_direct(site_id, socket)
+    # Unless a middleware wraps the connection's receive (a device's guard), wait on its inbox itself:
+    # an idle connection then holds this one frame instead of four receive coroutines.
+    own_inbox = socket.receives_for(websocket._receive)
     try:
         while True:
             await _push_snapshot(subscriber, socket, snapshot)
-            while not _asks_for_snapshot(await _client_text(websocket)):
-                pass
+            if own_inbox:
+                while True:
+                    await socket.incoming()
+                    if _message_asks_for_snapshot(socket.take()):
+                        break
+            else:
+                while not _asks_for_snapshot(await _client_text(websocket)):
+                    pass
             subscriber.hold()
     except WebSocketDisconnect:
         return
     finally:
         context.hub.unsubscribe(subscriber)
+
+
+def _message_asks_for_snapshot(message: Any) -> bool:
+    """Whether a client's message is a resync request; WebSocketDisconnect if it says the client left."""
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    text = message.get("text")
+    return text is not None and _asks_for_snapshot(str(text))
 
 
 async def _push_snapshot(subscriber: DirectSubscriber, socket: DirectSocket, snapshot: SnapshotSource) -> None:

@@ -42,12 +42,23 @@ class DeviceSocketGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check a presented device token, then watch the site's security channel for its revocation."""
-        match = DEVICE_STREAM.match(scope["path"]) if scope["type"] == "websocket" else None
-        token = presented_token(scope) if match else None
-        if match is None or token is None:
+        """Guard a device's stream; pass everything else on."""
+        if self.wraps_websocket(scope):
+            await self.serve_websocket(scope, receive, send, self.app)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    @staticmethod
+    def wraps_websocket(scope: Scope) -> bool:
+        """Whether this is a device stream opened with a token, which must stay valid."""
+        is_stream = scope["type"] == "websocket" and DEVICE_STREAM.match(scope["path"]) is not None
+        return is_stream and presented_token(scope) is not None
+
+    async def serve_websocket(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
+        """Check the presented device token, then serve `app` until the site's security channel revokes it."""
+        match = DEVICE_STREAM.match(scope["path"])
+        token = presented_token(scope)
+        assert match is not None and token is not None
         context: AppContext = scope["app"].state.context
         site = match.group("site")
         # Subscribe before checking, so a revocation committed in between is still seen.
@@ -58,7 +69,7 @@ class DeviceSocketGuard:
             except DomainError as error:
                 await self._refuse(receive, send, error.message)
                 return
-            await self._serve_until_revoked(scope, receive, send, subscriber, device)
+            await self._serve_until_revoked(scope, receive, send, subscriber, device, app)
         finally:
             context.hub.unsubscribe(subscriber)
 
@@ -73,7 +84,7 @@ class DeviceSocketGuard:
         await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": reason[:120]})
 
     async def _serve_until_revoked(
-        self, scope: Scope, receive: Receive, send: Send, subscriber: Subscriber, device: Device
+        self, scope: Scope, receive: Receive, send: Send, subscriber: Subscriber, device: Device, app: ASGIApp
     ) -> None:
         revoked = asyncio.Event()
         closed = False
@@ -105,7 +116,7 @@ class DeviceSocketGuard:
 
         watcher = asyncio.create_task(watch())
         try:
-            await self.app(scope, guarded_receive, guarded_send)
+            await app(scope, guarded_receive, guarded_send)
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

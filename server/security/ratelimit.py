@@ -39,13 +39,17 @@ class PublicEndpointLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Count the request against its budget; over budget, answer 429 with Retry-After."""
+        if (admitted := await self.admit(scope, receive, send)) is not None:
+            await self.app(scope, receive, admitted)
+
+    async def admit(self, scope: Scope, receive: Receive, send: Send) -> Send | None:
+        """The `send` to serve the request with, or None once it was refused with 429."""
         kind = budget_for(scope["path"], scope.get("method", "GET")) if scope["type"] in ("http", "websocket") else None
         if kind is None:
-            await self.app(scope, receive, send)
-            return
+            return send
         address, item = client_address(scope), self.items[kind]
         if await self.limiter.hit(item, NAMESPACE, kind, address):
-            await self.app(scope, receive, send)
-            return
+            return send
         stats = await self.limiter.get_window_stats(item, NAMESPACE, kind, address)
         await refuse(scope, receive, send, max(1, math.ceil(stats.reset_time - time.time())))
+        return None

@@ -65,24 +65,26 @@ class PublicRateLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Count, refuse over-budget callers, and count unknown-token answers."""
+        if (admitted := await self.admit(scope, receive, send)) is not None:
+            await self.app(scope, receive, admitted)
+
+    async def admit(self, scope: Scope, receive: Receive, send: Send) -> Send | None:
+        """The `send` to serve the request with (watching a new token's answer), or None once refused with 429."""
         if scope["type"] not in ("http", "websocket") or not is_public_ticket_path(scope["path"]):
-            await self.app(scope, receive, send)
-            return
+            return send
         address, token = client_address(scope), token_in(scope["path"])
         if token is None:
-            await self.app(scope, receive, send)
-            return
+            return send
         if await self._known_valid(token):
             if not await self.limiter.hit(self.per_token, NAMESPACE, "tok", token):
                 await self._refuse(scope, receive, send, [(self.per_token, "tok", token)])
-                return
-            await self.app(scope, receive, send)
-            return
+                return None
+            return send
         if not await self.limiter.hit(self.requests, NAMESPACE, "req", address):
             await self._refuse(scope, receive, send, [(self.requests, "req", address)])
-            return
+            return None
         guessing = not await self.limiter.test(self.misses, NAMESPACE, "miss", address)
-        await self.app(scope, receive, self._watching(scope, receive, send, address, token, guessing))
+        return self._watching(scope, receive, send, address, token, guessing)
 
     async def _known_valid(self, token: str) -> bool:
         """Whether the token was answered before, by this worker or another sharing the storage."""
