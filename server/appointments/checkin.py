@@ -12,7 +12,7 @@ from server.appointments.policy import rules_for
 from server.appointments.service import get_by_code, record_appointment_event
 from server.errors import Conflict
 from server.events.envelope import EventType
-from server.forecasting.latest import current_forecast, remember_shown
+from server.forecasting.latest import current_forecast, newer_ahead, remember_shown
 from server.sites.hours import business_day, closing_time, local_time
 from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
@@ -127,5 +127,7 @@ def check_in(
     forecast = current_forecast(
         session=session, site=site, services=site_services(session=session, site_id=site_id), now=now
     )
-    remember_shown(session=session, site_id=site_id, forecast=forecast, tickets=[ticket])
+    # Behind any tickets drawn since the forecast, and as an on-time appointment called before the walk-ins.
+    newer = {ticket.id: newer_ahead(session=session, forecast=forecast, ticket=ticket)} if ticket.id else {}
+    remember_shown(session=session, site_id=site_id, forecast=forecast, tickets=[ticket], newer=newer)
     return ticket

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from server.calibration.history import remember
 from server.estimates import Forecast, site_forecast
-from server.sites.lookup import serving_counters
+from server.sites.lookup import ahead_of, serving_counters
 from server.sites.models import Service, Site
+from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 
 Stale = Callable[[str], None]
@@ -89,22 +90,51 @@ def known_to(forecast: Forecast, ticket_id: int | None) -> bool:
     return ("ticket", ticket_id) in forecast.expected
 
 
-def ticket_range(forecast: Forecast, ticket: Ticket) -> tuple[int, int] | None:
-    """A waiting ticket's range: its own, or for one newer than the forecast what a new arrival was shown."""
+def newer_ahead(*, session: Session, forecast: Forecast, ticket: Ticket) -> int:
+    """How many tickets the forecast has not seen wait before this one (itself unseen) in its line."""
+    if known_to(forecast, ticket.id) or ticket.status != TicketStatus.waiting:
+        return 0
+    ahead = session.exec(
+        select(Ticket.id).where(
+            Ticket.site_id == ticket.site_id, Ticket.service_pk == ticket.service_pk,
+            Ticket.status == TicketStatus.waiting, ahead_of(ticket),
+        )
+    ).all()
+    return sum(1 for ticket_id in ahead if not known_to(forecast, ticket_id))
+
+
+def ticket_range(forecast: Forecast, ticket: Ticket, *, newer: int = 0) -> tuple[int, int] | None:
+    """A waiting ticket's range: its own, or for one newer than the forecast what a new arrival gets behind the
+    `newer` other unseen tickets before it (see `newer_ahead`)."""
     if known_to(forecast, ticket.id):
         return forecast.for_ticket(ticket.id)
-    return forecast.for_new(ticket.service_pk)
+    return forecast.for_arrival(ticket.service_pk, newer_ahead=newer, priority=ticket.priority > 0)
 
 
-def remember_shown(*, session: Session, site_id: str, forecast: Forecast, tickets: Sequence[Ticket]) -> None:
-    """Record the expected wait behind each new ticket's shown range, so later ranges learn from its errors."""
+def shown_expected(forecast: Forecast, ticket: Ticket, *, newer: int = 0) -> float | None:
+    """The expected wait behind the range `ticket_range` gives, or None where it gives none."""
+    if known_to(forecast, ticket.id):
+        return forecast.expected[("ticket", ticket.id)] if forecast.for_ticket(ticket.id) is not None else None
+    if ticket_range(forecast, ticket, newer=newer) is None:
+        return None
+    return forecast.arrival_expected(ticket.service_pk, newer_ahead=newer, priority=ticket.priority > 0)
+
+
+def remember_shown(
+    *, session: Session, site_id: str, forecast: Forecast, tickets: Sequence[Ticket],
+    newer: Mapping[int, int] | None = None,
+) -> None:
+    """Record the expected wait behind each new ticket's shown range, so later ranges learn from its errors.
+
+    `newer` gives per ticket id the unseen tickets before it, as its range was made with.
+    """
     expected: dict[int, float] = {}
     for ticket in tickets:
         if ticket.id is None:
             continue
-        key = ("ticket", ticket.id) if known_to(forecast, ticket.id) else ("new", ticket.service_pk)
-        if key in forecast.expected and ticket_range(forecast, ticket) is not None:
-            expected[ticket.id] = forecast.expected[key]
+        figure = shown_expected(forecast, ticket, newer=(newer or {}).get(ticket.id, 0))
+        if figure is not None:
+            expected[ticket.id] = figure
     remember(
         session=session, site_id=site_id, expected=expected, service_minutes=forecast.service_minutes, tickets=tickets
     )

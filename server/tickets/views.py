@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from server.counters.location import counter_location
 from server.counters.models import Counter, CounterService
-from server.forecasting.latest import current_forecast, ticket_range
+from server.forecasting.latest import current_forecast, newer_ahead, ticket_range
 from server.privacy import EVERYONE, TICKET, allowed
 from server.sites.availability import Availability, availability, resume_times
 from server.sites.lookup import ahead_of, get_site, site_services
@@ -65,7 +65,7 @@ def ticket_out(
             session=session, site=site, services=site_services(session=session, site_id=site.id),
             now=now or datetime.now(UTC),
         )
-        eta = ticket_range(forecast, ticket)
+        eta = ticket_range(forecast, ticket, newer=newer_ahead(session=session, forecast=forecast, ticket=ticket))
         if ticket.service_pk not in forecast.served:
             moment = now or datetime.now(UTC)
             available = availability(

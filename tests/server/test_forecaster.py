@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from server.clock import ManualClock
@@ -171,3 +172,42 @@ def test_a_server_restarted_on_a_busy_day_has_forecasts_before_the_first_request
         )
         database.dispose()
 
+
+
+def test_a_burst_through_the_group_commit_shows_each_citizen_the_wait_behind_those_before(tmp_path: Path) -> None:
+    # The Standesamt has one counter (8) at 10 minutes a case: the k-th citizen of a burst waits about
+    # 10 k minutes, not what the first was shown.
+    draws = 8
+    clock = ManualClock(MORNING)
+    with run_live_server(tmp_path, clock=clock) as server:
+        forecaster = server.context.forecaster
+        httpx.post(server.api("/counters/8/resume"), headers=server.clerk_headers(), timeout=30).raise_for_status()
+        assert forecaster.settled.wait(30)
+
+        async def burst() -> list[dict[str, Any]]:
+            async with httpx.AsyncClient(timeout=30) as http:
+                answers = await asyncio.gather(*[
+                    http.post(server.api("/sites/demo/tickets"), json={"service": "standesamt"},
+                              headers=server.kiosk_headers)
+                    for _ in range(draws)
+                ])
+            return sorted((answer.raise_for_status().json() for answer in answers), key=lambda t: t["id"])
+
+        drawn = run_async(burst())
+        shown = [tuple(ticket["eta_minutes"]) for ticket in drawn]
+        assert len(set(shown)) == draws, shown
+        assert shown == sorted(shown), shown
+        # A fresh replay of the database after the burst, every ticket in.
+        database = Database(f"sqlite:///{server.data_dir / 'aufruf.db'}")
+        with database.read() as session:
+            site = get_site(session=session, site_id="demo")
+            forecast = site_forecast(
+                session=session, site=site, services=site_services(session=session, site_id="demo"), now=clock.now()
+            )
+        database.dispose()
+        for place, (ticket, figures) in enumerate(zip(drawn, shown, strict=True)):
+            # One counter, free now, 10 minutes a case (the configured time: no history yet).
+            assert forecast.expected[("ticket", ticket["id"])] == pytest.approx(10.0 * place)
+            fresh = forecast.for_ticket(ticket["id"])
+            assert fresh is not None
+            assert abs(figures[0] - fresh[0]) <= 1 and abs(figures[1] - fresh[1]) <= 1, (place, figures, fresh)
