@@ -106,18 +106,31 @@ def newer_ahead(*, session: Session, forecast: Forecast, ticket: Ticket) -> int:
 def ticket_range(forecast: Forecast, ticket: Ticket, *, newer: int = 0) -> tuple[int, int] | None:
     """A waiting ticket's range: its own, or for one newer than the forecast what a new arrival gets behind the
     `newer` other unseen tickets before it (see `newer_ahead`)."""
-    if known_to(forecast, ticket.id):
-        return forecast.for_ticket(ticket.id)
-    return forecast.for_arrival(ticket.service_pk, newer_ahead=newer, priority=ticket.priority > 0)
+    shown = _shown(forecast, ticket, newer)
+    return shown[0] if shown is not None else None
 
 
 def shown_expected(forecast: Forecast, ticket: Ticket, *, newer: int = 0) -> float | None:
     """The expected wait behind the range `ticket_range` gives, or None where it gives none."""
-    if known_to(forecast, ticket.id):
-        return forecast.expected[("ticket", ticket.id)] if forecast.for_ticket(ticket.id) is not None else None
-    if ticket_range(forecast, ticket, newer=newer) is None:
+    shown = _shown(forecast, ticket, newer)
+    return shown[1] if shown is not None else None
+
+
+def _shown(forecast: Forecast, ticket: Ticket, newer: int) -> tuple[tuple[int, int], float] | None:
+    """A ticket's range and the expected wait behind it."""
+    own = ("ticket", ticket.id) if known_to(forecast, ticket.id) else None
+    if own is None and ticket.appointment_id is not None:
+        # A check-in the forecast expected as a booking: it counted this citizen already, from the priority
+        # window on (an early one is called with priority from then, as the booking would have been).
+        own = ("booking", ticket.appointment_id)
+    if own is not None and own in forecast.ranges:
+        return forecast.ranges[own], forecast.expected[own]
+    if own is not None and own[0] == "ticket":
         return None
-    return forecast.arrival_expected(ticket.service_pk, newer_ahead=newer, priority=ticket.priority > 0)
+    priority = ticket.priority > 0
+    found = forecast.for_arrival(ticket.service_pk, newer_ahead=newer, priority=priority)
+    expected = forecast.arrival_expected(ticket.service_pk, newer_ahead=newer, priority=priority)
+    return (found, expected) if found is not None and expected is not None else None
 
 
 def remember_shown(
