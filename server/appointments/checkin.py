@@ -127,7 +127,7 @@ def check_in(
     forecast = current_forecast(
         session=session, site=site, services=site_services(session=session, site_id=site_id), now=now
     )
-    # Behind any tickets drawn since the forecast, and as an on-time appointment called before the walk-ins.
+    # As the view made it: the booking's own figure if the forecast expected it, else behind the unseen tickets.
     newer = {ticket.id: newer_ahead(session=session, forecast=forecast, ticket=ticket)} if ticket.id else {}
     remember_shown(session=session, site_id=site_id, forecast=forecast, tickets=[ticket], newer=newer)
     return ticket
