@@ -231,9 +231,12 @@ class QueueChanged(EventData):
     """Every line's new figures, and the numbers waiting in each (by service id)."""
 
     TYPES = ("queue.changed",)
+    OMITTED_WHEN_NONE = frozenset({"estimates_only"})
 
     services: list[ServiceLine]
     lines: dict[str, list[str]]
+    # True on the forecaster's follow-up: only the wait ranges moved (server/forecasting/forecaster.py).
+    estimates_only: bool | None = None
 
 
 class CounterChanged(EventData):

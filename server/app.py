@@ -37,6 +37,7 @@ from server.events.envelope import Envelope
 from server.events.hub import Hub
 from server.events.log import current_seq, events_between
 from server.events.routes import StreamDoor
+from server.forecasting.forecaster import Forecaster
 from server.maintenance.serving_lock import install_serving_lock
 from server.office.apply import apply_office
 from server.office.schema import OfficeConfig
@@ -108,7 +109,11 @@ def build_context(settings: Settings, clock: Clock) -> AppContext:
     projections = Projections(
         hub=hub, clock=clock, load=loader.state, load_services=loader.services, run_read=run_read
     )
-    return AppContext(settings=settings, database=database, clock=clock, bus=bus, hub=hub, projections=projections)
+    forecaster = Forecaster(database=database, clock=clock)
+    return AppContext(
+        settings=settings, database=database, clock=clock, bus=bus, hub=hub, projections=projections,
+        forecaster=forecaster,
+    )
 
 
 def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock: Clock | None = None) -> FastAPI:
@@ -124,10 +129,21 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
             if office is not None:
                 with context.database.transaction() as session:
                     apply_office(session=session, office=office)
-        await context.bus.start(context.hub.deliver, on_reconnect=context.hub.catch_up)
+        await context.forecaster.start()
+
+        def deliver(envelope: Envelope) -> None:
+            context.hub.deliver(envelope)
+            context.forecaster.notice(envelope)
+
+        def catch_up() -> None:
+            context.hub.catch_up()
+            context.forecaster.mark_all()
+
+        await context.bus.start(deliver, on_reconnect=catch_up)
         try:
             yield
         finally:
+            await context.forecaster.stop()
             await context.hub.close()
             await context.bus.stop()
             context.database.dispose()

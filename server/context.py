@@ -8,6 +8,7 @@ from server.clock import Clock
 from server.db import Database
 from server.events.bus import EventBus
 from server.events.hub import Hub
+from server.forecasting.forecaster import Forecaster
 from server.projection.registry import Projections
 from server.settings import Settings
 
@@ -21,5 +22,6 @@ class AppContext:
     clock: Clock
     bus: EventBus
     hub: Hub
+    forecaster: Forecaster
     # Each site's public state in memory, for snapshots on connect and the services list.
     projections: Projections

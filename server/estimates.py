@@ -22,7 +22,7 @@ from server.calibration.history import recent_errors, remember
 from server.counters.models import Counter, CounterService, CounterStatus
 from server.counters.serving import chosen_services, is_serving
 from server.forecast.durations import MIN_REMAINING, Durations, durations_from
-from server.forecast.ranges import CALIBRATION_LEVEL, RANGE_LEVEL, Forecast, job_range, wait_range
+from server.forecast.ranges import CALIBRATION_LEVEL, RANGE_LEVEL, Forecast, RangeRule, new_key, wait_range
 from server.forecast.replay import Arrivals, Desk, Job, replay
 from server.sites.hours import closing_time, local_time
 from server.sites.models import Service, Site
@@ -234,7 +234,10 @@ def _jobs(
         )
     for service in services:
         assert service.pk is not None
-        jobs.append(Job(("new", service.pk), service.pk, 0.0, imagined=True))
+        jobs.append(Job(new_key(service.pk), service.pk, 0.0, imagined=True))
+        # A citizen checking in on time joins the appointments' line, called before the walk-ins.
+        jobs.append(Job(new_key(service.pk, priority=True), service.pk, 0.0, priority_from=0.0, imagined=True,
+                        appointment=True))
     return jobs
 
 
@@ -296,21 +299,33 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
         calibration = recent_errors(session=session, site_id=None, now=now, band=band)
     here = band(now)
     ranges: dict[Any, tuple[int, int]] = {}
+    rules: dict[Any, RangeRule] = {}
     for job in jobs:
         # Expected walk-ins only make room; nobody asks for their range.
         if job.wanted and job.key in calls:
-            ranges[job.key] = job_range(
-                expected=calls[job.key], figures=durations[job.service_pk], servers=servers[job.service_pk],
+            rule = RangeRule(
+                figures=durations[job.service_pk], servers=servers[job.service_pk],
                 bounds=calibration.bounds(
                     service_pk=job.service_pk, appointment=job.appointment, level=CALIBRATION_LEVEL, band=here
                 ),
             )
+            ranges[job.key] = rule.range(calls[job.key])
+            if job.imagined:
+                rules[job.key] = rule
+    # A walk-in drawn after this forecast holds a counter for its service time, for the share who stay.
+    per_ticket = {
+        pk: durations[pk].mean * stays.get(pk, 1.0) / count
+        for pk, count in servers.items()
+        if count and pk in durations
+    }
     return Forecast(
         expected=calls,
         ranges=ranges,
         service_minutes={pk: figures.median for pk, figures in durations.items()},
         waiting=sum(1 for job in jobs if job.key[0] == "ticket"),
         served=served,
+        per_ticket=per_ticket,
+        rules=rules,
     )
 
 

@@ -75,8 +75,8 @@ COUNTER: Shape = {
     "services": PUBLIC, "active_services": PUBLIC, "current": TICKET, "express": PUBLIC, "paused_until": PUBLIC,
     "clerk": STAFF,
 }
-# Lines are lists of ticket numbers per service.
-QUEUE: Shape = {"services": [SERVICE], "lines": PUBLIC}
+# Lines are lists of ticket numbers per service; `estimates_only` marks an update of the wait ranges alone.
+QUEUE: Shape = {"services": [SERVICE], "lines": PUBLIC, "estimates_only": PUBLIC}
 DEVICE_STATUS: Shape = {
     "device": PUBLIC, "kind": PUBLIC, "component": PUBLIC, "state": PUBLIC,
     # The device software's own words about its part ("paper low"), never a person's text.

@@ -11,9 +11,8 @@ from server.appointments.models import Appointment, AppointmentPolicy, Appointme
 from server.appointments.policy import rules_for
 from server.appointments.service import get_by_code, record_appointment_event
 from server.errors import Conflict
-from server.estimates import remember_forecasts
 from server.events.envelope import EventType
-from server.sites.forecast_memo import shared_forecast
+from server.forecasting.latest import current_forecast, newer_ahead, remember_shown
 from server.sites.hours import business_day, closing_time, local_time
 from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
@@ -124,7 +123,11 @@ def check_in(
         session=session, appointment=appointment, type=EventType.appointment_checked_in, now=now, actor=actor
     )
     announce_queue(session=session, site_id=site_id, now=now, actor=actor)
-    forecast = shared_forecast(session=session, site=site, services=site_services(session=session, site_id=site_id),
-                               now=now)
-    remember_forecasts(session=session, site_id=site_id, forecast=forecast, tickets=[ticket])
+    # What the kiosk shows for this ticket is what its view was built from: the latest forecast.
+    forecast = current_forecast(
+        session=session, site=site, services=site_services(session=session, site_id=site_id), now=now
+    )
+    # As the view made it: the booking's own figure if the forecast expected it, else behind the unseen tickets.
+    newer = {ticket.id: newer_ahead(session=session, forecast=forecast, ticket=ticket)} if ticket.id else {}
+    remember_shown(session=session, site_id=site_id, forecast=forecast, tickets=[ticket], newer=newer)
     return ticket

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from server.calibration.conformal import calibrated_range, error_scale
@@ -40,6 +40,24 @@ def job_range(
     return calibrated_range(expected=expected, scale=error_scale(expected, figures.median), bounds=bounds)
 
 
+def new_key(service_pk: int, *, priority: bool = False) -> tuple[str, int]:
+    """The forecast's key of a ticket drawn now: a walk-in, or a citizen called first (an on-time appointment)."""
+    return ("new_priority" if priority else "new", service_pk)
+
+
+@dataclass(frozen=True)
+class RangeRule:
+    """How a range is made around an expected wait of one kind of new ticket: its figures and calibration."""
+
+    figures: Durations
+    servers: int
+    bounds: tuple[float, float] | None
+
+    def range(self, expected: float) -> tuple[int, int]:
+        """The range shown around this expected wait."""
+        return job_range(expected=expected, figures=self.figures, servers=self.servers, bounds=self.bounds)
+
+
 @dataclass(frozen=True)
 class Forecast:
     """Expected call times and ranges for every waiting ticket and for a new ticket of each service."""
@@ -49,6 +67,10 @@ class Forecast:
     service_minutes: dict[int, float]
     waiting: int = 0
     served: frozenset[int] = frozenset()  # services some serving counter takes now
+    # Per service pk: minutes each ticket drawn since the forecast adds to the wait of the next one (its
+    # expected counter time over the counters that take the line), as a replay with it in would add.
+    per_ticket: dict[int, float] = field(default_factory=dict)
+    rules: dict[Any, RangeRule] = field(default_factory=dict)  # per new-ticket key
 
     def for_ticket(self, ticket_id: int | None) -> tuple[int, int] | None:
         """The range of a waiting ticket, or None if it is not waiting."""
@@ -56,7 +78,26 @@ class Forecast:
 
     def for_new(self, service_pk: int) -> tuple[int, int] | None:
         """The range a ticket drawn now for this service would be shown, or None while no counter serves it."""
-        return self.ranges.get(("new", service_pk)) if service_pk in self.served else None
+        return self.for_arrival(service_pk)
+
+    def arrival_expected(self, service_pk: int, *, newer_ahead: int = 0, priority: bool = False) -> float | None:
+        """Expected minutes until a ticket drawn now is called, with `newer_ahead` tickets the forecast has not
+        seen before it in its line; None while no counter serves the service."""
+        called = self.expected.get(new_key(service_pk, priority=priority))
+        if called is None or service_pk not in self.served:
+            return None
+        return called + newer_ahead * self.per_ticket.get(service_pk, 0.0)
+
+    def for_arrival(self, service_pk: int, *, newer_ahead: int = 0, priority: bool = False) -> tuple[int, int] | None:
+        """The range of a ticket drawn now with `newer_ahead` unseen tickets before it (see `arrival_expected`)."""
+        key = new_key(service_pk, priority=priority)
+        if service_pk not in self.served or key not in self.ranges:
+            return None
+        rule = self.rules.get(key)
+        if not newer_ahead or rule is None:
+            return self.ranges[key]
+        expected = self.arrival_expected(service_pk, newer_ahead=newer_ahead, priority=priority)
+        return None if expected is None else rule.range(expected)
 
     def done_new(self, service_pk: int) -> float | None:
         """Expected minutes until a ticket drawn now would be served, or None if no counter serves it."""

@@ -7,6 +7,7 @@ import itertools
 import math
 import random
 import secrets
+import threading
 from collections import Counter as Tally
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,8 +75,14 @@ class ApiError(RuntimeError):
 class Office:
     """Talks to the server like the kiosks, the counter apps and a booking desk would."""
 
-    def __init__(self, *, base_url: str, kiosk_tokens: dict[str, str], clock: ManualClock) -> None:
+    def __init__(
+        self, *, base_url: str, kiosk_tokens: dict[str, str], clock: ManualClock,
+        settled: threading.Event | None = None,
+    ) -> None:
         self.http = httpx.Client(base_url=f"{base_url}/api/v1", timeout=120)
+        # Set while the server's forecasts are current. In an office seconds pass between two events and the
+        # forecaster keeps up; the virtual clock jumps, so each request first lets it catch up.
+        self.settled = settled
         self.clock = clock
         self.kiosk_tokens = kiosk_tokens
         self.clerks: dict[str, dict[str, str]] = {}
@@ -88,6 +95,8 @@ class Office:
     def request(self, method: str, path: str, *, headers: dict[str, str], **kwargs: Any) -> httpx.Response:
         """One call; anything but a 2xx or a 409 refusal is a fault of the server under test."""
         self.requests += 1
+        if self.settled is not None:
+            self.settled.wait(timeout=30)
         response = self.http.request(method, path, headers=headers, **kwargs)
         if response.status_code >= 400 and response.status_code != 409:
             raise ApiError(f"{method} {path} -> {response.status_code} {response.text}")

@@ -43,9 +43,9 @@ def run_scenario(
     logs: list[DayLog] = []
     with (
         tempfile.TemporaryDirectory(prefix="aufruf-sim-") as scratch,
-        serve(office=staffed, clock=clock, data_dir=data_dir or Path(scratch)) as url,
+        serve(office=staffed, clock=clock, data_dir=data_dir or Path(scratch)) as (url, settled),
     ):
-        client = Office(base_url=url, kiosk_tokens=tokens, clock=clock)
+        client = Office(base_url=url, kiosk_tokens=tokens, clock=clock, settled=settled)
         # Per site: lines are watched apart, like the server keeps them.
         watches = {site.id: LineWatch(typical) for site in office.sites}
         try:

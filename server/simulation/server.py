@@ -36,8 +36,8 @@ def staffed_office(office: OfficeConfig, *, kiosk_tokens: dict[str, str]) -> Off
 
 
 @contextmanager
-def serve(*, office: OfficeConfig, clock: ManualClock, data_dir: Path) -> Iterator[str]:
-    """Run the server until the block ends; yields its base URL."""
+def serve(*, office: OfficeConfig, clock: ManualClock, data_dir: Path) -> Iterator[tuple[str, threading.Event]]:
+    """Run the server until the block ends; yields its base URL and the event set while its forecasts are current."""
     port = free_port()
     settings = Settings(
         database_url=f"sqlite:///{data_dir / 'simulation.db'}",
@@ -51,7 +51,7 @@ def serve(*, office: OfficeConfig, clock: ManualClock, data_dir: Path) -> Iterat
     if not server.ready.wait(timeout=60):
         raise RuntimeError("the simulated office's server did not start within 60 s")
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", app.state.context.forecaster.settled
     finally:
         server.should_exit = True
         thread.join(timeout=30)

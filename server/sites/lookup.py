@@ -78,6 +78,16 @@ def waiting_tickets(*, session: Session, site_id: str) -> list[Ticket]:
     )
 
 
+def waiting_numbers(*, session: Session, site_id: str) -> list[tuple[int, str, datetime]]:
+    """(service pk, number, joined at) of every waiting ticket at the site, in line order; plain rows, no objects."""
+    rows = session.exec(
+        select(Ticket.service_pk, Ticket.number, Ticket.queued_at)
+        .where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
+        .order_by(*queue_order())  # type: ignore[arg-type]
+    ).all()
+    return [(service_pk, number, queued_at) for service_pk, number, queued_at in rows]
+
+
 def serving_counters(*, session: Session, site_id: str) -> dict[int, int]:
     """How many open counters can serve each service right now, by service pk."""
     rows = session.exec(

@@ -13,13 +13,12 @@ from server.closing.days import is_day_closed
 from server.day_controls.state import controls_today
 from server.errors import Conflict
 from server.estimates import Forecast
+from server.forecasting.latest import current_forecast
 from server.sites.availability import Availability, availability, resume_times
-from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import closing_time
-from server.sites.lookup import get_site, issued_today, site_services, waiting_tickets
+from server.sites.lookup import get_site, issued_today, site_services, waiting_numbers
 from server.sites.models import Service, Site
 from server.sites.schemas import ServiceOut
-from server.tickets.models import Ticket
 
 
 def today_quota(*, session: Session, site: Site, service: Service, now: datetime) -> int | None:
@@ -62,14 +61,14 @@ def closed_reason(
         if minutes_left <= service.last_ticket_minutes:
             return "last_ticket_issued"
         # Nobody draws a ticket that, by the expected wait plus its service time, ends after closing.
-        forecast = forecast or shared_forecast(
+        forecast = forecast or current_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
         )
         done = forecast.done_new(service.pk)
         if done is not None and done > minutes_left:
             return "cannot_be_served_today"
     if not site.issue_when_unserved:
-        forecast = forecast or shared_forecast(
+        forecast = forecast or current_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
         )
         if service.pk not in forecast.served:
@@ -126,15 +125,16 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
     """Compute the whole site's queue figures in a handful of queries."""
     site = get_site(session=session, site_id=site_id)
     services = site_services(session=session, site_id=site_id)
-    waiting = waiting_tickets(session=session, site_id=site_id)
-    forecast = shared_forecast(session=session, site=site, services=services, now=now)
-    by_service: dict[int, list[Ticket]] = defaultdict(list)
-    for ticket in waiting:
-        by_service[ticket.service_pk].append(ticket)
-    lines = {
-        pk: ([ticket.number for ticket in line], min((t.queued_at for t in line), default=None))
-        for pk, line in by_service.items()
-    }
+    # Numbers and joining times only: a busy day has hundreds waiting, and this runs on every change.
+    waiting = waiting_numbers(session=session, site_id=site_id)
+    forecast = current_forecast(session=session, site=site, services=services, now=now)
+    numbers: dict[int, list[str]] = defaultdict(list)
+    oldest: dict[int, datetime] = {}
+    for service_pk, number, queued_at in waiting:
+        numbers[service_pk].append(number)
+        if service_pk not in oldest or queued_at < oldest[service_pk]:
+            oldest[service_pk] = queued_at
+    lines = {pk: (line, oldest[pk]) for pk, line in numbers.items()}
     unserved = any(service.pk not in forecast.served for service in services)
     reasons = {
         service.pk: closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)

@@ -2,13 +2,15 @@
 
 A batch is one transaction (one fsync). Each ticket is minted in its own savepoint, so a refused
 request (unknown service, quota reached) leaves the others and the numbering untouched. The lines
-are read once and the forecast computed once per batch, after all its tickets are in; then each
-ticket gets its `ticket.created` and `queue.changed` events, in order, with the figures as they stood
-right after that ticket. Nobody is answered before the commit, so an answered ticket is durable.
+and the site's latest forecast are read once per batch, after all its tickets are in (the forecaster
+recomputes after the commit, off the request path); then each ticket gets its `ticket.created` and
+`queue.changed` events, in order, with the lines as they stood right after that ticket. Nobody is
+answered before the commit, so an answered ticket is durable.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 import weakref
 from collections.abc import Callable
@@ -22,16 +24,17 @@ from sqlmodel import Session, col, select
 from aufruf.events import QueueChanged, TicketCreated
 from server.db import Database
 from server.errors import Conflict, NotFound
-from server.estimates import Forecast, remember_forecasts, site_forecast
+from server.estimates import Forecast
 from server.events.envelope import EventType
 from server.events.log import NewEvent, lock_sequence, record_events
+from server.forecasting.latest import current_forecast, known_to, remember_shown, ticket_range
 from server.group_commit import GroupCommit, Outcome
 from server.sites.availability import availability, resume_times
-from server.sites.forecast_memo import shared_forecast
 from server.sites.hours import business_day
 from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
 from server.sites.queue import CLOSED_MESSAGES, build_queue_state, closed_reason
+from server.tickets.line_order import LineKey, line_key
 from server.tickets.lines import LineBook
 from server.tickets.models import NumberSequence, Ticket
 from server.tickets.numbering import reserve_serials
@@ -236,7 +239,7 @@ class _SiteBatch:
         if self.site.always_open:
             return None
         if self.opening_forecast is None:
-            self.opening_forecast = shared_forecast(
+            self.opening_forecast = current_forecast(
                 session=self.session, site=self.site, services=self.services, now=now
             )
         return self.opening_forecast
@@ -289,14 +292,11 @@ class _SiteBatch:
         """Events and answers for each new ticket, with the lines as they stood right after it."""
         self.session.flush()
         latest = max(item.now for item in accepted)
-        forecast = site_forecast(session=self.session, site=self.site, services=self.services, now=latest)
+        # The latest forecast, not one with this batch in it: each ticket shows what a new arrival was shown.
+        forecast = current_forecast(session=self.session, site=self.site, services=self.services, now=latest)
         self.resumes = (
             resume_times(session=self.session, site=self.site, now=latest)
             if any(s.pk not in forecast.served for s in self.services) else {}
-        )
-        remember_forecasts(
-            session=self.session, site_id=self.site.id, forecast=forecast,
-            tickets=[item.ticket for item in accepted if item.ticket is not None],
         )
         capacity = self.site.waiting_room_capacity
         # Today's counts before this batch: each service's first serial in it tells, for the others the read.
@@ -317,13 +317,16 @@ class _SiteBatch:
         }
         events: list[NewEvent] = []
         places: dict[int, dict[str, str] | None] = {}  # one look-up per service and batch
+        unseen = _Unseen(book=book, forecast=forecast)
+        newer: dict[int, int] = {}
         for item in accepted:
             ticket, service = item.ticket, item.service
-            assert ticket is not None and service.pk is not None
+            assert ticket is not None and ticket.id is not None and service.pk is not None
             if service.pk not in places:
                 places[service.pk] = single_place(
                     session=self.session, service_pk=service.pk, languages=self.site.languages
                 )
+            newer[ticket.id] = unseen.before(ticket)
             ahead = book.add(ticket)
             reasons[service.pk] = closed_reason(
                 session=self.session, site=self.site, service=service, now=item.now, forecast=forecast,
@@ -335,7 +338,8 @@ class _SiteBatch:
             )
             view = build_ticket_view(
                 ticket=ticket, service=service, counter=None, languages=self.site.languages, ahead=ahead,
-                eta=forecast.for_ticket(ticket.id), wait_outside=room_full, available=available,
+                eta=ticket_range(forecast, ticket, newer=newer[ticket.id]), wait_outside=room_full,
+                available=available,
                 public_url=item.request.public_url, holder=True, service_location=places[service.pk],
             )
             actor = item.request.actor
@@ -352,6 +356,10 @@ class _SiteBatch:
                 )
             )
             outcomes[item.index] = Issued(view=view, created=True)
+        remember_shown(
+            session=self.session, site_id=self.site.id, forecast=forecast,
+            tickets=[item.ticket for item in accepted if item.ticket is not None], newer=newer,
+        )
         record_events(session=self.session, site_id=self.site.id, events=events)
 
     @staticmethod
@@ -370,3 +378,26 @@ class _SiteBatch:
             site=self.site, services=self.services, lines=lines, waiting=book.waiting, forecast=forecast,
             reasons=reasons, resumes=self.resumes, now=now,
         ).as_data()
+
+
+@dataclass
+class _Unseen:
+    """Per line, the waiting tickets the forecast has not seen, in line order; this batch's join as they come."""
+
+    book: LineBook
+    forecast: Forecast
+    lines: dict[int, list[LineKey]] = field(default_factory=dict)
+
+    def before(self, ticket: Ticket) -> int:
+        """How many unseen tickets wait before this new one in its line; it joins them."""
+        assert ticket.id is not None
+        keys = self.lines.get(ticket.service_pk)
+        if keys is None:
+            # Read once per line and batch: a set look-up per waiting ticket, the forecast's own keys.
+            keys = self.lines[ticket.service_pk] = [
+                key for key in self.book.line(ticket.service_pk).keys if not known_to(self.forecast, key[2])
+            ]
+        key = line_key(priority=ticket.priority, queued_at=ticket.queued_at, ticket_id=ticket.id)
+        place = bisect.bisect_left(keys, key)
+        keys.insert(place, key)
+        return place

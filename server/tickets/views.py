@@ -9,9 +9,9 @@ from sqlmodel import Session, col, func, select
 
 from server.counters.location import counter_location
 from server.counters.models import Counter, CounterService
+from server.forecasting.latest import current_forecast, newer_ahead, ticket_range
 from server.privacy import EVERYONE, TICKET, allowed
 from server.sites.availability import Availability, availability, resume_times
-from server.sites.forecast_memo import shared_forecast
 from server.sites.lookup import ahead_of, get_site, site_services
 from server.sites.models import Service
 from server.tickets.lifecycle import TicketStatus
@@ -37,6 +37,14 @@ def people_ahead(*, session: Session, ticket: Ticket) -> int:
     return int(count)
 
 
+def waiting_count(*, session: Session, site_id: str) -> int:
+    """How many tickets wait at the site now."""
+    count = session.exec(
+        select(func.count()).select_from(Ticket).where(Ticket.site_id == site_id, Ticket.status == TicketStatus.waiting)
+    ).one()
+    return int(count)
+
+
 def ticket_out(
     *, session: Session, ticket: Ticket, public_url: str, holder: bool, now: datetime | None = None,
     staff: bool = False,
@@ -53,18 +61,20 @@ def ticket_out(
     if ticket.status == TicketStatus.waiting:
         # The same forecast as the services list, so kiosk, ticket, page and display agree.
         site = site_row
-        forecast = shared_forecast(
+        forecast = current_forecast(
             session=session, site=site, services=site_services(session=session, site_id=site.id),
             now=now or datetime.now(UTC),
         )
-        eta = forecast.for_ticket(ticket.id)
+        eta = ticket_range(forecast, ticket, newer=newer_ahead(session=session, forecast=forecast, ticket=ticket))
         if ticket.service_pk not in forecast.served:
             moment = now or datetime.now(UTC)
             available = availability(
                 site=site, service_pk=ticket.service_pk, served=forecast.served,
                 resumes=resume_times(session=session, site=site, now=moment),
             )
-        wait_outside = site.waiting_room_capacity is not None and forecast.waiting >= site.waiting_room_capacity
+        wait_outside = site.waiting_room_capacity is not None and waiting_count(
+            session=session, site_id=site.id
+        ) >= site.waiting_room_capacity
     return build_ticket_view(
         ticket=ticket, service=service, counter=counter, languages=site_row.languages, ahead=ahead, eta=eta,
         wait_outside=wait_outside, available=available, public_url=public_url, holder=holder, staff=staff,

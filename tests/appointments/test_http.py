@@ -10,6 +10,9 @@ import httpx
 import pytest
 
 from server.clock import ManualClock
+from server.db import Database
+from server.estimates import site_forecast
+from server.sites.lookup import get_site, site_services
 from tests.support.live_server import LiveServer, run_live_server
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -35,6 +38,8 @@ def test_check_in_by_code_and_qr_content(server: LiveServer) -> None:
     staff = server.clerk_headers()
     httpx.post(server.api("/counters/4/resume"), headers=staff).raise_for_status()
     booked = _book(server, staff, name="Erika Mustermann", phone="+49 30 1234")
+    # The range shown at check-in comes from the forecast recomputed after the counter opened.
+    assert server.context.forecaster.settled.wait(timeout=30)
     code = str(booked["code"])
     assert booked["qr_content"] == code and len(code) == 9 and code[4] == "-"
     # Typed in lower case without the dash, as people do.
@@ -102,3 +107,35 @@ def test_import_needs_a_supervisor_and_refuses_bad_files_whole(server: LiveServe
     )
     assert good.status_code == 200 and good.json()["created"] == 2
     assert len(httpx.get(server.api("/sites/demo/appointments"), headers=supervisor).json()) == 2
+
+
+def test_an_on_time_check_in_is_shown_the_wait_of_an_appointment_not_of_a_walk_in(server: LiveServer) -> None:
+    staff = server.clerk_headers()
+    # The Standesamt's one counter (8), 10 minutes a case, four walk-ins waiting.
+    httpx.post(server.api("/counters/8/resume"), headers=staff).raise_for_status()
+    for _ in range(4):
+        httpx.post(
+            server.api("/sites/demo/tickets"), json={"service": "standesamt"}, headers=server.kiosk_headers
+        ).raise_for_status()
+    booked = _book(server, staff, service="standesamt")
+    assert server.context.forecaster.settled.wait(timeout=30)
+    walk_in = next(
+        s for s in httpx.get(server.api("/sites/demo/services")).json() if s["id"] == "standesamt"
+    )["eta_minutes"]
+    response = httpx.post(
+        server.api("/sites/demo/check-in"), json={"code": booked["code"]}, headers=server.kiosk_headers
+    )
+    assert response.status_code == 201, response.text
+    ticket = response.json()
+    # On time, the appointment is called before the four walk-ins: by the free counter, at once.
+    database = Database(f"sqlite:///{server.data_dir / 'aufruf.db'}")
+    with database.read() as session:
+        site = get_site(session=session, site_id="demo")
+        fresh = site_forecast(
+            session=session, site=site, services=site_services(session=session, site_id="demo"),
+            now=server.context.clock.now(),
+        )
+    database.dispose()
+    assert fresh.expected[("ticket", ticket["id"])] == pytest.approx(0.0)
+    assert tuple(ticket["eta_minutes"]) == fresh.for_ticket(ticket["id"])
+    assert ticket["eta_minutes"][1] < walk_in[0], (ticket["eta_minutes"], walk_in)

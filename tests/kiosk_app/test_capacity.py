@@ -46,6 +46,8 @@ def office_hours(tmp_path: Path) -> Iterator[LiveServer]:
         clerk = server.clerk_headers()
         for counter in ("3", "8"):  # open at 11:30, so the forecast counts them
             httpx.post(server.api(f"/counters/{counter}/resume"), headers=clerk).raise_for_status()
+        # The cut-off comes from the forecast, recomputed after the counters opened: the kiosk starts after that.
+        assert server.context.forecaster.settled.wait(timeout=30)
         yield server
 
 

@@ -37,6 +37,8 @@ def test_services_list_the_contract_fields(http: httpx.Client) -> None:
 
 def test_drawing_a_ticket_returns_the_contract_ticket(http: httpx.Client, live_server: LiveServer) -> None:
     http.post("/counters/3/resume", headers=live_server.clerk_headers()).raise_for_status()
+    # The range a new ticket shows comes from the forecast recomputed after the counter opened.
+    assert live_server.context.forecaster.settled.wait(timeout=30)
     ticket = _draw(http, live_server, language="tr")
     assert ticket["number"] == "A001"
     assert ticket["status"] == "waiting"

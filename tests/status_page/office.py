@@ -48,6 +48,16 @@ class Office:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
+    def settled(self) -> None:
+        """Wait until the server's forecaster has recomputed after every change so far."""
+        assert self.server.context.forecaster.settled.wait(timeout=30)
+
+    def ticket(self, token: str) -> dict[str, Any]:
+        """The ticket's public view as the API gives it now."""
+        response = self.http.get(self.server.api(f"/tickets/{token}"))
+        response.raise_for_status()
+        return dict(response.json())
+
     def status(self, token: str) -> str:
         """The ticket's status as the API reports it."""
         response = self.http.get(self.server.api(f"/tickets/{token}"))

@@ -50,6 +50,7 @@ def test_step_out_time_follows_the_low_end_of_the_range(
     for _ in range(14):
         office.draw()
     mine = office.draw(language="en")
+    office.settled()  # the range recomputed with the opened counters and this ticket in line
     first = low_end(server, mine["token"])
     assert first >= 5, "the line must be long enough to step out"
 
@@ -64,6 +65,7 @@ def test_step_out_time_follows_the_low_end_of_the_range(
 
     for counter in ("2", "3", "4", "2", "3", "4"):
         office.call_next(counter)
+    office.settled()
     assert low_end(server, mine["token"]) < first, "six calls must move the range"
     # The page redraws its range from the line's events; the step-out time follows the range it shows.
     shown = page.locator("#wait")
@@ -83,12 +85,14 @@ def test_no_step_out_when_the_turn_is_close(clocked: tuple[LiveServer, ManualClo
     office = Office(server)
     office.open_counter("2")
     mine = office.draw(language="de")
+    office.settled()
     assert low_end(server, mine["token"]) < 5
     page = httpx.get(mine["status_url"]).text
     assert '<p id="step-out" class="step-out" hidden></p>' in page
     for _ in range(14):
         office.draw()
     behind = office.draw(language="de")
+    office.settled()
     assert f"Sie können bis {local_clock(low_end(server, behind['token']))} Uhr hinausgehen" in httpx.get(
         behind["status_url"]
     ).text
