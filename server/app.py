@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.types import Receive, Scope, Send
 
@@ -159,14 +159,16 @@ def create_app(settings: Settings, *, office: OfficeConfig | None = None, clock:
     install_error_handlers(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["health"])
-    async def health() -> dict[str, Any]:
+    async def health(request: Request) -> dict[str, Any]:
         """Liveness, what the server runs on, and whether live updates cross workers (`bus.state`)."""
+        # Read from the request, not a closure: FastAPI caches endpoints, which would keep every app alive.
+        running: AppContext = request.app.state.context
         return {
             "status": "ok",
             "version": VERSION,
-            "database": "sqlite" if settings.is_sqlite else "postgresql",
-            "broadcast": settings.broadcast_url.split("://", 1)[0],
-            "bus": context.bus.status(),
+            "database": "sqlite" if running.settings.is_sqlite else "postgresql",
+            "broadcast": running.settings.broadcast_url.split("://", 1)[0],
+            "bus": running.bus.status(),
         }
 
     for router in (

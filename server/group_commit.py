@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
@@ -43,11 +44,19 @@ class GroupCommit(Generic[In, Out]):
     """
 
     def __init__(self, database: Database, handle: Handler[In, Out]) -> None:
-        self._database = database
+        # Weak, so a registry of groups keyed by their database lets both go with the application.
+        self._database_ref = weakref.ref(database)
         self._handle = handle
         self._cond = threading.Condition()
         self._pending: list[_Slot[In, Out]] = []
         self._leading = False
+
+    @property
+    def _database(self) -> Database:
+        database = self._database_ref()
+        if database is None:
+            raise RuntimeError("the group commit's database is gone")
+        return database
 
     def submit(self, item: In) -> Out:
         """Run `item` in the next batch and return its answer (or raise its error) once committed.

@@ -27,7 +27,7 @@ from server.estimates import site_forecast
 from server.events.envelope import Envelope, EventType
 from server.events.log import record_event
 from server.events.models import EventRecord
-from server.forecasting.latest import LatestForecasts, attach
+from server.forecasting.latest import LatestForecasts, attach, detach
 from server.sites.lookup import get_site, site_services
 from server.sites.models import Site
 from server.sites.queue import queue_state
@@ -87,7 +87,8 @@ class Forecaster:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        """End the background task."""
+        """End the background task, and let the database's engines go with the application."""
+        detach(self.database.engine, self.database.read_engine)
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)

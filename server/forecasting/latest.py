@@ -55,6 +55,12 @@ def attach(store: LatestForecasts, *engines: Engine) -> None:
         _stores[engine] = store
 
 
+def detach(*engines: Engine) -> None:
+    """Forget these engines' store: its application stopped."""
+    for engine in engines:
+        _stores.pop(engine, None)
+
+
 def store_of(session: Session) -> LatestForecasts | None:
     """The store of the application that owns the session's engine, if one keeps forecasts."""
     bind = session.get_bind()
