@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -17,7 +18,7 @@ def test_a_stopped_server_leaves_no_database_or_application_behind(tmp_path: Pat
         assert drawn.status_code == 201, drawn.text
         assert httpx.get(server.api("/health")).json()["status"] == "ok"
         context = server.context
-        held = {
+        held: dict[str, weakref.ReferenceType[Any]] = {
             "application": weakref.ref(server.app),
             "context": weakref.ref(context),
             "database": weakref.ref(context.database),
