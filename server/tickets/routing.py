@@ -92,9 +92,14 @@ def line_heads(
     return {(ticket.service_pk, ticket.priority > 0): ticket for ticket in rows}
 
 
-def candidates(*, session: Session, counter: Counter, now: datetime) -> list[LineHead[Candidate]]:
-    """The heads of every line this counter serves (appointments and walk-ins apart), unordered."""
-    served = counter_services(session=session, counter=counter)
+def candidates(
+    *, session: Session, counter: Counter, now: datetime, served: Sequence[tuple[Service, int]] | None = None
+) -> list[LineHead[Candidate]]:
+    """The heads of every line this counter serves (appointments and walk-ins apart), unordered.
+
+    `served` is the counter's services with their rank when the caller has read them already.
+    """
+    served = counter_services(session=session, counter=counter) if served is None else served
     # Only an express counter asks who else serves a line (to keep its quick matters first safely).
     services = [service for service, _ in served]
     elsewhere = served_elsewhere(session=session, counter=counter, services=services) if counter.express else set()
@@ -138,12 +143,14 @@ def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket |
 
     Only chooses and claims: the command that calls it runs the appointment sweep first.
     """
-    express = [s for s, _ in counter_services(session=session, counter=counter) if s.express] if counter.express else []
+    # What the counter serves cannot change while it claims: read once for every attempt.
+    served = counter_services(session=session, counter=counter)
+    express = [s for s, _ in served if s.express] if counter.express else []
     # An express counter serving no express matter today is an ordinary counter.
     site = session.get(Site, counter.site_id) if express else None
     due = quick_due_check(session=session, site=site, express=express, now=now) if site is not None else None
     for _ in range(MAX_CLAIM_ATTEMPTS):
-        heads = candidates(session=session, counter=counter, now=now)
+        heads = candidates(session=session, counter=counter, now=now, served=served)
         if site is None or due is None:
             ranked = call_order(heads, express_counter=False)
         else:
