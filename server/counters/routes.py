@@ -21,6 +21,8 @@ from server.counters.schemas import CounterOut, CounterServicesIn, PauseIn
 from server.counters.session_routes import WorkstationDep
 from server.counters.sessions import hold_counter
 from server.counters.views import counter_out
+from server.held_rows import holding
+from server.sites.models import Service, Site
 from server.tickets.models import Ticket
 from server.tickets.schemas import CallNumberIn, TicketOut, TransferIn
 from server.tickets.views import ticket_out
@@ -87,14 +89,16 @@ def call_next(
 ) -> TicketOut | Response:
     """Call the most urgent waiting citizen this counter serves."""
     public_url = context.settings.public_url
-    _hold(context, session, at, workstation)
-    ticket = counters.call_next(
-        session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(), public_url=public_url,
-        grace_minutes=context.settings.closing_grace_minutes,
-    )
-    if ticket is None:
-        return Response(status_code=status.HTTP_204_NO_CONTENT)
-    return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
+    # The call reads its site, counter and services from many places; one read each is enough.
+    with holding(session, Site, Service, Counter):
+        _hold(context, session, at, workstation)
+        ticket = counters.call_next(
+            session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
+            public_url=public_url, grace_minutes=context.settings.closing_grace_minutes,
+        )
+        if ticket is None:
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
+        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @both("POST", "/call", response_model=TicketOut)

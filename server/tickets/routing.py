@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, union_all, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from server.counters.lookup import counter_services
 from server.counters.models import Counter, CounterService
@@ -57,29 +59,58 @@ def served_elsewhere(*, session: Session, counter: Counter, services: Sequence[S
     return found
 
 
-def candidates(*, session: Session, counter: Counter, now: datetime) -> list[LineHead[Candidate]]:
-    """The heads of every line this counter serves (appointments and walk-ins apart), unordered."""
-    served = counter_services(session=session, counter=counter)
+@lru_cache(maxsize=64)
+def _heads_statement(lines: int) -> SelectOfScalar[Ticket]:
+    """Built once per number of lines: one indexed LIMIT 1 per line (appointments and walk-ins apart), UNION ALL."""
+    firsts = [
+        select(col(Ticket.id))
+        .where(
+            Ticket.site_id == bindparam("site_id"),
+            Ticket.service_pk == bindparam(f"service_{line}"),
+            Ticket.status == TicketStatus.waiting,
+            col(Ticket.priority) > 0 if appointments else col(Ticket.priority) <= 0,
+        )
+        .order_by(*queue_order())  # type: ignore[arg-type]
+        .limit(1)
+        .subquery()
+        for line in range(lines)
+        for appointments in (True, False)
+    ]
+    return select(Ticket).where(col(Ticket.id).in_(union_all(*(select(first.c.id) for first in firsts))))
+
+
+def line_heads(
+    *, session: Session, site_id: str, services: Sequence[Service]
+) -> dict[tuple[int | None, bool], Ticket]:
+    """The first waiting ticket of each line (service; appointments or walk-ins): one statement, not one per line."""
+    if not services:
+        return {}
+    # The statement is reused, so SQLAlchemy neither rebuilds nor re-keys it on every call.
+    params: dict[str, object] = {"site_id": site_id}
+    params.update({f"service_{line}": service.pk for line, service in enumerate(services)})
+    rows = session.exec(_heads_statement(len(services)), params=params).all()
+    return {(ticket.service_pk, ticket.priority > 0): ticket for ticket in rows}
+
+
+def candidates(
+    *, session: Session, counter: Counter, now: datetime, served: Sequence[tuple[Service, int]] | None = None
+) -> list[LineHead[Candidate]]:
+    """The heads of every line this counter serves (appointments and walk-ins apart), unordered.
+
+    `served` is the counter's services with their rank when the caller has read them already.
+    """
+    served = counter_services(session=session, counter=counter) if served is None else served
     # Only an express counter asks who else serves a line (to keep its quick matters first safely).
     services = [service for service, _ in served]
     elsewhere = served_elsewhere(session=session, counter=counter, services=services) if counter.express else set()
     # An ordinary counter serving a quick matter asks how much quick work the express counters have first.
     serves_quick = not counter.express and any(s.express for s in services)
     ahead = quick_work_ahead(session=session, site_id=counter.site_id) if serves_quick else None
+    found = line_heads(session=session, site_id=counter.site_id, services=services)
     heads: list[LineHead[Candidate]] = []
     for service, rank in served:
         for appointments in (True, False):
-            head = session.exec(
-                select(Ticket)
-                .where(
-                    Ticket.site_id == counter.site_id,
-                    Ticket.service_pk == service.pk,
-                    Ticket.status == TicketStatus.waiting,
-                    col(Ticket.priority) > 0 if appointments else col(Ticket.priority) <= 0,
-                )
-                .order_by(*queue_order())  # type: ignore[arg-type]
-                .limit(1)
-            ).first()
+            head = found.get((service.pk, appointments))
             if head is not None:
                 heads.append(LineHead(
                     item=Candidate(head, service),
@@ -112,12 +143,14 @@ def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket |
 
     Only chooses and claims: the command that calls it runs the appointment sweep first.
     """
-    express = [s for s, _ in counter_services(session=session, counter=counter) if s.express] if counter.express else []
+    # What the counter serves cannot change while it claims: read once for every attempt.
+    served = counter_services(session=session, counter=counter)
+    express = [s for s, _ in served if s.express] if counter.express else []
     # An express counter serving no express matter today is an ordinary counter.
     site = session.get(Site, counter.site_id) if express else None
     due = quick_due_check(session=session, site=site, express=express, now=now) if site is not None else None
     for _ in range(MAX_CLAIM_ATTEMPTS):
-        heads = candidates(session=session, counter=counter, now=now)
+        heads = candidates(session=session, counter=counter, now=now, served=served)
         if site is None or due is None:
             ranked = call_order(heads, express_counter=False)
         else:
