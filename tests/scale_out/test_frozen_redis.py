@@ -20,17 +20,11 @@ from client.api import ApiClient
 from tests.scale_out.test_postgres_redis import SECRET, Watcher
 from tests.support.live_server import free_port
 from tests.support.postgres import fresh_database
-from tests.support.redis_server import RedisProcess, private_redis
+from tests.support.redis_server import RedisProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
 
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisProcess]:
-    """A private Redis this test may freeze."""
-    with private_redis() as server:
-        yield server
 
 
 @pytest.fixture

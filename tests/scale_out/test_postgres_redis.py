@@ -8,13 +8,11 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlmodel import col, select
 
 from client.api import ApiClient, ApiError
@@ -26,25 +24,12 @@ from server.events.models import EventRecord
 from server.office.apply import apply_office
 from server.tickets.models import Ticket
 from tests.support.live_server import free_port, run_live_server
-from tests.support.postgres import fresh_database
-from tests.support.redis_server import RedisProcess, private_redis
+from tests.support.redis_server import RedisProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "scale-out-test-secret-0123456789-abcdefghij"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """An empty PostgreSQL database."""
-    with fresh_database() as url:
-        yield url
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisProcess]:
-    """A private Redis that tests may stop and restart."""
-    with private_redis() as server:
-        yield server
 
 
 class Watcher:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlmodel import col, select
 from websockets.asyncio.client import connect
 
@@ -17,25 +15,12 @@ from server.events.log import current_seq
 from server.events.models import EventRecord
 from server.snapshots import display_snapshot, with_seq
 from tests.support.live_server import LiveServer, run_live_server
-from tests.support.postgres import fresh_database
-from tests.support.redis_server import RedisProcess, private_redis
+from tests.support.redis_server import RedisProcess
 from tests.support.run_async import run_async
 
 SECRET = "scale-out-test-secret-0123456789-abcdefghij"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """An empty PostgreSQL database."""
-    with fresh_database() as url:
-        yield url
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisProcess]:
-    """A private Redis."""
-    with private_redis() as server:
-        yield server
 
 
 async def _receive(websocket: Any) -> dict[str, Any]:
