@@ -69,6 +69,10 @@ class DisplayController(QObject):
     def on_snapshot(self, message: dict[str, Any]) -> None:
         """A snapshot sets the screen; only calls made while the display was away, and recent, are announced."""
         missed = self.state.apply_snapshot(message, missed_seconds=self.config.missed_call_seconds)
+        # A visual call's highlight is set before any redraw, so its first frame already shows it.
+        for call in missed:
+            if call.visual:
+                self._hold_visual(call)
         self.notices.on_message(message)
         self.changed.emit()
         self.branding.update(self.state.site)
@@ -81,12 +85,13 @@ class DisplayController(QObject):
     def on_event(self, message: dict[str, Any]) -> None:
         """Update the screen first, then queue the gong and speech of each new call."""
         outcome = self.state.apply_event(message)
+        for call in outcome.fresh:
+            if call.visual:
+                self._hold_visual(call)
         self.notices.on_message(message)
         if outcome.changed:
             self.changed.emit()
         for call in outcome.fresh:
-            if call.visual:
-                self._hold_visual(call)
             self.presented.emit(call)
             self.announce(call)
 

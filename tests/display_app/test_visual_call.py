@@ -90,3 +90,33 @@ def test_every_call_is_on_screen_while_its_audio_plays(
     assert missing == []
     # Without the rule the first call would have left the screen: newest large, one row, four calls.
     assert display.controller.state.calls[0].number == numbers[-1]
+
+
+def test_a_visual_call_is_framed_from_its_first_frame_live_and_after_a_reconnect(
+    live_server: LiveServer, make_display: Callable[..., RunningDisplay], qtbot: QtBot
+) -> None:
+    display = make_display(live_server.url, audio="none", visual_seconds=20.0)
+    window = display.window
+    office = Office(live_server)
+    frames: list[tuple[str, object]] = []
+
+    def record() -> None:
+        frames.append((window.number.text(), window.current_panel.property("visual")))
+
+    # Connected after the window's own redraw: records what each redraw put on screen.
+    display.controller.changed.connect(record)
+    live = draw_visual(live_server)
+    with qtbot.waitSignal(display.controller.presented, timeout=3000):
+        office.call_next("1")
+    assert [framed for number, framed in frames if number == live][:1] == [True]
+
+    # Called while the display was away: the snapshot on reconnect brings it, framed at once.
+    display.bridge.stop()
+    missed = draw_visual(live_server)
+    office.call_next("2")
+    frames.clear()
+    with qtbot.waitSignal(display.controller.presented, timeout=10000) as presented:
+        display.bridge.start()
+    assert presented.args[0].number == missed
+    display.controller.changed.disconnect(record)
+    assert [framed for number, framed in frames if number == missed][:1] == [True], frames
