@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -9,12 +11,13 @@ from sqlmodel import Session, col, select
 from server.appointments.sweep import sweep
 from server.auth.models import Clerk
 from server.closing.service import close_due
-from server.counters.announce import announce_counter
-from server.counters.lookup import counter_services, get_counter
+from server.counters.announce import announce_counter, counter_announcement
+from server.counters.lookup import get_counter, services_it_may_serve
 from server.counters.models import Counter, CounterStatus
-from server.counters.views import serving_everything
 from server.errors import Conflict, NotFound
 from server.events.envelope import EventType
+from server.events.log import record_events
+from server.held_rows import unit_of_work
 from server.remote_join.service import ready_or_next
 from server.sites.hours import business_day
 from server.sites.lookup import get_service
@@ -23,10 +26,21 @@ from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketAction, TicketStat
 from server.tickets.models import Ticket
 from server.tickets.number_rules import parse_number
 from server.tickets.routing import claim_next
-from server.tickets.service import announce_queue, announce_ticket
+from server.tickets.service import announce_queue, announce_ticket, queue_announcement, ticket_announcement
 
 CALLABLE_BY_NUMBER = (TicketStatus.waiting, TicketStatus.parked, TicketStatus.no_show)
 UNDO_TO = {TicketStatus.parked.value: TicketAction.unpark, TicketStatus.no_show.value: TicketAction.unmark}
+
+
+@contextmanager
+def counter_command(session: Session) -> Iterator[None]:
+    """One clerk's action at a counter as a unit of work: its site, counters and services are read once.
+
+    Every action reads them from many places (the counter's session, the routing, the three announcements,
+    the answer); the request's whole transaction runs in here.
+    """
+    with unit_of_work(session, Site, Service, Counter, Clerk):
+        yield
 
 
 def current_ticket(*, session: Session, counter: Counter) -> Ticket:
@@ -99,12 +113,19 @@ def _announce_move(
     type: EventType = EventType.ticket_called,
     extra: dict[str, object] | None = None,
 ) -> None:
-    """Events for a ticket moving between a line and a counter: the ticket, the counter, the lines."""
-    announce_ticket(
+    """Events for a ticket moving between a line and a counter: the ticket, the counter, the lines.
+
+    Recorded together: one seq reservation and one insert for the three.
+    """
+    _view, moved = ticket_announcement(
         session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
     )
-    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
-    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+    events = [
+        moved,
+        counter_announcement(session=session, counter=counter, now=now, actor=actor, public_url=public_url),
+        queue_announcement(session=session, site_id=counter.site_id, now=now, actor=actor),
+    ]
+    record_events(session=session, site_id=counter.site_id, events=events)
 
 
 def call_number(
@@ -312,7 +333,7 @@ def set_services(
 ) -> Counter:
     """Choose which of the counter's services it serves today; an empty list means all of them."""
     counter = get_counter(session=session, counter_id=counter_id)
-    allowed = [service.key for service, _ in counter_services(session=session, counter=serving_everything(counter))]
+    allowed = [service.key for service, _ in services_it_may_serve(session=session, counter=counter)]
     unknown = [key for key in services if key not in allowed]
     if unknown:
         raise Conflict(

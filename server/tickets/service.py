@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from aufruf.events import QueueChanged, ticket_event
+from aufruf.events import ticket_event
 from server.counters.announce import release_counter_of
 from server.errors import NotFound
 from server.events.envelope import EventType
-from server.events.log import record_event
+from server.events.log import NewEvent, record_events
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
 from server.sites.queue import queue_state
@@ -56,6 +56,31 @@ def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime
     return ticket
 
 
+def ticket_announcement(
+    *,
+    session: Session,
+    ticket: Ticket,
+    type: EventType,
+    now: datetime,
+    actor: str,
+    public_url: str,
+    extra: dict[str, object] | None = None,
+) -> tuple[TicketOut, NewEvent]:
+    """The ticket's public view and the event carrying it, not yet recorded."""
+    view = ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, now=now)
+    service = session.get(Service, ticket.service_pk)
+    event = NewEvent(
+        type=type,
+        at=now,
+        actor=actor,
+        data=ticket_event(type.value, {**public_data(view), **(extra or {})}),
+        ticket_id=ticket.id,
+        counter_id=ticket.counter_id,
+        service_key=service.key if service else None,
+    )
+    return view, event
+
+
 def announce_ticket(
     *,
     session: Session,
@@ -67,34 +92,24 @@ def announce_ticket(
     extra: dict[str, object] | None = None,
 ) -> TicketOut:
     """Log and queue an event carrying the ticket's public view."""
-    view = ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, now=now)
-    service = session.get(Service, ticket.service_pk)
-    record_event(
-        session=session,
-        site_id=ticket.site_id,
-        type=type,
-        at=now,
-        actor=actor,
-        data=ticket_event(type.value, {**public_data(view), **(extra or {})}),
-        ticket_id=ticket.id,
-        counter_id=ticket.counter_id,
-        service_key=service.key if service else None,
+    view, event = ticket_announcement(
+        session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
     )
+    record_events(session=session, site_id=ticket.site_id, events=[event])
     return view
+
+
+def queue_announcement(*, session: Session, site_id: str, now: datetime, actor: str) -> NewEvent:
+    """The queue.changed event with every line's new figures, not yet recorded."""
+    session.flush()
+    state = queue_state(session=session, site_id=site_id, now=now)
+    return NewEvent(type=EventType.queue_changed, at=now, actor=actor, data=state.event())
 
 
 def announce_queue(*, session: Session, site_id: str, now: datetime, actor: str) -> None:
     """Log and queue a queue.changed event with every line's new figures."""
-    session.flush()
-    state = queue_state(session=session, site_id=site_id, now=now)
-    record_event(
-        session=session,
-        site_id=site_id,
-        type=EventType.queue_changed,
-        at=now,
-        actor=actor,
-        data=QueueChanged.build(state.as_data()),
-    )
+    event = queue_announcement(session=session, site_id=site_id, now=now, actor=actor)
+    record_events(session=session, site_id=site_id, events=[event])
 
 
 def ticket_by_token(*, session: Session, token: str) -> Ticket:
