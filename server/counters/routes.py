@@ -56,7 +56,7 @@ def _run(
 ) -> TicketOut:
     """Run one ticket action in the request's transaction and return the ticket's view."""
     public_url = context.settings.public_url
-    with counters.counter_command(session):
+    with counters.counter_command(session, at.clerk):
         _hold(context, session, at, workstation)
         ticket = action(
             session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
@@ -88,7 +88,7 @@ def call_next(
 ) -> TicketOut | Response:
     """Call the most urgent waiting citizen this counter serves."""
     public_url = context.settings.public_url
-    with counters.counter_command(session):
+    with counters.counter_command(session, at.clerk):
         _hold(context, session, at, workstation)
         ticket = counters.call_next(
             session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),

@@ -33,13 +33,16 @@ UNDO_TO = {TicketStatus.parked.value: TicketAction.unpark, TicketStatus.no_show.
 
 
 @contextmanager
-def counter_command(session: Session) -> Iterator[None]:
+def counter_command(session: Session, clerk: Clerk | None = None) -> Iterator[None]:
     """One clerk's action at a counter as a unit of work: its site, counters and services are read once.
 
     Every action reads them from many places (the counter's session, the routing, the three announcements,
-    the answer); the request's whole transaction runs in here.
+    the answer); the request's whole transaction runs in here. The acting clerk, read when the request was
+    let in, joins the session as it was read, so the counter's view does not read it again.
     """
-    with unit_of_work(session, Site, Service, Counter, Clerk):
+    with unit_of_work(session, Site, Service, Counter, Clerk) as unit:
+        if clerk is not None:
+            unit.held.append(session.merge(clerk, load=False))
         yield
 
 
