@@ -10,28 +10,24 @@ from aufruf.events import CounterChanged
 from server.counters.models import Counter
 from server.counters.views import counter_out
 from server.events.envelope import EventType
-from server.events.log import NewEvent, record_events
+from server.events.log import NewEvent
 from server.privacy import COUNTER, allowed
+from server.tickets.announcements import announce
 from server.tickets.models import Ticket
 
 
-def counter_announcement(*, session: Session, counter: Counter, now: datetime, actor: str, public_url: str) -> NewEvent:
-    """The counter.changed event with the counter's view, not yet recorded."""
+def announce_counter(*, session: Session, counter: Counter, now: datetime, actor: str, public_url: str) -> None:
+    """Log and queue a counter.changed event with the counter's view."""
     session.flush()
     view = counter_out(session=session, counter=counter, public_url=public_url)
-    return NewEvent(
+    event = NewEvent(
         type=EventType.counter_changed,
         at=now,
         actor=actor,
         data=CounterChanged.build(allowed(COUNTER, view.model_dump(mode="json"))),
         counter_id=counter.id,
     )
-
-
-def announce_counter(*, session: Session, counter: Counter, now: datetime, actor: str, public_url: str) -> None:
-    """Log and queue a counter.changed event with the counter's view."""
-    event = counter_announcement(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
-    record_events(session=session, site_id=counter.site_id, events=[event])
+    announce(session=session, site_id=counter.site_id, event=event)
 
 
 def release_counter_of(

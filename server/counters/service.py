@@ -11,22 +11,22 @@ from sqlmodel import Session, col, select
 from server.appointments.sweep import sweep
 from server.auth.models import Clerk
 from server.closing.service import close_due
-from server.counters.announce import announce_counter, counter_announcement
+from server.counters.announce import announce_counter
 from server.counters.lookup import get_counter, services_it_may_serve
 from server.counters.models import Counter, CounterStatus
 from server.errors import Conflict, NotFound
 from server.events.envelope import EventType
-from server.events.log import record_events
 from server.held_rows import unit_of_work
 from server.remote_join.service import ready_or_next
 from server.sites.hours import business_day
 from server.sites.lookup import get_service
 from server.sites.models import Service, Site
+from server.tickets.announcements import announced_together
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketAction, TicketStatus, next_status
 from server.tickets.models import Ticket
 from server.tickets.number_rules import parse_number
 from server.tickets.routing import claim_next
-from server.tickets.service import announce_queue, announce_ticket, queue_announcement, ticket_announcement
+from server.tickets.service import announce_queue, announce_ticket
 
 CALLABLE_BY_NUMBER = (TicketStatus.waiting, TicketStatus.parked, TicketStatus.no_show)
 UNDO_TO = {TicketStatus.parked.value: TicketAction.unpark, TicketStatus.no_show.value: TicketAction.unmark}
@@ -38,9 +38,10 @@ def counter_command(session: Session, clerk: Clerk | None = None) -> Iterator[No
 
     Every action reads them from many places (the counter's session, the routing, the three announcements,
     the answer); the request's whole transaction runs in here. The acting clerk, read when the request was
-    let in, joins the session as it was read, so the counter's view does not read it again.
+    let in, joins the session as it was read, so the counter's view does not read it again. Its events are
+    recorded together when it ends.
     """
-    with unit_of_work(session, Site, Service, Counter, Clerk) as unit:
+    with unit_of_work(session, Site, Service, Counter, Clerk) as unit, announced_together(session):
         if clerk is not None:
             unit.held.append(session.merge(clerk, load=False))
         yield
@@ -116,19 +117,12 @@ def _announce_move(
     type: EventType = EventType.ticket_called,
     extra: dict[str, object] | None = None,
 ) -> None:
-    """Events for a ticket moving between a line and a counter: the ticket, the counter, the lines.
-
-    Recorded together: one seq reservation and one insert for the three.
-    """
-    _view, moved = ticket_announcement(
+    """Events for a ticket moving between a line and a counter: the ticket, the counter, the lines."""
+    announce_ticket(
         session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
     )
-    events = [
-        moved,
-        counter_announcement(session=session, counter=counter, now=now, actor=actor, public_url=public_url),
-        queue_announcement(session=session, site_id=counter.site_id, now=now, actor=actor),
-    ]
-    record_events(session=session, site_id=counter.site_id, events=events)
+    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
 
 
 def call_number(

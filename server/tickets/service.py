@@ -12,10 +12,11 @@ from aufruf.events import ticket_event
 from server.counters.announce import release_counter_of
 from server.errors import NotFound
 from server.events.envelope import EventType
-from server.events.log import NewEvent, record_events
+from server.events.log import NewEvent
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
 from server.sites.queue import queue_state
+from server.tickets.announcements import announce
 from server.tickets.lifecycle import TicketAction, next_status
 from server.tickets.models import Ticket
 from server.tickets.number_rules import format_number
@@ -56,31 +57,6 @@ def mint_ticket(*, session: Session, site: Site, service: Service, now: datetime
     return ticket
 
 
-def ticket_announcement(
-    *,
-    session: Session,
-    ticket: Ticket,
-    type: EventType,
-    now: datetime,
-    actor: str,
-    public_url: str,
-    extra: dict[str, object] | None = None,
-) -> tuple[TicketOut, NewEvent]:
-    """The ticket's public view and the event carrying it, not yet recorded."""
-    view = ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, now=now)
-    service = session.get(Service, ticket.service_pk)
-    event = NewEvent(
-        type=type,
-        at=now,
-        actor=actor,
-        data=ticket_event(type.value, {**public_data(view), **(extra or {})}),
-        ticket_id=ticket.id,
-        counter_id=ticket.counter_id,
-        service_key=service.key if service else None,
-    )
-    return view, event
-
-
 def announce_ticket(
     *,
     session: Session,
@@ -92,24 +68,27 @@ def announce_ticket(
     extra: dict[str, object] | None = None,
 ) -> TicketOut:
     """Log and queue an event carrying the ticket's public view."""
-    view, event = ticket_announcement(
-        session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
+    view = ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, now=now)
+    service = session.get(Service, ticket.service_pk)
+    event = NewEvent(
+        type=type,
+        at=now,
+        actor=actor,
+        data=ticket_event(type.value, {**public_data(view), **(extra or {})}),
+        ticket_id=ticket.id,
+        counter_id=ticket.counter_id,
+        service_key=service.key if service else None,
     )
-    record_events(session=session, site_id=ticket.site_id, events=[event])
+    announce(session=session, site_id=ticket.site_id, event=event)
     return view
-
-
-def queue_announcement(*, session: Session, site_id: str, now: datetime, actor: str) -> NewEvent:
-    """The queue.changed event with every line's new figures, not yet recorded."""
-    session.flush()
-    state = queue_state(session=session, site_id=site_id, now=now)
-    return NewEvent(type=EventType.queue_changed, at=now, actor=actor, data=state.event())
 
 
 def announce_queue(*, session: Session, site_id: str, now: datetime, actor: str) -> None:
     """Log and queue a queue.changed event with every line's new figures."""
-    event = queue_announcement(session=session, site_id=site_id, now=now, actor=actor)
-    record_events(session=session, site_id=site_id, events=[event])
+    session.flush()
+    state = queue_state(session=session, site_id=site_id, now=now)
+    event = NewEvent(type=EventType.queue_changed, at=now, actor=actor, data=state.event())
+    announce(session=session, site_id=site_id, event=event)
 
 
 def ticket_by_token(*, session: Session, token: str) -> Ticket:
