@@ -38,10 +38,9 @@ def counter_command(session: Session, clerk: Clerk | None = None) -> Iterator[No
 
     Every action reads them from many places (the counter's session, the routing, the three announcements,
     the answer); the request's whole transaction runs in here. The acting clerk, read when the request was
-    let in, joins the session as it was read, so the counter's view does not read it again. Its events are
-    recorded together when it ends.
+    let in, joins the session as it was read, so the counter's view does not read it again.
     """
-    with unit_of_work(session, Site, Service, Counter, Clerk) as unit, announced_together(session):
+    with unit_of_work(session, Site, Service, Counter, Clerk) as unit:
         if clerk is not None:
             unit.held.append(session.merge(clerk, load=False))
         yield
@@ -117,12 +116,13 @@ def _announce_move(
     type: EventType = EventType.ticket_called,
     extra: dict[str, object] | None = None,
 ) -> None:
-    """Events for a ticket moving between a line and a counter: the ticket, the counter, the lines."""
-    announce_ticket(
-        session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
-    )
-    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
-    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+    """Events for a ticket moving between a line and a counter: ticket, counter and lines, recorded together."""
+    with announced_together(session):
+        announce_ticket(
+            session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
+        )
+        announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+        announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
 
 
 def call_number(
@@ -226,10 +226,11 @@ def _close_current(
     counter.current_ticket_id = None
     session.add_all([ticket, counter])
     actor = actor or f"clerk:{clerk.username}"
-    announce_ticket(
-        session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url, extra=extra
-    )
-    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    with announced_together(session):
+        announce_ticket(
+            session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url, extra=extra
+        )
+        announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     return ticket
 
 

@@ -134,11 +134,12 @@ def issued_today(*, session: Session, site: Site, service: Service, now: datetim
     return sequence.issued if sequence else 0
 
 
+_ISSUED = select(NumberSequence.service_pk, NumberSequence.last_serial, NumberSequence.offline_issued).where(
+    NumberSequence.site_id == bindparam("site_id"), NumberSequence.business_day == bindparam("day")
+)
+
+
 def issued_counts(*, session: Session, site: Site, now: datetime) -> dict[int, int]:
     """Every service's count of tickets today (online and reconciled offline ones) in one query, by service pk."""
-    rows = session.exec(
-        select(NumberSequence.service_pk, NumberSequence.last_serial, NumberSequence.offline_issued).where(
-            NumberSequence.site_id == site.id, NumberSequence.business_day == business_day(site, now)
-        )
-    ).all()
+    rows = session.exec(_ISSUED, params={"site_id": site.id, "day": business_day(site, now)}).all()
     return {service_pk: last_serial + offline for service_pk, last_serial, offline in rows}

@@ -1,7 +1,8 @@
-"""A command's events, recorded as they are announced or together at the end of the command.
+"""Events recorded as they are announced, or together at the end of a block of announcements.
 
-Recorded together, a command's events (a call's ticket, counter and queue events) take one seq
-reservation and one insert, in the order they were announced.
+Recorded together, a call's ticket, counter and queue events take one seq reservation and one insert, in
+the order they were announced. Only announcements belong in such a block: an event recorded directly
+inside it would take its seq before the held ones.
 """
 
 from __future__ import annotations
