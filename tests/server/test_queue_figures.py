@@ -32,7 +32,10 @@ def closed_ausweis(message: dict[str, Any]) -> bool:
 
 def test_a_drawn_ticket_announces_the_closed_services_message_too(tmp_path: Path) -> None:
     clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
-    with run_live_server(tmp_path, clock=clock) as server, watching(f"{server.ws_url}/ws/sites/demo/display") as display:
+    with (
+        run_live_server(tmp_path, clock=clock) as server,
+        watching(f"{server.ws_url}/ws/sites/demo/display") as display,
+    ):
         display.snapshot()
         supervisor = server.clerk_headers("super1")
         closed = httpx.post(
@@ -45,11 +48,14 @@ def test_a_drawn_ticket_announces_the_closed_services_message_too(tmp_path: Path
         )
         assert drawn.status_code == 201
         # The queue.changed of the draw (the group commit's own payload) still carries the supervisor's message.
-        after_draw = display.wait_for(
-            lambda m: closed_ausweis(m) and any(s["id"] == "anmeldung" and s["waiting"] == 1 for s in m["data"]["services"])
-        )
+        after_draw = display.wait_for(lambda m: closed_ausweis(m) and anmeldung_waiting(m) == 1)
     shown = next(s for s in after_draw["data"]["services"] if s["id"] == "ausweis")
     assert shown["closed_message"] == MESSAGE
+
+
+def anmeldung_waiting(message: dict[str, Any]) -> int:
+    """How many wait for registration in a queue.changed."""
+    return next(s["waiting"] for s in message["data"]["services"] if s["id"] == "anmeldung")
 
 
 @contextmanager
@@ -74,7 +80,9 @@ def test_a_call_reads_its_configuration_once_and_reserves_its_seqs_once(
     for _ in range(30):
         draw(database, clock, "anmeldung")
     with database.transaction() as session, statements(session) as sent, counters.counter_command(session, clerk):
-        called = counters.call_next(session=session, counter_id="1", clerk=clerk, now=clock.now(), public_url=PUBLIC_URL)
+        called = counters.call_next(
+            session=session, counter_id="1", clerk=clerk, now=clock.now(), public_url=PUBLIC_URL
+        )
     assert called is not None and called.number == "A001"
     # Three events (ticket, counter, queue): one reservation of their seqs.
     assert len([s for s in sent if s.startswith("INSERT INTO sitesequence")]) == 1
