@@ -114,11 +114,6 @@ def day_facts(
     )
 
 
-def closed_message(*, session: Session, site: Site, service: Service, now: datetime) -> dict[str, str] | None:
-    """The supervisor's message per language while the service is closed for the rest of the day."""
-    return day_facts(session=session, site=site, now=now).message(service)
-
-
 def closed_reason(
     *,
     session: Session,
