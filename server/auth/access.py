@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlalchemy import literal
+from sqlmodel import Session, col, func, select
 
 from server.auth.models import Clerk, Role, SiteGrant
 from server.errors import Forbidden
@@ -13,12 +14,20 @@ def granted_sites(*, session: Session, clerk: Clerk, role: Role) -> frozenset[st
     """The sites where the clerk holds at least `role`; None means every site (admins, single-site offices)."""
     if Role(clerk.role) is Role.admin:
         return None
-    grants = session.exec(select(SiteGrant).where(SiteGrant.clerk_id == clerk.id)).all()
+    # One statement: the grants, and beside each (or alone, without grants) whether there is only one site.
+    anchor = select(literal(1).label("anchor")).subquery()
+    single_site = (select(func.count()).select_from(Site).scalar_subquery() <= 1).label("single_site")
+    rows = session.exec(
+        select(single_site, col(SiteGrant.site_id), col(SiteGrant.role))
+        .select_from(anchor)
+        .outerjoin(SiteGrant, col(SiteGrant.clerk_id) == clerk.id)
+    ).all()
+    grants = [(site_id, grant_role) for _, site_id, grant_role in rows if site_id is not None]
     if not grants:
         # Without grants an account keeps its role only where that cannot mean another office's data.
-        single = session.exec(select(func.count()).select_from(Site)).one() <= 1
+        single = bool(rows[0][0])
         return None if single and Role(clerk.role).level >= role.level else frozenset()
-    return frozenset(g.site_id for g in grants if Role(g.role).level >= role.level)
+    return frozenset(site_id for site_id, grant_role in grants if Role(grant_role).level >= role.level)
 
 
 def require_site(*, session: Session, clerk: Clerk, site_id: str, role: Role = Role.clerk) -> Clerk:
