@@ -16,8 +16,6 @@ from server.privacy import public_event_data
 from server.upsert import increment
 
 OUTBOX = "aufruf_outbox"
-# Nine bound values a row: well inside SQLite's and PostgreSQL's limits on parameters per statement.
-ROWS_PER_INSERT = 500
 
 
 def wire_data(site_id: str, kind: EventType, data: EventData) -> dict[str, Any]:
@@ -99,10 +97,9 @@ def record_events(*, session: Session, site_id: str, events: list[NewEvent]) -> 
         }
         for offset, event in enumerate(events)
     ]
-    # Multi-row statements with every column: the ORM's bulk insert would split rows by which columns are null.
-    table = EventRecord.__table__  # type: ignore[attr-defined]
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        session.execute(insert(table).values(rows[start:start + ROWS_PER_INSERT]))
+    # A Core insert of every column, one executemany: the ORM's bulk insert would split rows by which columns are
+    # null, and a multi-row VALUES is compiled anew for each row count.
+    session.execute(insert(EventRecord.__table__), rows)  # type: ignore[attr-defined]
     envelopes = [
         Envelope(seq=row["seq"], type=row["type"], at=row["at"], site=site_id, data=row["data"]) for row in rows
     ]
