@@ -8,6 +8,7 @@ server/forecast/: the replay of the router's call rule and the calibrated ranges
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -21,10 +22,13 @@ from server.appointments.policy import rules_for
 from server.calibration.history import recent_errors, remember
 from server.counters.models import Counter, CounterService, CounterStatus
 from server.counters.serving import chosen_services, is_serving
+from server.events.envelope import EventType
+from server.events.models import EventRecord
 from server.forecast.durations import MIN_REMAINING, Durations, durations_from
 from server.forecast.ranges import CALIBRATION_LEVEL, RANGE_LEVEL, Forecast, RangeRule, new_key, wait_range
 from server.forecast.replay import Arrivals, Desk, Job, replay
-from server.sites.hours import closing_time, local_time
+from server.forecast.staffing import CounterChange, departures
+from server.sites.hours import business_day, closing_time, local_time, periods_on
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
 from server.tickets.models import Ticket
@@ -44,6 +48,9 @@ STAY_PRIOR_WEIGHT = 10  # walk-ins that count as having stayed before a line has
 # Walk-ins still to come, at the pace of the last hour: later arrivals of more urgent services overtake.
 ARRIVAL_WINDOW = timedelta(hours=1)
 ARRIVAL_HORIZON_MINUTES = 120.0
+# Staffing is learnt from the same weekday of the last weeks: the most recent one the site was open.
+STAFFING_WEEKS = 4
+_departures_cache: dict[tuple[int, str, str], dict[str, float]] = {}
 
 
 def _minute_of_day(moment: datetime) -> int:
@@ -99,8 +106,51 @@ def counted_counters(counters: Sequence[Counter], now: datetime) -> list[tuple[C
     return counted
 
 
+def _reference_departures(*, session: Session, site: Site, now: datetime) -> dict[str, float]:
+    """Per counter the minute of the local day it left for good on the latest same weekday with counter events."""
+    today = business_day(site, now)
+    key = (id(session.get_bind()), site.id, today.isoformat())
+    if key in _departures_cache:
+        return _departures_cache[key]
+    found: dict[str, float] = {}
+    zone = local_time(site, now).tzinfo
+    for weeks in range(1, STAFFING_WEEKS + 1):
+        day = today - timedelta(days=7 * weeks)
+        periods = periods_on(site, day)
+        if not periods:
+            continue
+        opens = datetime.combine(day, periods[0][0], tzinfo=zone)
+        closes = datetime.combine(day, periods[-1][1], tzinfo=zone)
+        rows = session.exec(
+            select(EventRecord.counter_id, EventRecord.at, EventRecord.data).where(
+                EventRecord.site_id == site.id,
+                EventRecord.type == EventType.counter_changed,
+                col(EventRecord.at) >= opens - timedelta(hours=2),
+                col(EventRecord.at) < closes,
+            )
+        ).all()
+        if not rows:
+            continue
+        changes = [
+            CounterChange(
+                counter_id=counter_id, minute=_minute_of_day(local_time(site, at)),
+                stopped=data.get("status") == CounterStatus.closed
+                or (data.get("status") == CounterStatus.paused and not data.get("paused_until")),
+            )
+            for counter_id, at, data in rows
+            if counter_id
+        ]
+        found = departures(changes, closes=periods[-1][1].hour * 60 + periods[-1][1].minute)
+        break
+    if len(_departures_cache) > 256:
+        _departures_cache.clear()
+    _departures_cache[key] = found
+    return found
+
+
 def _desks(
-    *, session: Session, site_id: str, durations: dict[int, Durations], express: frozenset[int], now: datetime
+    *, session: Session, site_id: str, durations: dict[int, Durations], express: frozenset[int], now: datetime,
+    leaves: dict[str, float] | None = None,
 ) -> tuple[list[Desk], frozenset[int]]:
     """Counters the forecast counts, with their preferences, and the services some serving counter takes now."""
     counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
@@ -137,7 +187,10 @@ def _desks(
             served.update(ranks[counter.id])
         # An express counter serving no express matter today is an ordinary counter, as in `claim_next`.
         quick = counter.express and any(pk in express for pk in ranks[counter.id])
-        desks.append(Desk(free_at=free_at, order=order_of[counter.id], ranks=dict(ranks[counter.id]), express=quick))
+        # A counter that left early on the same weekday recently is expected to leave at that time again.
+        until = (leaves or {}).get(counter.id, math.inf)
+        desks.append(Desk(free_at=free_at, order=order_of[counter.id], ranks=dict(ranks[counter.id]), express=quick,
+                          until=until))
     return desks, frozenset(served)
 
 
@@ -267,7 +320,15 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
     """Replay the site's lines and turn each expected call time into a range."""
     durations = recent_durations(session=session, site=site, services=services, now=now)
     express = frozenset(s.pk for s in services if s.express and s.pk is not None)
-    desks, served = _desks(session=session, site_id=site.id, durations=durations, express=express, now=now)
+    here_minute = _minute_of_day(local_time(site, now))
+    leaves = {
+        counter_id: minute - here_minute
+        for counter_id, minute in _reference_departures(session=session, site=site, now=now).items()
+        if minute > here_minute
+    }
+    desks, served = _desks(
+        session=session, site_id=site.id, durations=durations, express=express, now=now, leaves=leaves
+    )
     policy = rules_for(session=session, site_id=site.id)
     stays = stay_shares(session=session, site_id=site.id, now=now)
     jobs = _jobs(session=session, site=site, services=services, policy=policy, now=now, stays=stays)

@@ -35,6 +35,8 @@ class Desk:
     order: int
     ranks: dict[int, int] = field(compare=False)
     express: bool = field(default=False, compare=False)  # keeps to quick matters (server/tickets/express.py)
+    # From this moment (minutes from now) it calls nobody more: its clerk is expected to leave for the day.
+    until: float = field(default=math.inf, compare=False)
 
 
 @dataclass(frozen=True)
@@ -122,11 +124,13 @@ def replay(
     calls: dict[Any, float] = {}
     wanted = sum(1 for job in jobs if job.wanted)
     # Plain tuples in the heap: they compare like `Desk` (free_at, then order) without a Python-level __lt__.
-    heap = [(desk.free_at, desk.order, desk.ranks, desk.express) for desk in desks]
+    heap = [(desk.free_at, desk.order, desk.ranks, desk.express, desk.until) for desk in desks]
     heapq.heapify(heap)
     inf = math.inf
     while heap and wanted:
-        now, order, ranks, keeps_quick = heapq.heappop(heap)
+        now, order, ranks, keeps_quick, until = heapq.heappop(heap)
+        if now >= until:
+            continue  # its clerk has left: it finishes its case and calls nobody more
         ready: list[tuple[LineKey, int, int, bool, bool, Line]] = []
         next_ready = inf
         next_quick = inf
@@ -167,7 +171,7 @@ def replay(
                 # Heads wait, yet none may be called: an express counter waits for the quick citizen who is due.
                 wake = next_quick if heads else next_ready
                 if wake < inf:
-                    heapq.heappush(heap, (wake, order, ranks, keeps_quick))
+                    heapq.heappush(heap, (wake, order, ranks, keeps_quick, until))
                 continue
             key, best = chosen[0].item
         job = best.popleft()
@@ -176,5 +180,5 @@ def replay(
         calls[job.key] = now
         wanted -= job.wanted
         free_at = now if job.imagined else now + durations[job.service_pk] * job.weight
-        heapq.heappush(heap, (free_at, order, ranks, keeps_quick))
+        heapq.heappush(heap, (free_at, order, ranks, keeps_quick, until))
     return calls
