@@ -27,7 +27,7 @@ from server.events.models import EventRecord
 from server.forecast.durations import MIN_REMAINING, Durations, durations_from
 from server.forecast.ranges import CALIBRATION_LEVEL, RANGE_LEVEL, Forecast, RangeRule, new_key, wait_range
 from server.forecast.replay import Arrivals, Desk, Job, replay
-from server.forecast.staffing import CounterChange, departures
+from server.forecast.staffing import CounterChange, Staffing, staffing_of
 from server.sites.hours import business_day, closing_time, local_time, periods_on
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketStatus
@@ -50,7 +50,8 @@ ARRIVAL_WINDOW = timedelta(hours=1)
 ARRIVAL_HORIZON_MINUTES = 120.0
 # Staffing is learnt from the same weekday of the last weeks: the most recent one the site was open.
 STAFFING_WEEKS = 4
-_departures_cache: dict[tuple[int, str, str], dict[str, float]] = {}
+PLANNED_BREAKS = True  # breaks of the reference day are expected again (leaves always are)
+_staffing_cache: dict[tuple[int, str, str], Staffing] = {}
 
 
 def _minute_of_day(moment: datetime) -> int:
@@ -106,13 +107,13 @@ def counted_counters(counters: Sequence[Counter], now: datetime) -> list[tuple[C
     return counted
 
 
-def _reference_departures(*, session: Session, site: Site, now: datetime) -> dict[str, float]:
-    """Per counter the minute of the local day it left for good on the latest same weekday with counter events."""
+def _reference_staffing(*, session: Session, site: Site, now: datetime) -> Staffing:
+    """Early leaves and breaks, in minutes of the local day, on the latest same weekday with counter events."""
     today = business_day(site, now)
     key = (id(session.get_bind()), site.id, today.isoformat())
-    if key in _departures_cache:
-        return _departures_cache[key]
-    found: dict[str, float] = {}
+    if key in _staffing_cache:
+        return _staffing_cache[key]
+    found = Staffing()
     zone = local_time(site, now).tzinfo
     for weeks in range(1, STAFFING_WEEKS + 1):
         day = today - timedelta(days=7 * weeks)
@@ -136,21 +137,23 @@ def _reference_departures(*, session: Session, site: Site, now: datetime) -> dic
                 counter_id=counter_id, minute=_minute_of_day(local_time(site, at)),
                 stopped=data.get("status") == CounterStatus.closed
                 or (data.get("status") == CounterStatus.paused and not data.get("paused_until")),
+                resumes=_minute_of_day(local_time(site, datetime.fromisoformat(data["paused_until"])))
+                if data.get("status") == CounterStatus.paused and data.get("paused_until") else None,
             )
             for counter_id, at, data in rows
             if counter_id
         ]
-        found = departures(changes, closes=periods[-1][1].hour * 60 + periods[-1][1].minute)
+        found = staffing_of(changes, closes=periods[-1][1].hour * 60 + periods[-1][1].minute)
         break
-    if len(_departures_cache) > 256:
-        _departures_cache.clear()
-    _departures_cache[key] = found
+    if len(_staffing_cache) > 256:
+        _staffing_cache.clear()
+    _staffing_cache[key] = found
     return found
 
 
 def _desks(
     *, session: Session, site_id: str, durations: dict[int, Durations], express: frozenset[int], now: datetime,
-    leaves: dict[str, float] | None = None,
+    leaves: dict[str, float] | None = None, breaks: dict[str, tuple[tuple[float, float], ...]] | None = None,
 ) -> tuple[list[Desk], frozenset[int]]:
     """Counters the forecast counts, with their preferences, and the services some serving counter takes now."""
     counters = session.exec(select(Counter).where(Counter.site_id == site_id).order_by(col(Counter.id))).all()
@@ -190,7 +193,7 @@ def _desks(
         # A counter that left early on the same weekday recently is expected to leave at that time again.
         until = (leaves or {}).get(counter.id, math.inf)
         desks.append(Desk(free_at=free_at, order=order_of[counter.id], ranks=dict(ranks[counter.id]), express=quick,
-                          until=until))
+                          until=until, off=(breaks or {}).get(counter.id, ())))
     return desks, frozenset(served)
 
 
@@ -321,13 +324,18 @@ def site_forecast(*, session: Session, site: Site, services: list[Service], now:
     durations = recent_durations(session=session, site=site, services=services, now=now)
     express = frozenset(s.pk for s in services if s.express and s.pk is not None)
     here_minute = _minute_of_day(local_time(site, now))
+    staffing = _reference_staffing(session=session, site=site, now=now)
     leaves = {
-        counter_id: minute - here_minute
-        for counter_id, minute in _reference_departures(session=session, site=site, now=now).items()
-        if minute > here_minute
+        counter_id: minute - here_minute for counter_id, minute in staffing.leaves.items() if minute > here_minute
+    }
+    # Breaks still ahead today (one already begun is known from the counter's own pause).
+    breaks = {
+        counter_id: tuple((start - here_minute, end - here_minute) for start, end in spans if start > here_minute)
+        for counter_id, spans in staffing.breaks.items()
     }
     desks, served = _desks(
-        session=session, site_id=site.id, durations=durations, express=express, now=now, leaves=leaves
+        session=session, site_id=site.id, durations=durations, express=express, now=now, leaves=leaves,
+        breaks=breaks if PLANNED_BREAKS else None,
     )
     policy = rules_for(session=session, site_id=site.id)
     stays = stay_shares(session=session, site_id=site.id, now=now)

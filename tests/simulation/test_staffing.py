@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.forecast.replay import Desk, Job, replay
-from server.forecast.staffing import CounterChange, departures
+from server.forecast.staffing import CounterChange, departures, staffing_of
 
 CLOSES = 12 * 60
 
@@ -40,3 +40,32 @@ def test_the_replay_calls_nobody_at_a_counter_after_its_clerk_leaves() -> None:
     jobs.append(Job(("ticket", 0), 1, 0.0))
     assert max(replay(desks=staying, jobs=jobs, targets={1: 20}, durations={1: 10.0}).values()) == pytest.approx(10.0)
     assert max(replay(desks=leaving, jobs=jobs, targets={1: 20}, durations={1: 10.0}).values()) == pytest.approx(20.0)
+
+
+def test_a_pause_with_a_known_end_is_a_break_expected_again() -> None:
+    changes = [
+        CounterChange("1", 8 * 60, stopped=False),
+        CounterChange("1", 9 * 60 + 15, stopped=False, resumes=9 * 60 + 40),
+        CounterChange("1", 9 * 60 + 40, stopped=False),
+    ]
+    staffing = staffing_of(changes, closes=CLOSES)
+    assert staffing.breaks == {"1": [(9 * 60 + 15, 9 * 60 + 40)]} and staffing.leaves == {}
+
+
+def test_the_replay_calls_nobody_at_a_counter_during_its_expected_break() -> None:
+    # One counter, two citizens of ten minutes; a break from minute 5 to 25: the second is called after it.
+    jobs = [Job(("ticket", 1), 1, -2.0), Job(("ticket", 2), 1, -1.0)]
+    plain = replay(desks=[Desk(free_at=0.0, order=0, ranks={1: 0})], jobs=jobs, targets={1: 20}, durations={1: 10.0})
+    assert plain[("ticket", 2)] == pytest.approx(10.0)
+    resting = Desk(free_at=0.0, order=0, ranks={1: 0}, off=((5.0, 25.0),))
+    calls = replay(desks=[resting], jobs=jobs, targets={1: 20}, durations={1: 10.0})
+    assert calls[("ticket", 2)] == pytest.approx(25.0)
+
+
+def test_a_counter_paused_then_closed_left_when_it_paused() -> None:
+    changes = [
+        CounterChange("2", 9 * 60, stopped=False),
+        CounterChange("2", 14 * 60 + 43, stopped=True),  # paused without an end: gone
+        CounterChange("2", 16 * 60 + 40, stopped=True),  # closed when the clerk's session ended
+    ]
+    assert departures(changes, closes=18 * 60) == {"2": 14 * 60 + 43}
