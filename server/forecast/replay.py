@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections import defaultdict, deque
@@ -43,16 +44,25 @@ class Desk:
 
 @dataclass(frozen=True)
 class Arrivals:
-    """Walk-ins still to come for one service: one every `gap` minutes until `horizon`."""
+    """Walk-ins still to come for one service: one every `gap` minutes until `horizon`, or at given `moments`."""
 
     service_pk: int
     gap: float
     horizon: float
     weight: float = 1.0  # the share of them who will stay to be called
+    # Minutes from now, ascending and distinct: the arrivals a recent same weekday had from this time of day
+    # on (a crowd at opening comes as a crowd); empty: evenly every `gap` minutes.
+    moments: tuple[float, ...] = ()
 
     def after(self, moment: float) -> Job | None:
         """The expected walk-in following the one at `moment` (0: the first), or None past the horizon."""
-        moment += self.gap
+        if self.moments:
+            index = bisect.bisect_right(self.moments, moment)
+            if index >= len(self.moments):
+                return None
+            moment = self.moments[index]
+        else:
+            moment += self.gap
         if moment >= self.horizon:
             return None
         return Job(

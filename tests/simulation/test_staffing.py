@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.forecast.replay import Desk, Job, replay
+from server.forecast.replay import Arrivals, Desk, Job, replay
 from server.forecast.staffing import CounterChange, departures, staffing_of
 
 CLOSES = 12 * 60
@@ -69,3 +69,17 @@ def test_a_counter_paused_then_closed_left_when_it_paused() -> None:
         CounterChange("2", 16 * 60 + 40, stopped=True),  # closed when the clerk's session ended
     ]
     assert departures(changes, closes=18 * 60) == {"2": 14 * 60 + 43}
+
+
+def test_expected_walk_ins_at_given_moments_come_as_a_crowd() -> None:
+    # One counter, one citizen of the other line waiting; a crowd of three quick matters expected within a
+    # minute overtakes by urgency (short target), where the same three spread over the hour would not.
+    waiting = [Job(("ticket", 1), 2, 0.0)]
+    crowd = Arrivals(service_pk=1, gap=20.0, horizon=60.0, moments=(0.2, 0.4, 0.6))
+    spread = Arrivals(service_pk=1, gap=20.0, horizon=60.0)
+    desk = [Desk(free_at=1.0, order=0, ranks={1: 0, 2: 0})]
+    targets, durations = {1: 2, 2: 60}, {1: 3.0, 2: 10.0}
+    late = replay(desks=desk, jobs=waiting, targets=targets, durations=durations, arrivals=[crowd])
+    early = replay(desks=desk, jobs=waiting, targets=targets, durations=durations, arrivals=[spread])
+    assert early[("ticket", 1)] == pytest.approx(1.0)
+    assert late[("ticket", 1)] == pytest.approx(1.0 + 3 * 3.0)
