@@ -53,8 +53,10 @@ STAFFING_WEEKS = 4
 # Breaks of the reference day expected again: off. On the Friday rush (seed 1) they lowered the share inside
 # from 86 % to 83 % and raised the interval score from 67.5 to 73.0 (docs/estimates.md).
 PLANNED_BREAKS = False
-# Walk-ins to come as the same weekday had them, where that expects more within the hour than the last hour had.
+# Walk-ins to come as the same weekday had them where it had a crowd just ahead: at least CROWD_SIZE walk-ins
+# within CROWD_MINUTES, more than CROWD_FACTOR times what today's pace of the last hour gives.
 REFERENCE_ARRIVALS = True
+CROWD_SIZE, CROWD_MINUTES, CROWD_FACTOR = 10, 15.0, 3.0
 _arrivals_cache: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
 _staffing_cache: dict[tuple[str, str, str], Staffing] = {}
 
@@ -349,8 +351,8 @@ def _reference_walk_ins(*, session: Session, site: Site, now: datetime, horizon:
 def _expected_walk_ins(
     *, session: Session, site: Site, now: datetime, stays: dict[int, float]
 ) -> list[Arrivals]:
-    """Walk-ins still to come before closing: at each service's pace of the last hour, evenly spaced, or as
-    the same weekday had them where that expects more within the hour (a crowd that has not come yet)."""
+    """Walk-ins still to come before closing: at each service's pace of the last hour, evenly spaced, or, when
+    the same weekday had a crowd just ahead (the opening rush, absent from the last hour), as it had them."""
     closes = closing_time(site, now) if not site.always_open else None
     horizon = ARRIVAL_HORIZON_MINUTES if closes is None else min(ARRIVAL_HORIZON_MINUTES, _minutes(closes, now))
     rows = session.exec(
@@ -365,14 +367,16 @@ def _expected_walk_ins(
     window = ARRIVAL_WINDOW.total_seconds() / 60
     counts = dict(rows)
     reference = _reference_walk_ins(session=session, site=site, now=now, horizon=horizon) if REFERENCE_ARRIVALS else {}
+    # A crowd the same weekday had just ahead, far above today's pace: expect it as it came. Sparse arrivals
+    # are not copied: one week's few moments are chance, and the even pace of the last hour does better.
+    soon = sum(1 for moments in reference.values() for m in moments if m < CROWD_MINUTES)
+    crowd = soon >= CROWD_SIZE and soon > CROWD_FACTOR * sum(counts.values()) * CROWD_MINUTES / window
     flows: list[Arrivals] = []
-    for service_pk in set(counts) | set(reference):
-        moments = sorted(reference.get(service_pk, []))
-        within_hour = sum(1 for m in moments if m < window)
+    for service_pk in set(counts) | (set(reference) if crowd else set()):
         weight = stays.get(service_pk, 1.0)
-        if moments and within_hour > counts.get(service_pk, 0):
+        if crowd and reference.get(service_pk):
             # Distinct moments: a crowd drawn in the same second stays a crowd, one after the other.
-            spaced = tuple(m + i * 1e-6 for i, m in enumerate(moments))
+            spaced = tuple(m + i * 1e-6 for i, m in enumerate(sorted(reference[service_pk])))
             flows.append(Arrivals(service_pk=service_pk, gap=window, horizon=horizon, weight=weight, moments=spaced))
         elif counts.get(service_pk):
             flows.append(Arrivals(service_pk=service_pk, gap=window / counts[service_pk], horizon=horizon,
