@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -124,6 +124,19 @@ def _bind_key(session: Session) -> str:
     return f"{id(bind)}:{getattr(bind, 'url', '')}"
 
 
+def _someone_waited(*, session: Session, site: Site, at: datetime) -> bool:
+    """Whether a ticket of the site was waiting at `at`: drawn before, called later (or never, yet not ended)."""
+    found = session.exec(
+        select(Ticket.id).where(
+            Ticket.site_id == site.id,
+            col(Ticket.issued_at) < at - timedelta(minutes=1),
+            col(Ticket.issued_at) >= at - timedelta(hours=12),
+            (col(Ticket.called_at) > at) | (col(Ticket.called_at).is_(None) & (col(Ticket.finished_at) > at)),
+        ).limit(1)
+    ).first()
+    return found is not None
+
+
 def _reference_staffing(*, session: Session, site: Site, now: datetime) -> Staffing:
     """Early leaves and breaks, in minutes of the local day, on the latest same weekday with counter events."""
     today = business_day(site, now)
@@ -161,6 +174,13 @@ def _reference_staffing(*, session: Session, site: Site, now: datetime) -> Staff
             if counter_id
         ]
         found = staffing_of(changes, closes=periods[-1][1].hour * 60 + periods[-1][1].minute)
+        # A clerk who left once nobody waited had finished, not left early: on a busier day they stay longer.
+        leaves = {
+            counter_id: minute for counter_id, minute in found.leaves.items()
+            if _someone_waited(session=session, site=site, at=datetime.combine(day, time(), tzinfo=zone)
+                               + timedelta(minutes=minute))
+        }
+        found = Staffing(leaves=leaves, breaks=found.breaks)
         break
     if len(_staffing_cache) > 256:
         _staffing_cache.clear()
