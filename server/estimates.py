@@ -395,9 +395,13 @@ def _expected_walk_ins(
     for service_pk in set(counts) | (set(reference) if crowd else set()):
         weight = stays.get(service_pk, 1.0)
         if crowd and reference.get(service_pk):
+            # The crowd as it came, then the pace that day had in the hour after it.
+            ahead = sorted(reference[service_pk])
+            pace = max(sum(1 for m in ahead if CROWD_MINUTES <= m < CROWD_MINUTES + window), 1)
             # Distinct moments: a crowd drawn in the same second stays a crowd, one after the other.
-            spaced = tuple(m + i * 1e-6 for i, m in enumerate(sorted(reference[service_pk])))
-            flows.append(Arrivals(service_pk=service_pk, gap=window, horizon=horizon, weight=weight, moments=spaced))
+            spaced = tuple(m + i * 1e-6 for i, m in enumerate(m for m in ahead if m < CROWD_MINUTES))
+            flows.append(Arrivals(service_pk=service_pk, gap=window / pace, horizon=horizon, weight=weight,
+                                  moments=spaced))
         elif counts.get(service_pk):
             flows.append(Arrivals(service_pk=service_pk, gap=window / counts[service_pk], horizon=horizon,
                                   weight=weight))

@@ -50,19 +50,17 @@ class Arrivals:
     gap: float
     horizon: float
     weight: float = 1.0  # the share of them who will stay to be called
-    # Minutes from now, ascending and distinct: the arrivals a recent same weekday had from this time of day
-    # on (a crowd at opening comes as a crowd); empty: evenly every `gap` minutes.
+    # Minutes from now, ascending and distinct: the first arrivals, as a recent same weekday had them (a crowd
+    # at opening comes as a crowd); after them, or without them, one every `gap` minutes.
     moments: tuple[float, ...] = ()
 
     def after(self, moment: float) -> Job | None:
         """The expected walk-in following the one at `moment` (0: the first), or None past the horizon."""
-        if self.moments:
-            index = bisect.bisect_right(self.moments, moment)
-            if index >= len(self.moments):
-                return None
+        index = bisect.bisect_right(self.moments, moment)
+        if index < len(self.moments):
             moment = self.moments[index]
-        else:
-            moment += self.gap
+        else:  # past the given moments: evenly on
+            moment = max(moment, self.moments[-1] if self.moments else 0.0) + self.gap
         if moment >= self.horizon:
             return None
         return Job(
