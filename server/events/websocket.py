@@ -16,6 +16,7 @@ from server.context import AppContext
 from server.events.direct import direct_socket
 from server.events.envelope import Envelope, EventType
 from server.events.frames import text_frame
+from server.events.framework import own_receive
 from server.events.subscription import CLOSE_TOO_SLOW, FellBehind, ResyncRequested, Subscription
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]
@@ -85,7 +86,7 @@ async def _stream(websocket: WebSocket, subscription: Subscription, snapshot: Sn
     socket = subscription.socket
     # Unless a middleware wraps the connection's receive (a device's guard), wait on its inbox itself:
     # an idle connection then holds this one frame instead of four receive coroutines.
-    own_inbox = socket is not None and socket.receives_for(websocket._receive)
+    own_inbox = socket is not None and socket.receives_for(own_receive(websocket))
     reader = None if socket is not None else asyncio.create_task(_read_client(websocket, subscription))
     try:
         async with subscription:
