@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.exceptions import ExceptionMiddleware
-from starlette.types import Message
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from server.events.framework import FRAMEWORK_HTTP_ONLY, middleware_chain, own_receive, traces_requests
@@ -27,8 +28,11 @@ def test_every_middleware_fastapi_adds_is_known_to_leave_websockets_alone() -> N
 
 def test_the_chain_walk_reaches_the_application_s_own_middlewares_in_order() -> None:
     class Outer:
-        def __init__(self, app: object) -> None:
+        def __init__(self, app: ASGIApp) -> None:
             self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            await self.app(scope, receive, send)
 
     class Inner(Outer):
         pass
@@ -46,7 +50,8 @@ def test_fastapi_s_tracing_switch_is_read_where_fastapi_has_one() -> None:
     if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
         return  # a FastAPI without native telemetry traces nothing itself
     assert hasattr(FastAPI(), "_native_telemetry"), "FastAPI renamed its telemetry: update traces_requests"
-    traced = FastAPI(telemetry={"tracer_provider": object()})  # any provider turns tracing on
+    provider: Any = object()  # any provider turns tracing on
+    traced = FastAPI(telemetry={"tracer_provider": provider})
     assert traces_requests(traced) is True
     assert traces_requests(FastAPI(telemetry={"tracing": False, "metrics": False, "logs": False})) is False
 
