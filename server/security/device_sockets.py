@@ -36,6 +36,17 @@ def presented_token(scope: Scope) -> str | None:
     return values[0] if values else None
 
 
+async def _until_named(subscription: Subscription, device_id: str) -> bool:
+    """True once an event names the device (revoked, rotated or deleted); False if events were lost."""
+    try:
+        async for event in subscription:
+            if event.data.get("device") == device_id:
+                return True
+    except FellBehind:
+        pass
+    return False
+
+
 class DeviceSocketGuard:
     """ASGI middleware: a device's stream lives only as long as its token stays valid."""
 
@@ -74,24 +85,18 @@ class DeviceSocketGuard:
 
     async def _watch(self, context: AppContext, subscription: Subscription, device_id: str, token: str) -> None:
         """Return once the device's token may be gone: an event on the security channel names the device."""
-        async with contextlib.AsyncExitStack() as stack:
-            while True:
+        if await _until_named(subscription, device_id):
+            return
+        while True:
+            # A burst on the security channel lost some of its events: follow it afresh, then ask the
+            # database whether the token still holds (a revocation among the lost events shows there).
+            async with context.hub.subscribe(subscription.site) as again:
                 try:
-                    async for event in subscription:
-                        if event.data.get("device") == device_id:
-                            return
-                except FellBehind:
-                    pass
-                # A burst on the security channel (or an end): read back from the event log what this one missed.
-                since = subscription.seen
-                subscription = await stack.enter_async_context(context.hub.subscribe(subscription.site, since=since))
-                if subscription.behind:
-                    # Too much to read back: follow it afresh, and ask the database whether the token still holds.
-                    subscription = await stack.enter_async_context(context.hub.subscribe(subscription.site))
-                    try:
-                        await run_in_threadpool(self._device, context, token)
-                    except DomainError:
-                        return
+                    await run_in_threadpool(self._device, context, token)
+                except DomainError:
+                    return
+                if await _until_named(again, device_id):
+                    return
 
     @staticmethod
     def _device(context: AppContext, token: str) -> Device:
