@@ -41,8 +41,9 @@ class Hub:
     def __init__(self, *, load_gap: LoadGap, current_seq: CurrentSeq, queue_size: int, backlog_bytes: int) -> None:
         self._load_gap = load_gap
         self._current_seq = current_seq
-        self._queue_size = queue_size
-        self._backlog_bytes = backlog_bytes
+        # Read by each subscription: events it may hold or leave unread, bytes its socket may leave unread.
+        self.queue_size = queue_size
+        self.backlog_bytes = backlog_bytes
         self._channels: dict[str, SiteChannel] = {}
         self._opening: dict[str, asyncio.Lock] = {}
         self._observers: list[Observer] = []
@@ -82,9 +83,7 @@ class Hub:
         """
         if since is not None and socket is not None:
             raise ValueError("a socket's stream starts from a snapshot, not from a seq")
-        return Subscription(
-            self, site, since=since, max_held=self._queue_size, max_backlog=self._backlog_bytes, socket=socket
-        )
+        return Subscription(self, site, since=since, socket=socket)
 
     async def attach(self, subscription: Subscription) -> None:
         """Start fanning a site's events out to `subscription`; read back from the log what it missed."""
@@ -96,7 +95,7 @@ class Hub:
         since = subscription.since
         if since is None or since == last:
             return
-        if not 0 <= since < last or last - since > self._queue_size:
+        if not 0 <= since < last or last - since > self.queue_size:
             subscription.fall_behind()
         else:
             subscription.hold()

@@ -52,7 +52,12 @@ class Batch:
 
 
 class Membership(Protocol):
-    """What a subscription needs from its hub: to join a site's fan-out and to leave it."""
+    """What a subscription needs from its hub: to join a site's fan-out and to leave it, and its limits."""
+
+    # Events a subscription may hold or leave unread before it has fallen behind.
+    queue_size: int
+    # Bytes a socket's client may leave unread in the server's write buffer before it has fallen behind.
+    backlog_bytes: int
 
     async def attach(self, subscription: Subscription) -> None:
         """Start fanning the site's events out to `subscription` (replaying from its `since`)."""
@@ -68,8 +73,6 @@ class Subscription:
         "_held",
         "_hub",
         "_inbox",
-        "_max_backlog",
-        "_max_held",
         "_resync",
         "_socket",
         "_waiter",
@@ -81,8 +84,7 @@ class Subscription:
     )
 
     def __init__(
-        self, hub: Membership, site: str, *, since: int | None, max_held: int, max_backlog: int,
-        socket: DirectSocket | None = None,
+        self, hub: Membership, site: str, *, since: int | None, socket: DirectSocket | None = None
     ) -> None:
         self._hub = hub
         self.site = site
@@ -92,8 +94,6 @@ class Subscription:
         self.seen = -1
         self.behind = False
         self.ended = False
-        self._max_held = max_held
-        self._max_backlog = max_backlog
         self._socket = socket
         self._inbox: deque[Envelope] | None = None if socket is not None else deque()
         # A socket's events wait here until its first snapshot is out.
@@ -214,7 +214,7 @@ class Subscription:
         if self.done:
             return
         if self._held is not None:
-            if len(self._held) + len(batch.envelopes) <= self._max_held:
+            if len(self._held) + len(batch.envelopes) <= self._hub.queue_size:
                 self._held.extend(batch.envelopes)
             else:
                 self.fall_behind()
@@ -242,7 +242,7 @@ class Subscription:
     def _queue(self, envelopes: list[Envelope]) -> None:
         inbox = self._inbox
         assert inbox is not None
-        if len(inbox) + len(envelopes) > self._max_held:
+        if len(inbox) + len(envelopes) > self._hub.queue_size:
             self.fall_behind()
             return
         inbox.extend(envelopes)
@@ -253,7 +253,7 @@ class Subscription:
         assert socket is not None
         if batch.last_seq <= self.seen:
             return
-        if socket.backlog() > self._max_backlog:
+        if socket.backlog() > self._hub.backlog_bytes:
             self.fall_behind()
         elif socket.push(batch.frames_after(self.seen)):
             self.seen = batch.last_seq

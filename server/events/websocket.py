@@ -89,7 +89,10 @@ async def _stream(websocket: WebSocket, subscription: Subscription, snapshot: Sn
     own_inbox = socket is not None and socket.receives_for(own_receive(websocket))
     reader = None if socket is not None else asyncio.create_task(_read_client(websocket, subscription))
     try:
-        async with subscription:
+        # `async with subscription`, written out: a with-block keeps its bound `__aexit__` on the frame
+        # for the connection's whole life, some 64 bytes on each of thousands of idle displays.
+        await subscription.__aenter__()
+        try:
             while True:
                 seq, text = await snapshot(subscription.seen)
                 if socket is None:
@@ -113,6 +116,8 @@ async def _stream(websocket: WebSocket, subscription: Subscription, snapshot: Sn
                     while not _asks_for_snapshot(await _client_text(websocket)):
                         pass
                 subscription.hold()
+        finally:
+            await subscription.__aexit__(None, None, None)
     except WebSocketDisconnect:
         return
     except FellBehind:
