@@ -102,12 +102,14 @@ class Subscription:
         self._waiter: asyncio.Future[None] | None = None
 
     async def __aenter__(self) -> Subscription:
+        """Join the site's fan-out (reading back what came after `since`)."""
         await self._hub.attach(self)
         return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
+        """Leave the fan-out, whatever ended the block."""
         self._hub.detach(self)
         self.end()
 
@@ -124,9 +126,11 @@ class Subscription:
     # Reading (subscriptions without a socket; one reader at a time).
 
     def __aiter__(self) -> Subscription:
+        """Iterate over the events as they come (see `get`)."""
         return self
 
     async def __anext__(self) -> Envelope:
+        """The next event; the iteration stops once the subscription ended."""
         envelope = await self.get()
         if envelope is None:
             raise StopAsyncIteration
