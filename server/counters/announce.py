@@ -10,8 +10,9 @@ from aufruf.events import CounterChanged
 from server.counters.models import Counter
 from server.counters.views import counter_out
 from server.events.envelope import EventType
-from server.events.log import record_event
+from server.events.log import NewEvent
 from server.privacy import COUNTER, allowed
+from server.tickets.announcements import announce
 from server.tickets.models import Ticket
 
 
@@ -19,15 +20,14 @@ def announce_counter(*, session: Session, counter: Counter, now: datetime, actor
     """Log and queue a counter.changed event with the counter's view."""
     session.flush()
     view = counter_out(session=session, counter=counter, public_url=public_url)
-    record_event(
-        session=session,
-        site_id=counter.site_id,
+    event = NewEvent(
         type=EventType.counter_changed,
         at=now,
         actor=actor,
         data=CounterChanged.build(allowed(COUNTER, view.model_dump(mode="json"))),
         counter_id=counter.id,
     )
+    announce(session=session, site_id=counter.site_id, event=event)
 
 
 def release_counter_of(

@@ -21,8 +21,6 @@ from server.counters.schemas import CounterOut, CounterServicesIn, PauseIn
 from server.counters.session_routes import WorkstationDep
 from server.counters.sessions import hold_counter
 from server.counters.views import counter_out
-from server.held_rows import holding
-from server.sites.models import Service, Site
 from server.tickets.models import Ticket
 from server.tickets.schemas import CallNumberIn, TicketOut, TransferIn
 from server.tickets.views import ticket_out
@@ -58,12 +56,13 @@ def _run(
 ) -> TicketOut:
     """Run one ticket action in the request's transaction and return the ticket's view."""
     public_url = context.settings.public_url
-    _hold(context, session, at, workstation)
-    ticket = action(
-        session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
-        public_url=public_url, **arguments,
-    )
-    return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
+    with counters.counter_command(session, at.clerk):
+        _hold(context, session, at, workstation)
+        ticket = action(
+            session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),
+            public_url=public_url, **arguments,
+        )
+        return ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, staff=True)
 
 
 @router.get("/sites/{site}/counters", response_model=list[CounterOut])
@@ -89,8 +88,7 @@ def call_next(
 ) -> TicketOut | Response:
     """Call the most urgent waiting citizen this counter serves."""
     public_url = context.settings.public_url
-    # The call reads its site, counter and services from many places; one read each is enough.
-    with holding(session, Site, Service, Counter):
+    with counters.counter_command(session, at.clerk):
         _hold(context, session, at, workstation)
         ticket = counters.call_next(
             session=session, counter_id=at.counter_id, clerk=at.clerk, now=context.clock.now(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -10,15 +12,16 @@ from server.appointments.sweep import sweep
 from server.auth.models import Clerk
 from server.closing.service import close_due
 from server.counters.announce import announce_counter
-from server.counters.lookup import counter_services, get_counter
+from server.counters.lookup import get_counter, services_it_may_serve
 from server.counters.models import Counter, CounterStatus
-from server.counters.views import serving_everything
 from server.errors import Conflict, NotFound
 from server.events.envelope import EventType
+from server.held_rows import unit_of_work
 from server.remote_join.service import ready_or_next
 from server.sites.hours import business_day
 from server.sites.lookup import get_service
 from server.sites.models import Service, Site
+from server.tickets.announcements import announced_together
 from server.tickets.lifecycle import ACTIVE_AT_COUNTER, TicketAction, TicketStatus, next_status
 from server.tickets.models import Ticket
 from server.tickets.number_rules import parse_number
@@ -27,6 +30,20 @@ from server.tickets.service import announce_queue, announce_ticket
 
 CALLABLE_BY_NUMBER = (TicketStatus.waiting, TicketStatus.parked, TicketStatus.no_show)
 UNDO_TO = {TicketStatus.parked.value: TicketAction.unpark, TicketStatus.no_show.value: TicketAction.unmark}
+
+
+@contextmanager
+def counter_command(session: Session, clerk: Clerk | None = None) -> Iterator[None]:
+    """One clerk's action at a counter as a unit of work: its site, counters and services are read once.
+
+    Every action reads them from many places (the counter's session, the routing, the three announcements,
+    the answer); the request's whole transaction runs in here. The acting clerk, read when the request was
+    let in, joins the session as it was read, so the counter's view does not read it again.
+    """
+    with unit_of_work(session, Site, Service, Counter, Clerk) as unit:
+        if clerk is not None:
+            unit.held.append(session.merge(clerk, load=False))
+        yield
 
 
 def current_ticket(*, session: Session, counter: Counter) -> Ticket:
@@ -99,12 +116,13 @@ def _announce_move(
     type: EventType = EventType.ticket_called,
     extra: dict[str, object] | None = None,
 ) -> None:
-    """Events for a ticket moving between a line and a counter: the ticket, the counter, the lines."""
-    announce_ticket(
-        session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
-    )
-    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
-    announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
+    """Events for a ticket moving between a line and a counter: ticket, counter and lines, recorded together."""
+    with announced_together(session):
+        announce_ticket(
+            session=session, ticket=ticket, type=type, now=now, actor=actor, public_url=public_url, extra=extra
+        )
+        announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+        announce_queue(session=session, site_id=counter.site_id, now=now, actor=actor)
 
 
 def call_number(
@@ -208,10 +226,11 @@ def _close_current(
     counter.current_ticket_id = None
     session.add_all([ticket, counter])
     actor = actor or f"clerk:{clerk.username}"
-    announce_ticket(
-        session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url, extra=extra
-    )
-    announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
+    with announced_together(session):
+        announce_ticket(
+            session=session, ticket=ticket, type=event, now=now, actor=actor, public_url=public_url, extra=extra
+        )
+        announce_counter(session=session, counter=counter, now=now, actor=actor, public_url=public_url)
     return ticket
 
 
@@ -312,7 +331,7 @@ def set_services(
 ) -> Counter:
     """Choose which of the counter's services it serves today; an empty list means all of them."""
     counter = get_counter(session=session, counter_id=counter_id)
-    allowed = [service.key for service, _ in counter_services(session=session, counter=serving_everything(counter))]
+    allowed = [service.key for service, _ in services_it_may_serve(session=session, counter=counter)]
     unknown = [key for key in services if key not in allowed]
     if unknown:
         raise Conflict(

@@ -5,23 +5,18 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from server.auth.models import Clerk
-from server.counters.lookup import counter_services
+from server.counters.lookup import services_it_may_serve
 from server.counters.models import Counter, CounterStatus
 from server.counters.schemas import CounterOut
 from server.tickets.models import Ticket
 from server.tickets.views import ticket_out
 
 
-def serving_everything(counter: Counter) -> Counter:
-    """A copy of the counter that serves everything it may, for listing its services."""
-    return Counter(id=counter.id, site_id=counter.site_id, key=counter.key, name=counter.name)
-
-
 def counter_out(*, session: Session, counter: Counter, public_url: str) -> CounterOut:
     """The counter's public view with its current ticket."""
     clerk = session.get(Clerk, counter.clerk_id) if counter.clerk_id else None
     current = session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
-    every = [service.key for service, _ in counter_services(session=session, counter=serving_everything(counter))]
+    every = [service.key for service, _ in services_it_may_serve(session=session, counter=counter)]
     return CounterOut(
         id=counter.id,
         site=counter.site_id,

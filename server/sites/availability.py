@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from server.counters.models import Counter, CounterService, CounterStatus
+from server.counters.models import CounterStatus
 from server.counters.serving import chosen_services
 from server.sites.hours import closing_time, local_time, periods_on
-from server.sites.models import Service, Site
+from server.sites.lookup import counter_links
+from server.sites.models import Site
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,7 @@ def _next_opening(site: Site, now: datetime) -> datetime | None:
 
 def resume_times(*, session: Session, site: Site, now: datetime) -> dict[int, datetime]:
     """Per service pk the earliest moment a counter that may serve it is expected back."""
-    rows = session.exec(
-        select(Counter, CounterService.service_pk, Service.key)
-        .join(CounterService, col(CounterService.counter_id) == Counter.id)
-        .join(Service, col(Service.pk) == CounterService.service_pk)
-        .where(Counter.site_id == site.id)
-    ).all()
+    rows = counter_links(session=session, site_id=site.id)
     opening = _next_opening(site, now)
     earliest: dict[int, datetime] = {}
     for counter, service_pk, key in rows:

@@ -2,37 +2,116 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
+from aufruf.events import QueueChanged
 from server.closing.days import is_day_closed
+from server.day_controls.models import ServiceDayControl
 from server.day_controls.state import controls_today
 from server.errors import Conflict
 from server.estimates import Forecast
 from server.forecasting.latest import current_forecast
 from server.sites.availability import Availability, availability, resume_times
 from server.sites.hours import closing_time
-from server.sites.lookup import get_site, issued_today, site_services, waiting_numbers
+from server.sites.lookup import get_site, issued_counts, site_services
 from server.sites.models import Service, Site
 from server.sites.schemas import ServiceOut
+from server.tickets.lines import waiting_lines
 
 
 def today_quota(*, session: Session, site: Site, service: Service, now: datetime) -> int | None:
     """Today's ticket quota of a service: a supervisor's figure for today, else the configured one."""
     assert service.pk is not None
-    control = controls_today(session=session, site=site, now=now).get(service.pk)
+    return _quota(controls_today(session=session, site=site, now=now).get(service.pk), service)
+
+
+def _quota(control: ServiceDayControl | None, service: Service) -> int | None:
     return control.quota if control is not None and control.quota is not None else service.daily_quota
 
 
-def closed_message(*, session: Session, site: Site, service: Service, now: datetime) -> dict[str, str] | None:
-    """The supervisor's message per language while the service is closed for the rest of the day."""
-    assert service.pk is not None
-    control = controls_today(session=session, site=site, now=now).get(service.pk)
-    return dict(control.message) if control is not None and control.closed else None
+@dataclass
+class DayFacts:
+    """What decides today whether a site's services take tickets: read once per change, not once per service."""
+
+    site: Site
+    now: datetime
+    day_closed: bool
+    controls: Mapping[int, ServiceDayControl]
+    # Today's count per service pk: read only when a service has a quota, or given by a caller that counts.
+    issued: Mapping[int, int] | None
+    # The forecast, for the closing-time and served checks; computed on first need when not given.
+    forecast: Callable[[], Forecast]
+
+    def reason(self, service: Service, *, issued: int | None = None) -> str | None:
+        """Why the service takes no new tickets now, or None; `issued` is today's count when the caller knows it."""
+        site, now = self.site, self.now
+        if not service.active:
+            return "inactive"
+        if self.day_closed:
+            return "day_closed"
+        assert service.pk is not None
+        control = self.controls.get(service.pk)
+        if control is not None and control.closed:
+            return "closed_by_supervisor"
+        if not site.always_open:
+            closes = closing_time(site, now)
+            if closes is None:
+                return "closed"
+            minutes_left = (closes - now).total_seconds() / 60
+            if minutes_left <= service.last_ticket_minutes:
+                return "last_ticket_issued"
+            # Nobody draws a ticket that, by the expected wait plus its service time, ends after closing.
+            done = self.forecast().done_new(service.pk)
+            if done is not None and done > minutes_left:
+                return "cannot_be_served_today"
+        if not site.issue_when_unserved and service.pk not in self.forecast().served:
+            return "not_served"
+        quota = _quota(control, service)
+        if quota is not None:
+            count = issued if issued is not None else (self.issued or {}).get(service.pk, 0)
+            if count >= quota:
+                return "quota_reached"
+        return None
+
+    def message(self, service: Service) -> dict[str, str] | None:
+        """The supervisor's message per language while the service is closed for the rest of the day."""
+        assert service.pk is not None
+        control = self.controls.get(service.pk)
+        return dict(control.message) if control is not None and control.closed else None
+
+
+def day_facts(
+    *,
+    session: Session,
+    site: Site,
+    now: datetime,
+    services: Sequence[Service] = (),
+    forecast: Forecast | None = None,
+    issued: Mapping[int, int] | None = None,
+) -> DayFacts:
+    """The site's facts of the day at `now` in at most three queries (closure, controls, today's counts).
+
+    `services` are those whose reasons will be asked for: today's counts are read only if one has a quota.
+    """
+    controls = controls_today(session=session, site=site, now=now)
+    if issued is None and any(_quota(controls.get(s.pk or 0), s) is not None for s in services):
+        issued = issued_counts(session=session, site=site, now=now)
+    known: list[Forecast] = [forecast] if forecast is not None else []
+
+    def latest() -> Forecast:
+        if not known:
+            every = site_services(session=session, site_id=site.id)
+            known.append(current_forecast(session=session, site=site, services=every, now=now))
+        return known[0]
+
+    return DayFacts(
+        site=site, now=now, day_closed=is_day_closed(session=session, site=site, now=now), controls=controls,
+        issued=issued, forecast=latest,
+    )
 
 
 def closed_reason(
@@ -45,40 +124,10 @@ def closed_reason(
     issued: int | None = None,
 ) -> str | None:
     """Why a service takes no new tickets now, or None; `issued` is today's count when the caller knows it."""
-    if not service.active:
-        return "inactive"
-    if is_day_closed(session=session, site=site, now=now):
-        return "day_closed"
-    assert service.pk is not None
-    control = controls_today(session=session, site=site, now=now).get(service.pk)
-    if control is not None and control.closed:
-        return "closed_by_supervisor"
-    if not site.always_open:
-        closes = closing_time(site, now)
-        if closes is None:
-            return "closed"
-        minutes_left = (closes - now).total_seconds() / 60
-        if minutes_left <= service.last_ticket_minutes:
-            return "last_ticket_issued"
-        # Nobody draws a ticket that, by the expected wait plus its service time, ends after closing.
-        forecast = forecast or current_forecast(
-            session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
-        )
-        done = forecast.done_new(service.pk)
-        if done is not None and done > minutes_left:
-            return "cannot_be_served_today"
-    if not site.issue_when_unserved:
-        forecast = forecast or current_forecast(
-            session=session, site=site, services=site_services(session=session, site_id=site.id), now=now
-        )
-        if service.pk not in forecast.served:
-            return "not_served"
-    quota = today_quota(session=session, site=site, service=service, now=now)
-    if issued is None and quota is not None:
-        issued = issued_today(session=session, site=site, service=service, now=now)
-    if quota is not None and issued is not None and issued >= quota:
-        return "quota_reached"
-    return None
+    facts = day_facts(
+        session=session, site=site, now=now, services=[service] if issued is None else [], forecast=forecast
+    )
+    return facts.reason(service, issued=issued)
 
 
 CLOSED_MESSAGES: dict[str, str] = {
@@ -109,10 +158,11 @@ class QueueState:
 
     def as_data(self) -> dict[str, object]:
         """JSON-ready form used in snapshots and queue.changed events."""
-        return {
-            "services": [service.model_dump(mode="json") for service in self.services],
-            "lines": self.lines,
-        }
+        return self.event().payload()
+
+    def event(self) -> QueueChanged:
+        """The queue.changed payload: the services are its lines already, so nothing is validated twice."""
+        return QueueChanged(services=list(self.services), lines=self.lines)
 
 
 def servers_for(service: Service, *, open_now: dict[int, int], capable: dict[int, int]) -> int:
@@ -125,30 +175,14 @@ def queue_state(*, session: Session, site_id: str, now: datetime, language: str 
     """Compute the whole site's queue figures in a handful of queries."""
     site = get_site(session=session, site_id=site_id)
     services = site_services(session=session, site_id=site_id)
-    # Numbers and joining times only: a busy day has hundreds waiting, and this runs on every change.
-    waiting = waiting_numbers(session=session, site_id=site_id)
+    # Plain rows, no ORM objects: a busy day has hundreds waiting, and this runs on every change.
+    lines, waiting = waiting_lines(session=session, site_id=site_id)
     forecast = current_forecast(session=session, site=site, services=services, now=now)
-    numbers: dict[int, list[str]] = defaultdict(list)
-    oldest: dict[int, datetime] = {}
-    for service_pk, number, queued_at in waiting:
-        numbers[service_pk].append(number)
-        if service_pk not in oldest or queued_at < oldest[service_pk]:
-            oldest[service_pk] = queued_at
-    lines = {pk: (line, oldest[pk]) for pk, line in numbers.items()}
+    facts = day_facts(session=session, site=site, now=now, services=services, forecast=forecast)
     unserved = any(service.pk not in forecast.served for service in services)
-    reasons = {
-        service.pk: closed_reason(session=session, site=site, service=service, now=now, forecast=forecast)
-        for service in services
-    }
-    messages = {
-        service.pk: closed_message(session=session, site=site, service=service, now=now)
-        for service in services
-        if reasons[service.pk]
-    }
     return build_queue_state(
-        site=site, services=services, lines=lines, waiting=len(waiting), forecast=forecast, reasons=reasons,
+        site=site, services=services, lines=lines, waiting=waiting, forecast=forecast, facts=facts,
         resumes=resume_times(session=session, site=site, now=now) if unserved else {}, now=now, language=language,
-        messages=messages,
     )
 
 
@@ -159,15 +193,16 @@ def build_queue_state(
     lines: Mapping[int, tuple[Sequence[str], datetime | None]],
     waiting: int,
     forecast: Forecast,
-    reasons: Mapping[int | None, str | None],
+    facts: DayFacts,
     resumes: dict[int, datetime],
     now: datetime,
     language: str = "de",
-    messages: Mapping[int | None, dict[str, str] | None] | None = None,
+    reasons: Mapping[int, str | None] | None = None,
 ) -> QueueState:
     """The queue payload from lines already read (numbers in order, oldest joining time per service pk); no queries.
 
     Every path builds it here: `queue_state` from the database, the group commit from its lines in memory.
+    Each service's closed reason comes from `facts`, or from `reasons` where the caller has its own.
     """
     # A full waiting room: new arrivals are invited to wait outside and follow their ticket by phone.
     room_full = site.waiting_room_capacity is not None and waiting >= site.waiting_room_capacity
@@ -178,12 +213,13 @@ def build_queue_state(
         line, oldest = lines.get(service.pk, ((), None))
         # A copy: a caller's line may grow after the payload is built and before it is serialised.
         numbers[service.key] = list(line)
+        reason = reasons[service.pk] if reasons is not None and service.pk in reasons else facts.reason(service)
         outs.append(
             service_out(
                 service=service, waiting=len(line), oldest=oldest, now=now, forecast=forecast,
-                reason=reasons[service.pk], room_full=room_full, language=language,
+                reason=reason, room_full=room_full, language=language,
                 available=availability(site=site, service_pk=service.pk, served=forecast.served, resumes=resumes),
-                message=(messages or {}).get(service.pk),
+                message=facts.message(service) if reason else None,
             )
         )
     return QueueState(services=outs, lines=numbers)

@@ -12,7 +12,9 @@ from server.appointments.models import Appointment, AppointmentStatus
 from server.counters.models import Counter
 from server.counters.serving import serving_clause
 from server.estimates import recent_durations
+from server.forecasting.latest import current_forecast
 from server.sites.hours import business_day, local_time
+from server.sites.lookup import site_services
 from server.sites.models import Service, Site
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
@@ -89,12 +91,20 @@ def _minute_of_day(moment: datetime) -> int:
 def quick_due_check(
     *, session: Session, site: Site, express: Sequence[Service], now: datetime
 ) -> Callable[[Service], bool]:
-    """A question for the call rule: is a quick citizen due while this counter serves one of that service?"""
+    """A question for the call rule: is a quick citizen due while this counter serves one of that service?
+
+    How long serving one takes is the latest forecast's median of the service's recent occupations: the
+    figure every wait range uses, kept current after each change, instead of reading the history again.
+    """
 
     def due(service: Service) -> bool:
         assert service.pk is not None
-        median = recent_durations(session=session, site=site, services=[service], now=now)[service.pk]
-        return express_expected(session=session, site=site, express=express, now=now, minutes=median.median)
+        services = site_services(session=session, site_id=site.id)
+        forecast = current_forecast(session=session, site=site, services=services, now=now)
+        minutes = forecast.service_minutes.get(service.pk)
+        if minutes is None:  # a forecast made before the service was offered
+            minutes = recent_durations(session=session, site=site, services=[service], now=now)[service.pk].median
+        return express_expected(session=session, site=site, express=express, now=now, minutes=minutes)
 
     return due
 

@@ -33,7 +33,7 @@ from server.sites.availability import availability, resume_times
 from server.sites.hours import business_day
 from server.sites.lookup import get_site, site_services
 from server.sites.models import Service, Site
-from server.sites.queue import CLOSED_MESSAGES, build_queue_state, closed_reason
+from server.sites.queue import CLOSED_MESSAGES, DayFacts, build_queue_state, closed_reason, day_facts
 from server.tickets.line_order import LineKey, line_key
 from server.tickets.lines import LineBook
 from server.tickets.models import NumberSequence, Ticket
@@ -308,13 +308,8 @@ class _SiteBatch:
             if item.ticket.service_pk not in touched:
                 touched.add(item.ticket.service_pk)
                 counts[item.ticket.service_pk] = item.ticket.serial - 1 + offline.get(item.ticket.service_pk, 0)
-        reasons = {
-            s.pk: closed_reason(
-                session=self.session, site=self.site, service=s, now=latest, forecast=forecast,
-                issued=counts.get(s.pk or 0, 0),
-            )
-            for s in self.services
-        }
+        facts = day_facts(session=self.session, site=self.site, now=latest, forecast=forecast, issued=counts)
+        reasons = {s.pk: facts.reason(s) for s in self.services if s.pk is not None}
         events: list[NewEvent] = []
         places: dict[int, dict[str, str] | None] = {}  # one look-up per service and batch
         unseen = _Unseen(book=book, forecast=forecast)
@@ -352,7 +347,7 @@ class _SiteBatch:
             events.append(
                 NewEvent(
                     type=EventType.queue_changed, at=item.now, actor=actor,
-                    data=QueueChanged.build(self._queue_data(book, forecast, reasons, item.now)),
+                    data=QueueChanged.build(self._queue_data(book, forecast, facts, reasons, item.now)),
                 )
             )
             outcomes[item.index] = Issued(view=view, created=True)
@@ -370,13 +365,13 @@ class _SiteBatch:
             outcomes[index] = Issued(view=outcome.view, created=False) if isinstance(outcome, Issued) else outcome
 
     def _queue_data(
-        self, book: LineBook, forecast: Forecast, reasons: dict[int | None, str | None], now: datetime
+        self, book: LineBook, forecast: Forecast, facts: DayFacts, reasons: dict[int, str | None], now: datetime
     ) -> dict[str, object]:
         """The `queue.changed` payload from the lines in memory, built as every other path builds it."""
         lines = {pk: (line.numbers, line.oldest) for pk, line in book.lines.items()}
         return build_queue_state(
             site=self.site, services=self.services, lines=lines, waiting=book.waiting, forecast=forecast,
-            reasons=reasons, resumes=self.resumes, now=now,
+            facts=facts, reasons=reasons, resumes=self.resumes, now=now,
         ).as_data()
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from server.sites.lookup import queue_order
@@ -76,3 +76,31 @@ class LineBook:
     def line(self, service_pk: int) -> Line:
         """A service's line, empty when nobody waits."""
         return self.lines.get(service_pk) or Line()
+
+
+# Built once and reused (no rebuilding, no re-keying): numbers in line order, and each line's oldest joining time.
+_NUMBERS = (
+    select(col(Ticket.service_pk), col(Ticket.number))
+    .where(col(Ticket.site_id) == bindparam("site_id"), col(Ticket.status) == TicketStatus.waiting)
+    .order_by(*queue_order())  # type: ignore[arg-type]
+)
+_OLDEST = (
+    select(col(Ticket.service_pk), func.min(col(Ticket.queued_at)))
+    .where(col(Ticket.site_id) == bindparam("site_id"), col(Ticket.status) == TicketStatus.waiting)
+    .group_by(col(Ticket.service_pk))
+)
+
+
+def waiting_lines(*, session: Session, site_id: str) -> tuple[dict[int, tuple[list[str], datetime | None]], int]:
+    """Every line's numbers in call order and its oldest joining time, by service pk, with the total waiting.
+
+    For the queue figures, which need no sort keys: plain rows, and one time per line rather than per ticket.
+    """
+    session.flush()
+    connection = session.connection()
+    numbers: dict[int, list[str]] = defaultdict(list)
+    rows = connection.execute(_NUMBERS, {"site_id": site_id}).all()
+    for service_pk, number in rows:
+        numbers[service_pk].append(number)
+    oldest = dict(connection.execute(_OLDEST, {"site_id": site_id}).all())
+    return {pk: (line, oldest.get(pk)) for pk, line in numbers.items()}, len(rows)

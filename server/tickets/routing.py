@@ -17,9 +17,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from server.counters.lookup import counter_services
-from server.counters.models import Counter, CounterService
-from server.counters.serving import chosen_services, serving_clause
-from server.sites.lookup import queue_order
+from server.counters.models import Counter
+from server.counters.serving import chosen_services, is_serving
+from server.sites.lookup import counter_links, queue_order
 from server.sites.models import Service, Site
 from server.tickets.call_rules import LineHead, call_key, call_order, head_score
 from server.tickets.express import quick_due_check, quick_work_ahead
@@ -40,21 +40,13 @@ class Candidate:
 
 def served_elsewhere(*, session: Session, counter: Counter, services: Sequence[Service]) -> set[int]:
     """Pks of the services another counter of the site serving right now serves today too."""
-    keys = {s.pk: s.key for s in services if s.pk is not None}
-    rows = session.exec(
-        select(Counter, CounterService.service_pk)
-        .join(CounterService, col(CounterService.counter_id) == Counter.id)
-        .where(
-            Counter.site_id == counter.site_id,
-            Counter.id != counter.id,
-            serving_clause(),
-            col(CounterService.service_pk).in_(list(keys)),
-        )
-    ).all()
+    wanted = {s.pk for s in services if s.pk is not None}
     found: set[int] = set()
-    for other, service_pk in rows:
+    for other, service_pk, key in counter_links(session=session, site_id=counter.site_id):
+        if other.id == counter.id or service_pk not in wanted or not is_serving(other):
+            continue
         chosen = chosen_services(other)
-        if not chosen or keys[service_pk] in chosen:
+        if not chosen or key in chosen:
             found.add(service_pk)
     return found
 
@@ -126,16 +118,18 @@ def candidates(
 
 
 def claim(*, session: Session, ticket: Ticket, counter: Counter, now: datetime) -> bool:
-    """Mark a waiting ticket as called by this counter unless another counter got it first."""
-    result = session.execute(
+    """Mark a waiting ticket as called by this counter unless another counter got it first.
+
+    The row comes back with the update (RETURNING) into the loaded ticket: one statement, no read after it.
+    """
+    claimed = session.execute(
         update(Ticket)
         .where(col(Ticket.id) == ticket.id, col(Ticket.status) == TicketStatus.waiting)
         .values(status=TicketStatus.called, counter_id=counter.id, called_at=now)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    session.refresh(ticket)
-    return True
+        .returning(Ticket),
+        execution_options={"populate_existing": True, "synchronize_session": False},
+    ).scalars().first()
+    return claimed is not None
 
 
 def claim_next(*, session: Session, counter: Counter, now: datetime) -> Ticket | None:

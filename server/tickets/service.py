@@ -8,14 +8,15 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from aufruf.events import QueueChanged, ticket_event
+from aufruf.events import ticket_event
 from server.counters.announce import release_counter_of
 from server.errors import NotFound
 from server.events.envelope import EventType
-from server.events.log import record_event
+from server.events.log import NewEvent
 from server.sites.hours import business_day
 from server.sites.models import Service, Site
 from server.sites.queue import queue_state
+from server.tickets.announcements import announce
 from server.tickets.lifecycle import TicketAction, next_status
 from server.tickets.models import Ticket
 from server.tickets.number_rules import format_number
@@ -69,9 +70,7 @@ def announce_ticket(
     """Log and queue an event carrying the ticket's public view."""
     view = ticket_out(session=session, ticket=ticket, public_url=public_url, holder=False, now=now)
     service = session.get(Service, ticket.service_pk)
-    record_event(
-        session=session,
-        site_id=ticket.site_id,
+    event = NewEvent(
         type=type,
         at=now,
         actor=actor,
@@ -80,6 +79,7 @@ def announce_ticket(
         counter_id=ticket.counter_id,
         service_key=service.key if service else None,
     )
+    announce(session=session, site_id=ticket.site_id, event=event)
     return view
 
 
@@ -87,14 +87,8 @@ def announce_queue(*, session: Session, site_id: str, now: datetime, actor: str)
     """Log and queue a queue.changed event with every line's new figures."""
     session.flush()
     state = queue_state(session=session, site_id=site_id, now=now)
-    record_event(
-        session=session,
-        site_id=site_id,
-        type=EventType.queue_changed,
-        at=now,
-        actor=actor,
-        data=QueueChanged.build(state.as_data()),
-    )
+    event = NewEvent(type=EventType.queue_changed, at=now, actor=actor, data=state.event())
+    announce(session=session, site_id=site_id, event=event)
 
 
 def ticket_by_token(*, session: Session, token: str) -> Ticket:
