@@ -13,10 +13,10 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from server.clock import ManualClock
+from server.counter_extras.channel import supervisor_channel
 from server.db import Database
 from server.estimates import site_forecast
 from server.events.envelope import Envelope, EventType
-from server.counter_extras.channel import supervisor_channel
 from server.forecasting.forecaster import ESTIMATES_ONLY, Forecaster
 from server.security.channel import security_channel
 from server.sites.lookup import get_site, site_services
