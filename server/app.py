@@ -34,6 +34,7 @@ from server.devices.routes import router as devices_router
 from server.display_page.routes import router as display_page_router
 from server.events.backends import bus_for_url
 from server.events.envelope import Envelope
+from server.events.framework import traces_requests
 from server.events.hub import Hub
 from server.events.log import current_seq, events_between
 from server.events.routes import StreamDoor
@@ -57,12 +58,10 @@ VERSION = "0.1.0"
 log = logging.getLogger(__name__)
 
 
-# Middlewares that leave websockets alone (checked in their code): the event streams pass them by.
-# The door refuses to serve if the chain holds any other without a stream check.
+# The application's middlewares that leave websockets alone (checked in their code): the event streams
+# pass them by, as they pass the framework's own. The door refuses to serve if the chain holds any other
+# without a stream check.
 HTTP_ONLY_MIDDLEWARES = frozenset({
-    "starlette.middleware.errors.ServerErrorMiddleware",  # handles http scopes only
-    "fastapi.telemetry._asgi.ExceptionTelemetryMiddleware",  # records nothing without OpenTelemetry (see below)
-    "fastapi._body_limit.AppBodyLimitMiddleware",  # request bodies; a websocket has none
     "server.security.headers.SecureHeaders",
     "starlette.middleware.cors.CORSMiddleware",
     "server.api.input_guard.InputGuard",
@@ -79,9 +78,7 @@ class AufrufApp(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve an event stream through its door, anything else as usual."""
         # With OpenTelemetry configured FastAPI traces websockets too; then streams take the usual way.
-        telemetry = getattr(self, "_native_telemetry", None)
-        traced = telemetry is not None and telemetry.enabled()
-        if not traced and (stream := self.stream_door.route(scope, receive, send)) is not None:
+        if not traces_requests(self) and (stream := self.stream_door.route(scope, receive, send)) is not None:
             await stream
         else:
             await super().__call__(scope, receive, send)

@@ -6,11 +6,15 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 
-from server.events.direct import DirectSocket
 from server.events.envelope import Envelope
+from server.events.subscription import Batch, Subscription
+
+if TYPE_CHECKING:
+    from server.events.direct import DirectSocket
 
 log = logging.getLogger(__name__)
 
@@ -20,133 +24,6 @@ CurrentSeq = Callable[[str], int]
 Observer = Callable[[str, list[Envelope]], None]
 
 
-class Resync:
-    """Marker queued when a client asks for a fresh snapshot."""
-
-
-class Overflow:
-    """Marker queued when a subscriber fell too far behind and must resync by reconnecting."""
-
-
-class Gone:
-    """Marker queued when the client has disconnected."""
-
-
-RESYNC, OVERFLOW, GONE = Resync(), Overflow(), Gone()
-Item = Envelope | Resync | Overflow | Gone
-# 1013 "try again later": the client fell behind; it reconnects and gets a fresh snapshot.
-CLOSE_TOO_SLOW = 1013
-
-
-@dataclass(eq=False)
-class Subscriber:
-    """One websocket's bounded inbox."""
-
-    site: str
-    queue: asyncio.Queue[Item]
-    dropped: bool = False
-    gone: bool = False
-    # The site's last fanned-out seq when this subscriber joined: it receives every later event.
-    since: int = 0
-
-    def offer_all(self, batch: Batch) -> None:
-        """Queue each event of a batch."""
-        for envelope in batch.envelopes:
-            self.offer(envelope)
-
-    def offer(self, item: Item) -> None:
-        """Queue an item; a full queue marks the subscriber as dropped instead of blocking."""
-        if self.dropped:
-            return
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
-            self.dropped = True
-            # Make room so the consumer wakes up and sees the overflow marker.
-            self.queue.get_nowait()
-            self.queue.put_nowait(OVERFLOW)
-
-    def leave(self) -> None:
-        """Wake the consumer so it stops: nothing more can reach the client."""
-        self.dropped = self.gone = True
-        if self.queue.full():
-            self.queue.get_nowait()
-        self.queue.put_nowait(GONE)
-
-
-class Batch:
-    """Events fanned out together, in seq order; their frames are joined once so each socket gets one write."""
-
-    __slots__ = ("envelopes", "first_seq", "frames", "last_seq")
-
-    def __init__(self, envelopes: list[Envelope]) -> None:
-        self.envelopes = envelopes
-        self.first_seq = envelopes[0].seq
-        self.last_seq = envelopes[-1].seq
-        self.frames = b"".join(envelope.frame for envelope in envelopes)
-
-    def frames_after(self, seq: int) -> bytes:
-        """The frames of the events after `seq`."""
-        if seq < self.first_seq:
-            return self.frames
-        return b"".join(envelope.frame for envelope in self.envelopes if envelope.seq > seq)
-
-
-@dataclass(eq=False)
-class DirectSubscriber:
-    """A websocket the fan-out writes to itself: no inbox, no task, one write per batch of events."""
-
-    site: str
-    socket: DirectSocket
-    # Events held while the client's snapshot is being read; more than this and it must reconnect.
-    max_held: int
-    # Bytes the client may leave unread in the server's write buffer before it is dropped.
-    max_backlog: int
-    seen: int = 0
-    held: list[Envelope] | None = field(default_factory=list)
-    dropped: bool = False
-
-    def offer_all(self, batch: Batch) -> None:
-        """Write the batch now, or hold its events until the snapshot is out."""
-        if self.dropped:
-            return
-        if self.held is None:
-            self._write(batch)
-        elif len(self.held) + len(batch.envelopes) <= self.max_held:
-            self.held.extend(batch.envelopes)
-        else:
-            self._drop()
-
-    def hold(self) -> None:
-        """Keep events back while a fresh snapshot is read."""
-        if self.held is None:
-            self.held = []
-
-    def go_live(self, seen: int) -> None:
-        """The client has everything up to `seen`: write what was held after it, then every batch as it comes."""
-        held, self.held = self.held, None
-        self.seen = max(self.seen, seen)
-        if held:
-            self._write(Batch(held))
-
-    def _write(self, batch: Batch) -> None:
-        if batch.last_seq <= self.seen:
-            return
-        if self.socket.backlog() > self.max_backlog:
-            self._drop()
-        elif self.socket.push(batch.frames_after(self.seen)):
-            self.seen = batch.last_seq
-        else:
-            self.dropped = True  # closing already; the connection's task sees the disconnect
-
-    def _drop(self) -> None:
-        self.dropped = True
-        self.socket.close(CLOSE_TOO_SLOW, "client too slow; reconnect")
-
-
-AnySubscriber = Subscriber | DirectSubscriber
-
-
 @dataclass(eq=False)
 class SiteChannel:
     """Ordered delivery for one site."""
@@ -154,7 +31,7 @@ class SiteChannel:
     last_seq: int
     # None asks the channel to catch up with the event log (after a bus outage).
     inbox: asyncio.Queue[Envelope | None] = field(default_factory=asyncio.Queue)
-    subscribers: set[AnySubscriber] = field(default_factory=set)
+    subscribers: set[Subscription] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
 
 
@@ -164,8 +41,9 @@ class Hub:
     def __init__(self, *, load_gap: LoadGap, current_seq: CurrentSeq, queue_size: int, backlog_bytes: int) -> None:
         self._load_gap = load_gap
         self._current_seq = current_seq
-        self._queue_size = queue_size
-        self._backlog_bytes = backlog_bytes
+        # Read by each subscription: events it may hold or leave unread, bytes its socket may leave unread.
+        self.queue_size = queue_size
+        self.backlog_bytes = backlog_bytes
         self._channels: dict[str, SiteChannel] = {}
         self._opening: dict[str, asyncio.Lock] = {}
         self._observers: list[Observer] = []
@@ -194,30 +72,52 @@ class Hub:
         for channel in self._channels.values():
             channel.inbox.put_nowait(None)
 
-    async def subscribe(self, site: str) -> Subscriber:
-        """Register a subscriber; read its snapshot only after this returns."""
-        channel = await self._channel(site)
-        subscriber = Subscriber(site=site, queue=asyncio.Queue(maxsize=self._queue_size), since=channel.last_seq)
-        channel.subscribers.add(subscriber)
-        return subscriber
+    def subscribe(self, site: str, *, since: int | None = None, socket: DirectSocket | None = None) -> Subscription:
+        """A subscription to a site's events, joined by `async with` and left when the block ends.
 
-    async def subscribe_direct(self, site: str, socket: DirectSocket) -> DirectSubscriber:
-        """Register a websocket written to by the fan-out itself; it holds events until `go_live`."""
-        channel = await self._channel(site)
-        subscriber = DirectSubscriber(
-            site=site, socket=socket, max_held=self._queue_size, max_backlog=self._backlog_bytes,
-            seen=channel.last_seq,
-        )
-        channel.subscribers.add(subscriber)
-        return subscriber
+        Without `since` it gets every event after the ones delivered when it joins, so a snapshot read
+        inside the block is never older than its first event. With `since` it gets every event after that
+        seq, the missed ones read back from the event log; when too many are missed, or `since` is not a
+        seq the site handed out, it has fallen behind at once (FellBehind: a snapshot is needed).
+        Given a `socket`, the fan-out writes the events to it itself, holding them until `go_live`.
+        """
+        if since is not None and socket is not None:
+            raise ValueError("a socket's stream starts from a snapshot, not from a seq")
+        return Subscription(self, site, since=since, socket=socket)
 
-    def unsubscribe(self, subscriber: AnySubscriber) -> None:
-        """Forget a subscriber."""
-        channel = self._channels.get(subscriber.site)
+    async def attach(self, subscription: Subscription) -> None:
+        """Start fanning a site's events out to `subscription`; read back from the log what it missed."""
+        site = subscription.site
+        channel = await self._channel(site)
+        last = channel.last_seq
+        subscription.start(last)
+        channel.subscribers.add(subscription)
+        since = subscription.since
+        if since is None or since == last:
+            return
+        if not 0 <= since < last or last - since > self.queue_size:
+            subscription.fall_behind()
+        else:
+            subscription.hold()
+            try:
+                missed = await run_in_threadpool(self._load_gap, site, since, last + 1)
+            except BaseException:
+                channel.subscribers.discard(subscription)
+                raise
+            if [envelope.seq for envelope in missed] == list(range(since + 1, last + 1)):
+                subscription.replay(missed)
+            else:
+                subscription.fall_behind()  # the log lacks some of them: only a snapshot is complete
+        if subscription.done:
+            channel.subscribers.discard(subscription)
+
+    def detach(self, subscription: Subscription) -> None:
+        """Forget a subscription."""
+        channel = self._channels.get(subscription.site)
         if channel is not None:
-            channel.subscribers.discard(subscriber)
+            channel.subscribers.discard(subscription)
 
-    def subscribers(self, site: str) -> list[AnySubscriber]:
+    def subscribers(self, site: str) -> list[Subscription]:
         """The subscribers connected at a site."""
         channel = self._channels.get(site)
         return list(channel.subscribers) if channel is not None else []
@@ -289,6 +189,6 @@ class Hub:
                 log.exception("event observer failed at site %s", site)
         for subscriber in tuple(channel.subscribers):
             subscriber.offer_all(batch)
-            if subscriber.dropped:
+            if subscriber.done:
                 # Nothing more reaches it; its connection closes in its own time.
                 channel.subscribers.discard(subscriber)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from fastapi import WebSocket, status
 from sqlmodel import Session
@@ -16,6 +16,7 @@ from server.api.deps import find_counter, websocket_token
 from server.auth.service import clerk_from_token
 from server.context import AppContext
 from server.errors import DomainError
+from server.events.framework import FRAMEWORK_HTTP_ONLY, middleware_chain
 from server.events.websocket import stream_site, stream_snapshots
 from server.snapshots import counter_snapshot, ticket_snapshot, with_seq
 from server.tickets.service import ticket_by_token
@@ -141,12 +142,13 @@ class StreamDoor:
     (and the router FastAPI's exit stacks) on each of thousands of open connections. So a stream passes
     only the middlewares that act on websockets, in their order, and calls their checks without keeping
     a frame: every other middleware in the chain must be named (module and class) as HTTP-only, so one
-    added later that would have to see websockets is not skipped unnoticed.
+    added later that would have to see websockets is not skipped unnoticed. The framework's own are
+    known already (`FRAMEWORK_HTTP_ONLY`); `http_only` names the application's.
     """
 
     def __init__(self, app: Starlette, *, http_only: frozenset[str], innermost: type) -> None:
         self.app = app
-        self._http_only = http_only
+        self._http_only = http_only | FRAMEWORK_HTTP_ONLY
         self._innermost = innermost
         self._checks: list[Check] | None = None
 
@@ -183,16 +185,12 @@ class StreamDoor:
         """The websocket checks of the application's middlewares, outermost first."""
         if self._checks is not None:
             return self._checks
-        if self.app.middleware_stack is None:
-            self.app.middleware_stack = self.app.build_middleware_stack()
         checks: list[Check] = []
-        node: Any = self.app.middleware_stack
-        while not isinstance(node, self._innermost):
+        for node in middleware_chain(self.app, self._innermost):
             if hasattr(node, "admit") or hasattr(node, "wraps_websocket"):
                 checks.append(node)
             elif f"{type(node).__module__}.{type(node).__qualname__}" not in self._http_only:
                 name = type(node).__name__
                 raise TypeError(f"{name} may act on websockets: give it a stream check or name it HTTP-only")
-            node = node.app
         self._checks = checks
         return checks

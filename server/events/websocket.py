@@ -13,10 +13,11 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
-from server.events.direct import DirectSocket, direct_socket
+from server.events.direct import direct_socket
 from server.events.envelope import Envelope, EventType
 from server.events.frames import text_frame
-from server.events.hub import CLOSE_TOO_SLOW, GONE, OVERFLOW, RESYNC, DirectSubscriber, Subscriber
+from server.events.framework import own_receive
+from server.events.subscription import CLOSE_TOO_SLOW, FellBehind, ResyncRequested, Subscription
 
 SnapshotReader = Callable[[Session], tuple[int, dict[str, Any]]]
 # A snapshot with seq >= the given one, as (seq, JSON text).
@@ -40,14 +41,14 @@ async def _client_text(websocket: WebSocket) -> str:
             return str(message["text"])
 
 
-async def _read_client(websocket: WebSocket, subscriber: Subscriber) -> None:
+async def _read_client(websocket: WebSocket, subscription: Subscription) -> None:
     """Listen for resync requests; tell the sender when the client leaves."""
     try:
         while True:
             if _asks_for_snapshot(await _client_text(websocket)):
-                subscriber.offer(RESYNC)
+                subscription.request_resync()
     finally:
-        subscriber.leave()
+        subscription.end()
 
 
 def database_snapshot(context: AppContext, site_id: str, read: SnapshotReader) -> SnapshotSource:
@@ -64,13 +65,6 @@ def database_snapshot(context: AppContext, site_id: str, read: SnapshotReader) -
     return snapshot
 
 
-async def _send_snapshot(websocket: WebSocket, snapshot: SnapshotSource, *, at_least: int) -> int:
-    """Send a snapshot through the ASGI connection; its seq."""
-    seq, text = await snapshot(at_least)
-    await websocket.send_text(text)
-    return seq
-
-
 async def stream_site(websocket: WebSocket, context: AppContext, site_id: str, read: SnapshotReader) -> None:
     """Serve one accepted websocket, its snapshots read from the database by `read`."""
     await stream_snapshots(websocket, context, site_id, database_snapshot(context, site_id, read))
@@ -80,36 +74,73 @@ def stream_snapshots(
     websocket: WebSocket, context: AppContext, site_id: str, snapshot: SnapshotSource
 ) -> Coroutine[Any, Any, None]:
     """Serving one accepted websocket until the client leaves or falls behind; returned, so no frame waits on it."""
-    socket = direct_socket(websocket.scope)
-    if socket is not None:
-        return _stream_direct(websocket, socket, context, site_id, snapshot)
-    return _stream_queued(websocket, context, site_id, snapshot)
+    # Where the server offers it, the fan-out writes events to the connection itself (server.events.direct).
+    return _stream(websocket, context.hub.subscribe(site_id, socket=direct_socket(websocket.scope)), snapshot)
 
 
-async def _stream_direct(
-    websocket: WebSocket, socket: DirectSocket, context: AppContext, site_id: str, snapshot: SnapshotSource
-) -> None:
-    """The fan-out writes events to the socket itself; this task only sends snapshots and listens."""
-    subscriber = await context.hub.subscribe_direct(site_id, socket)
+async def _stream(websocket: WebSocket, subscription: Subscription, snapshot: SnapshotSource) -> None:
+    """Snapshot, then events; a fresh snapshot whenever the client asks. Written by the fan-out, or sent from here.
+
+    An idle direct stream is this one frame, waiting on its connection's inbox: thousands stay open all day.
+    """
+    socket = subscription.socket
     # Unless a middleware wraps the connection's receive (a device's guard), wait on its inbox itself:
     # an idle connection then holds this one frame instead of four receive coroutines.
-    own_inbox = socket.receives_for(websocket._receive)
+    own_inbox = socket is not None and socket.receives_for(own_receive(websocket))
+    reader = None if socket is not None else asyncio.create_task(_read_client(websocket, subscription))
     try:
-        while True:
-            await _push_snapshot(subscriber, socket, snapshot)
-            if own_inbox:
-                while True:
-                    await socket.incoming()
-                    if _message_asks_for_snapshot(socket.take()):
-                        break
-            else:
-                while not _asks_for_snapshot(await _client_text(websocket)):
-                    pass
-            subscriber.hold()
+        # `async with subscription`, written out: a with-block keeps its bound `__aexit__` on the frame
+        # for the connection's whole life, some 64 bytes on each of thousands of idle displays.
+        await subscription.__aenter__()
+        try:
+            while True:
+                seq, text = await snapshot(subscription.seen)
+                if socket is None:
+                    await websocket.send_text(text)
+                    sent = True
+                else:
+                    # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
+                    sent = not subscription.done and socket.push(text_frame(text))
+                del text  # an idle stream keeps no copy of its snapshot
+                if sent:
+                    subscription.go_live(seq)
+                if socket is None:
+                    if not await _send_events(websocket, subscription):
+                        return
+                elif own_inbox:
+                    while True:
+                        await socket.incoming()
+                        if _message_asks_for_snapshot(socket.take()):
+                            break
+                else:
+                    while not _asks_for_snapshot(await _client_text(websocket)):
+                        pass
+                subscription.hold()
+        finally:
+            await subscription.__aexit__(None, None, None)
     except WebSocketDisconnect:
         return
+    except FellBehind:
+        await websocket.close(code=CLOSE_TOO_SLOW, reason="client too slow; reconnect")
     finally:
-        context.hub.unsubscribe(subscriber)
+        if reader is not None:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await reader
+
+
+async def _send_events(websocket: WebSocket, subscription: Subscription) -> bool:
+    """Send each event through the ASGI connection until the client asks for a snapshot (True) or leaves."""
+    try:
+        # A plain get per message: waiting on both the inbox and the reader cost more than the send.
+        while (envelope := await subscription.get()) is not None:
+            await websocket.send_text(envelope.text)
+            if subscription.pending():
+                # Let every other client get this event before this one gets the next.
+                await asyncio.sleep(0)
+    except ResyncRequested:
+        return True
+    return False
 
 
 def _message_asks_for_snapshot(message: Any) -> bool:
@@ -118,44 +149,3 @@ def _message_asks_for_snapshot(message: Any) -> bool:
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
     return text is not None and _asks_for_snapshot(str(text))
-
-
-async def _push_snapshot(subscriber: DirectSubscriber, socket: DirectSocket, snapshot: SnapshotSource) -> None:
-    """Write a snapshot, then let events flow; its text is gone once written (an idle socket keeps no copy)."""
-    seq, text = await snapshot(subscriber.seen)
-    # Written like any event, so a client that left or fell behind meanwhile is simply skipped.
-    if not subscriber.dropped and socket.push(text_frame(text)):
-        subscriber.go_live(seq)
-
-
-async def _stream_queued(websocket: WebSocket, context: AppContext, site_id: str, snapshot: SnapshotSource) -> None:
-    """Events pass through this connection's inbox and the ASGI send chain (servers without `aufruf.direct`)."""
-    subscriber = await context.hub.subscribe(site_id)
-    reader = asyncio.create_task(_read_client(websocket, subscriber))
-    try:
-        seen = await _send_snapshot(websocket, snapshot, at_least=subscriber.since)
-        while True:
-            # A plain get per message: waiting on both the queue and the reader cost more than the send.
-            item = await subscriber.queue.get()
-            if item is GONE or subscriber.gone:
-                return
-            if item is OVERFLOW:
-                await websocket.close(code=CLOSE_TOO_SLOW, reason="client too slow; reconnect")
-                return
-            if item is RESYNC:
-                seen = await _send_snapshot(websocket, snapshot, at_least=seen)
-                continue
-            assert isinstance(item, Envelope)
-            if item.seq > seen:
-                seen = item.seq
-                await websocket.send_text(item.text)
-                if not subscriber.queue.empty():
-                    # Let every other client get this event before this one gets the next.
-                    await asyncio.sleep(0)
-    except WebSocketDisconnect:
-        return
-    finally:
-        reader.cancel()
-        context.hub.unsubscribe(subscriber)
-        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-            await reader

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections import defaultdict, deque
@@ -35,20 +36,31 @@ class Desk:
     order: int
     ranks: dict[int, int] = field(compare=False)
     express: bool = field(default=False, compare=False)  # keeps to quick matters (server/tickets/express.py)
+    # From this moment (minutes from now) it calls nobody more: its clerk is expected to leave for the day.
+    until: float = field(default=math.inf, compare=False)
+    # Breaks it is expected to take (start, end in minutes from now): a call due inside one waits for its end.
+    off: tuple[tuple[float, float], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
 class Arrivals:
-    """Walk-ins still to come for one service: one every `gap` minutes until `horizon`."""
+    """Walk-ins still to come for one service: one every `gap` minutes until `horizon`, or at given `moments`."""
 
     service_pk: int
     gap: float
     horizon: float
     weight: float = 1.0  # the share of them who will stay to be called
+    # Minutes from now, ascending and distinct: the first arrivals, as a recent same weekday had them (a crowd
+    # at opening comes as a crowd); after them, or without them, one every `gap` minutes.
+    moments: tuple[float, ...] = ()
 
     def after(self, moment: float) -> Job | None:
         """The expected walk-in following the one at `moment` (0: the first), or None past the horizon."""
-        moment += self.gap
+        index = bisect.bisect_right(self.moments, moment)
+        if index < len(self.moments):
+            moment = self.moments[index]
+        else:  # past the given moments: evenly on
+            moment = max(moment, self.moments[-1] if self.moments else 0.0) + self.gap
         if moment >= self.horizon:
             return None
         return Job(
@@ -122,11 +134,17 @@ def replay(
     calls: dict[Any, float] = {}
     wanted = sum(1 for job in jobs if job.wanted)
     # Plain tuples in the heap: they compare like `Desk` (free_at, then order) without a Python-level __lt__.
-    heap = [(desk.free_at, desk.order, desk.ranks, desk.express) for desk in desks]
+    heap = [(desk.free_at, desk.order, desk.ranks, desk.express, desk.until, desk.off) for desk in desks]
     heapq.heapify(heap)
     inf = math.inf
     while heap and wanted:
-        now, order, ranks, keeps_quick = heapq.heappop(heap)
+        now, order, ranks, keeps_quick, until, off = heapq.heappop(heap)
+        if now >= until:
+            continue  # its clerk has left: it finishes its case and calls nobody more
+        back = next((end for start, end in off if start <= now < end), None)
+        if back is not None:  # on a break: the clerk calls again once back
+            heapq.heappush(heap, (back, order, ranks, keeps_quick, until, off))
+            continue
         ready: list[tuple[LineKey, int, int, bool, bool, Line]] = []
         next_ready = inf
         next_quick = inf
@@ -167,7 +185,7 @@ def replay(
                 # Heads wait, yet none may be called: an express counter waits for the quick citizen who is due.
                 wake = next_quick if heads else next_ready
                 if wake < inf:
-                    heapq.heappush(heap, (wake, order, ranks, keeps_quick))
+                    heapq.heappush(heap, (wake, order, ranks, keeps_quick, until, off))
                 continue
             key, best = chosen[0].item
         job = best.popleft()
@@ -176,5 +194,5 @@ def replay(
         calls[job.key] = now
         wanted -= job.wanted
         free_at = now if job.imagined else now + durations[job.service_pk] * job.weight
-        heapq.heappush(heap, (free_at, order, ranks, keeps_quick))
+        heapq.heappush(heap, (free_at, order, ranks, keeps_quick, until, off))
     return calls

@@ -28,6 +28,7 @@ from server.events.envelope import Envelope, EventType
 from server.events.log import record_event
 from server.events.models import EventRecord
 from server.forecasting.latest import LatestForecasts, attach, detach
+from server.privacy import is_private_channel
 from server.sites.lookup import get_site, site_services
 from server.sites.models import Site
 from server.sites.queue import queue_state
@@ -97,6 +98,9 @@ class Forecaster:
     def notice(self, envelope: Envelope) -> None:
         """An event reached this worker (on the loop thread): its site's forecast may have changed."""
         if envelope.type == EventType.queue_changed and envelope.data.get(ESTIMATES_ONLY):
+            return
+        # A staff channel (security, supervisors) is not a site: what it carries changes no wait.
+        if is_private_channel(envelope.site):
             return
         self.mark(envelope.site)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from collections.abc import Coroutine
+from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
@@ -15,8 +17,7 @@ from server.auth.models import Device
 from server.auth.service import device_from_token
 from server.context import AppContext
 from server.errors import DomainError
-from server.events.envelope import Envelope
-from server.events.hub import Subscriber
+from server.events.subscription import FellBehind, Subscription
 from server.security.channel import security_channel
 
 # The streams devices use; they are public, but a device that names itself must prove it still may.
@@ -33,6 +34,17 @@ def presented_token(scope: Scope) -> str | None:
                 return text[7:].strip()
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
     return values[0] if values else None
+
+
+async def _until_named(subscription: Subscription, device_id: str) -> bool:
+    """True once an event names the device (revoked, rotated or deleted); False if events were lost."""
+    try:
+        async for event in subscription:
+            if event.data.get("device") == device_id:
+                return True
+    except FellBehind:
+        pass
+    return False
 
 
 class DeviceSocketGuard:
@@ -62,16 +74,29 @@ class DeviceSocketGuard:
         context: AppContext = scope["app"].state.context
         site = match.group("site")
         # Subscribe before checking, so a revocation committed in between is still seen.
-        subscriber = await context.hub.subscribe(security_channel(site))
-        try:
+        async with context.hub.subscribe(security_channel(site)) as subscription:
             try:
                 device = of_site(await run_in_threadpool(self._device, context, token), site)
             except DomainError as error:
                 await self._refuse(receive, send, error.message)
                 return
-            await self._serve_until_revoked(scope, receive, send, subscriber, device, app)
-        finally:
-            context.hub.unsubscribe(subscriber)
+            watch = self._watch(context, subscription, device.id, token)
+            await self._serve_until_revoked(scope, receive, send, watch, app)
+
+    async def _watch(self, context: AppContext, subscription: Subscription, device_id: str, token: str) -> None:
+        """Return once the device's token may be gone: an event on the security channel names the device."""
+        if await _until_named(subscription, device_id):
+            return
+        while True:
+            # A burst on the security channel lost some of its events: follow it afresh, then ask the
+            # database whether the token still holds (a revocation among the lost events shows there).
+            async with context.hub.subscribe(subscription.site) as again:
+                try:
+                    await run_in_threadpool(self._device, context, token)
+                except DomainError:
+                    return
+                if await _until_named(again, device_id):
+                    return
 
     @staticmethod
     def _device(context: AppContext, token: str) -> Device:
@@ -84,17 +109,14 @@ class DeviceSocketGuard:
         await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": reason[:120]})
 
     async def _serve_until_revoked(
-        self, scope: Scope, receive: Receive, send: Send, subscriber: Subscriber, device: Device, app: ASGIApp
+        self, scope: Scope, receive: Receive, send: Send, watch: Coroutine[Any, Any, None], app: ASGIApp
     ) -> None:
         revoked = asyncio.Event()
         closed = False
 
-        async def watch() -> None:
-            while True:
-                item = await subscriber.queue.get()
-                if isinstance(item, Envelope) and item.data.get("device") == device.id:
-                    revoked.set()
-                    return
+        async def cut_off() -> None:
+            await watch
+            revoked.set()
 
         async def guarded_receive() -> Message:
             nonlocal closed
@@ -114,7 +136,7 @@ class DeviceSocketGuard:
             if not closed:  # after the cut-off the app's last words go nowhere
                 await send(message)
 
-        watcher = asyncio.create_task(watch())
+        watcher = asyncio.create_task(cut_off())
         try:
             await app(scope, guarded_receive, guarded_send)
         finally:

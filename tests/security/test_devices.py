@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -11,7 +12,11 @@ import websockets
 from typer.testing import CliRunner
 
 from aufruf.cli import app as aufruf_cli
+from aufruf.events import DeviceKeyChanged
 from server.demo import DEMO_KIOSK_TOKEN
+from server.events.envelope import EventType
+from server.events.log import NewEvent, record_events
+from server.security.channel import security_channel
 from tests.security.conftest import ADMIN_PASSWORD, add_admin
 from tests.support.live_server import LiveServer, run_live_server
 from tests.support.run_async import run_async
@@ -113,3 +118,61 @@ def test_cli_rotate_and_revoke(tmp_path: Path) -> None:
         assert draw(server, token).status_code == 401
         unknown = runner.invoke(aufruf_cli, ["device", "revoke", "ghost", "--database-url", database_url])
         assert unknown.exit_code == 2 and "No device 'ghost'" in unknown.output
+
+
+async def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait until the server's side caught up (it closes its end in its own time)."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"never: {what}")
+
+
+def test_a_device_stream_leaves_no_subscription_behind(live_server: LiveServer, admin_headers: dict) -> None:
+    """Closed by the device or cut off by a revocation: neither the site's nor the security channel's stays."""
+    hub = live_server.context.hub
+    channel = security_channel("demo")
+
+    async def scenario() -> None:
+        baseline = hub.subscriber_count("demo")
+        socket = await _open_stream(live_server, DEMO_KIOSK_TOKEN)
+        assert (hub.subscriber_count("demo"), hub.subscriber_count(channel)) == (baseline + 1, 1)
+        await socket.close()
+        await _until(lambda: hub.subscriber_count("demo") == baseline, "the display's subscription left")
+        await _until(lambda: hub.subscriber_count(channel) == 0, "the guard's subscription left")
+        socket = await _open_stream(live_server, DEMO_KIOSK_TOKEN)
+        async with httpx.AsyncClient() as client:
+            await client.post(live_server.api("/devices/demo-kiosk/revoke"), headers=admin_headers)
+        with pytest.raises(websockets.ConnectionClosed):
+            while True:
+                await asyncio.wait_for(socket.recv(), 5)
+        await _until(lambda: hub.subscriber_count("demo") == baseline, "the revoked display's subscription left")
+        await _until(lambda: hub.subscriber_count(channel) == 0, "the revoked guard's subscription left")
+
+    run_async(scenario())
+
+
+def test_a_guard_that_lost_events_in_a_burst_still_cuts_off_a_revoked_device(tmp_path: Path) -> None:
+    """More security events at once than a subscription holds: the guard follows anew and still sees the revoke."""
+    with run_live_server(tmp_path, client_queue_size=8) as server:
+        add_admin(server)
+        admin = server.clerk_headers("admin1", ADMIN_PASSWORD)
+        hub, channel = server.context.hub, security_channel("demo")
+
+        async def scenario() -> None:
+            socket = await _open_stream(server, DEMO_KIOSK_TOKEN)
+            [first] = hub.subscribers(channel)
+            other = DeviceKeyChanged(device="another-kiosk", kind="kiosk", state="rotated")
+            burst = [NewEvent(type=EventType.device_status, at=server.context.clock.now(), actor="test", data=other)]
+            with server.context.database.transaction() as session:
+                record_events(session=session, site_id=channel, events=burst * 9)  # one more than fits
+            await _until(lambda: hub.subscribers(channel) not in ([], [first]), "the guard followed anew")
+            async with httpx.AsyncClient() as client:
+                await client.post(server.api("/devices/demo-kiosk/revoke"), headers=admin)
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(socket.recv(), 5)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+        run_async(scenario())

@@ -13,10 +13,12 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from server.clock import ManualClock
+from server.counter_extras.channel import supervisor_channel
 from server.db import Database
 from server.estimates import site_forecast
 from server.events.envelope import Envelope, EventType
 from server.forecasting.forecaster import ESTIMATES_ONLY, Forecaster
+from server.security.channel import security_channel
 from server.sites.lookup import get_site, site_services
 from tests.support.live_server import run_live_server
 from tests.support.run_async import run_async
@@ -154,6 +156,25 @@ def test_events_noticed_together_make_one_recompute(database: Database) -> None:
     assert recomputes == 1
     # The draws' own queue.changed already carried these figures (no earlier forecast was kept): nothing to send.
     assert published == 0
+
+
+def test_events_of_a_staff_channel_mark_no_site(database: Database) -> None:
+    clock = ManualClock(MORNING)
+
+    async def run() -> int:
+        forecaster = Forecaster(database=database, clock=clock)
+        await forecaster.start()
+        try:
+            for seq, channel in enumerate((security_channel("demo"), supervisor_channel("demo")), start=1):
+                forecaster.notice(Envelope(seq=seq, type=EventType.device_status.value, at=clock.now(),
+                                           site=channel, data={}))
+            # Nothing to recompute: no batch is pending, and no recompute of a channel's key was tried.
+            assert forecaster.settled.is_set()
+            return forecaster.recomputes
+        finally:
+            await forecaster.stop()
+
+    assert run_async(run()) == 0
 
 
 def test_a_server_restarted_on_a_busy_day_has_forecasts_before_the_first_request(tmp_path: Path) -> None:

@@ -128,8 +128,8 @@ def test_both_delivery_paths_keep_order_and_resync(tmp_path: Path, direct: bool)
         async with connect(f"{live_server.ws_url}/ws/sites/demo/display") as display:
             start = (await _receive(display))["seq"]
             # Besides the web push watcher's inbox, the display is the only subscriber.
-            kinds = sorted(type(s).__name__ for s in live_server.context.hub.subscribers("demo"))
-            assert kinds == (["DirectSubscriber", "Subscriber"] if direct else ["Subscriber", "Subscriber"])
+            written = sorted(s.socket is not None for s in live_server.context.hub.subscribers("demo"))
+            assert written == ([False, True] if direct else [False, False])
             await asyncio.gather(*(_draw(live_server, service) for service in ["kfz", "ausweis"] * 5))
             seqs = [(await _receive(display))["seq"] for _ in range(20)]
             assert seqs == list(range(start + 1, start + 21))
@@ -194,4 +194,37 @@ def test_a_slow_client_is_dropped_without_delaying_a_fast_one(tmp_path: Path, di
     with run_live_server(
         tmp_path, direct_websockets=direct, client_queue_size=64, client_backlog_kib=64
     ) as live_server:
+        run_async(check(live_server))
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "queued"])
+def test_closed_streams_leave_no_subscription_behind(tmp_path: Path, direct: bool) -> None:
+    """Displays, a counter and a ticket page come and go; the hub keeps only the push watcher's subscription."""
+
+    async def settled(hub: Any, count: int) -> None:
+        for _ in range(500):  # the server notices each close in its own time
+            if hub.subscriber_count("demo") == count:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"{hub.subscriber_count('demo')} subscriptions stayed, not {count}")
+
+    async def check(live_server: LiveServer) -> None:
+        hub = live_server.context.hub
+        baseline = hub.subscriber_count("demo")
+        ticket = await _draw(live_server)
+        token = live_server.clerk_headers()["Authorization"].split()[1]
+        paths = ["/ws/sites/demo/display"] * 3 + [f"/ws/counters/2?token={token}", f"/ws/tickets/{ticket['token']}"]
+        streams = [await connect(f"{live_server.ws_url}{path}") for path in paths]
+        for stream in streams:
+            assert (await _receive(stream))["type"] == "snapshot"
+        assert hub.subscriber_count("demo") == baseline + len(paths)
+        await streams[0].send(json.dumps({"type": "resync"}))  # one is between snapshots when it goes
+        for stream in streams:
+            await stream.close()
+        await settled(hub, baseline)
+        # Events after they left reach nobody and bring nobody back.
+        await _draw(live_server)
+        await settled(hub, baseline)
+
+    with run_live_server(tmp_path, direct_websockets=direct) as live_server:
         run_async(check(live_server))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +13,9 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from aufruf.events import DeviceStatus
+from server.events.envelope import EventType
+from server.events.log import NewEvent, record_events
 from server.status_page.push.models import PushSubscription
 from server.status_page.push.service import Alert
 from server.status_page.push.watcher import PushWatcher
@@ -84,6 +88,34 @@ def test_near_and_called_alerts_arrive_once_encrypted_and_signed(
     with pytest.raises(queue.Empty):
         push_service.next(timeout=0.5)
     assert subscriptions(push_server) == []
+
+
+def test_the_watcher_listens_again_after_falling_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, push_service: PushService
+) -> None:
+    """A burst larger than its inbox loses the watcher its subscription: it subscribes again and still alerts."""
+    monkeypatch.setenv("AUFRUF_STATUS_PUSH_HOSTS", '["127.0.0.1"]')
+    monkeypatch.setenv("AUFRUF_STATUS_PUSH_ALLOW_HTTP", "true")
+    with run_live_server(tmp_path, client_queue_size=8) as server:
+        hub = server.context.hub
+        [first] = hub.subscribers("demo")  # nobody else listens at the site
+        status = DeviceStatus(device="demo-kiosk", kind="kiosk", component="printer", state="ok", detail=None)
+        burst = [NewEvent(type=EventType.device_status, at=server.context.clock.now(), actor="test", data=status)]
+        with server.context.database.transaction() as session:
+            record_events(session=session, site_id="demo", events=burst * 9)  # one batch, one more than fits
+        deadline = time.monotonic() + 30
+        while hub.subscribers("demo") in ([], [first]):
+            assert time.monotonic() < deadline, "the watcher never subscribed again"
+            time.sleep(0.02)
+
+        office = Office(server)
+        for _ in range(4):
+            office.draw()
+        mine = office.draw(language="en")
+        keys = BrowserKeys()
+        assert subscribe(server, mine["token"], keys, f"{push_service.url}/push/again", "en").status_code == 204
+        office.call_next("2")  # now 3 ahead: only the watcher, following the site's events, sends this
+        assert keys.decrypt(push_service.next())["title"] == f"{mine['number']}: Almost your turn"
 
 
 def test_unsubscribe_and_resubscribe(push_server: LiveServer, push_service: PushService) -> None:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
 from server.events.envelope import Envelope
-from server.events.hub import OVERFLOW
+from server.events.subscription import FellBehind
 from server.settings.status_page import StatusPageSettings
 from server.sites.models import Site
 from server.status_page.push.keys import ensure_push_key, vapid_signer
@@ -60,30 +60,21 @@ class PushWatcher:
         self.tasks.clear()
 
     async def _follow(self, site: str) -> None:
-        """Listen to a site; resubscribe after an overflow; never let one failure end the task."""
+        """Listen to a site; listen again after falling behind; never let one failure end the task."""
         while True:
-            subscriber = await self.context.hub.subscribe(site)
             try:
-                await self.check(site)  # catch up on anything missed while not listening
-                while True:
-                    item = await subscriber.queue.get()
-                    if item is OVERFLOW:
-                        break
-                    relevant = isinstance(item, Envelope) and _relevant(item)
-                    # Coalesce a burst of events into one check.
-                    while not subscriber.queue.empty():
-                        extra = subscriber.queue.get_nowait()
-                        if extra is OVERFLOW:
-                            break
-                        relevant = relevant or (isinstance(extra, Envelope) and _relevant(extra))
-                    if relevant:
-                        await self.check(site)
+                async with self.context.hub.subscribe(site) as subscription:
+                    await self.check(site)  # catch up on anything missed while not listening
+                    async for event in subscription:
+                        # Coalesce a burst of events into one check.
+                        if any(_relevant(each) for each in (event, *subscription.drain())):
+                            await self.check(site)
+            except FellBehind:
+                continue  # the next subscription's first check covers what was lost
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("push alerts for site %s failed; listening again", site)
-            finally:
-                self.context.hub.unsubscribe(subscriber)
 
     def poke(self, site: str) -> None:
         """Check a site soon, e.g. right after someone subscribed (call on the event loop)."""
