@@ -8,14 +8,14 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from server.auth.models import Clerk
-from server.closing.service import close_due
 from server.clock import ManualClock
+from server.closing.service import close_due
 from server.db import Database
 from server.tickets.lifecycle import TicketStatus
 from server.tickets.models import Ticket
 from tests.support.service_calls import PUBLIC_URL, draw, serve_next
 
-TUESDAY, WEDNESDAY = date(2026, 11, 24), date(2026, 11, 25)
+TUESDAY = date(2026, 11, 24)
 WEDNESDAY_MIDNIGHT = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)  # in Berlin
 
 
