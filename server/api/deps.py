@@ -62,12 +62,16 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     return credentials.credentials
 
 
+def _caller(session: Session, context: AppContext, credentials: HTTPAuthorizationCredentials | None) -> Clerk:
+    return clerk_from_token(
+        session=session, token=_token(credentials), secret=context.settings.secret_key, now=context.clock.now()
+    )
+
+
 def current_clerk(context: ContextDep, credentials: Credentials) -> Clerk:
     """The logged-in staff member."""
     with context.database.read() as session:
-        return clerk_from_token(
-            session=session, token=_token(credentials), secret=context.settings.secret_key, now=context.clock.now()
-        )
+        return _caller(session, context, credentials)
 
 
 Caller = Annotated[Clerk, Depends(current_clerk)]
@@ -110,10 +114,14 @@ class AtCounter:
     site_id: str
 
 
-def at_counter(counter: str, request: Request, context: ContextDep, clerk: CurrentClerk) -> AtCounter:
-    """Resolve `/counters/{counter}` or `/sites/{site}/counters/{counter}` for the calling clerk."""
+def at_counter(counter: str, request: Request, context: ContextDep, credentials: Credentials) -> AtCounter:
+    """Resolve `/counters/{counter}` or `/sites/{site}/counters/{counter}` for the calling clerk.
+
+    The clerk, their grants and the counter in one read: every counter action (call-next first) starts here.
+    """
     site = request.path_params.get("site")
     with context.database.read() as session:
+        clerk = _caller(session, context, credentials)
         found = find_counter(session=session, clerk=clerk, ref=counter, site_id=site)
         return AtCounter(clerk=clerk, counter_id=found.id, site_id=found.site_id)
 

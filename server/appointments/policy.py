@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from server.appointments.models import AppointmentPolicy
+from server.held_rows import remembered
 from server.office.schema import AppointmentRules
 
 
@@ -20,5 +21,9 @@ def apply_rules(*, session: Session, site_id: str, rules: AppointmentRules) -> N
 
 
 def rules_for(*, session: Session, site_id: str) -> AppointmentPolicy:
-    """A site's rules, or the defaults for a site configured before appointments existed."""
-    return session.get(AppointmentPolicy, site_id) or AppointmentPolicy(site_id=site_id)
+    """A site's rules, or the defaults for a site configured before appointments existed (once per unit of work)."""
+    return remembered(
+        session,
+        (AppointmentPolicy, site_id),
+        lambda: session.get(AppointmentPolicy, site_id) or AppointmentPolicy(site_id=site_id),
+    )

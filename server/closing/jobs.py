@@ -33,6 +33,7 @@ def check_all(context: AppContext) -> int:
                 now=now,
                 grace_minutes=settings.closing_grace_minutes,
                 public_url=settings.public_url,
+                recheck=True,
             )
             close_idle_sessions(
                 session=session,

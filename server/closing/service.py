@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from aufruf.events import DayClosed
+from server.closing.checked_days import forget, nothing_left_before, remember_nothing_left
 from server.closing.days import CLOSED_MEMO, is_day_closed
 from server.closing.models import DayClosure
 from server.closing.rules import closing_moment, day_end
@@ -131,15 +132,29 @@ def _days_with_leftovers(*, session: Session, site_id: str, before: date) -> lis
     return sorted(days)
 
 
-def close_due(*, session: Session, site_id: str, now: datetime, grace_minutes: int, public_url: str) -> int:
+def _earlier_days_clear(*, session: Session, site: Site, today: date, now: datetime, recheck: bool) -> bool:
+    """Whether no earlier day has open tickets: known from the last check today, else one indexed query."""
+    if not recheck and nothing_left_before(session=session, site_id=site.id, day=today):
+        return True
+    if _days_with_leftovers(session=session, site_id=site.id, before=today):
+        forget(session=session, site_id=site.id)
+        return False
+    remember_nothing_left(session=session, site=site, day=today, now=now)
+    return True
+
+
+def close_due(
+    *, session: Session, site_id: str, now: datetime, grace_minutes: int, public_url: str, recheck: bool = False
+) -> int:
     """Close every day of the site whose closing has passed and end earlier days' leftovers; returns tickets expired.
 
-    Cheap when there is nothing to do (a lookup and one indexed query), so call-next runs it before choosing.
+    Cheap when there is nothing to do (a lookup, and one indexed query only on a site's first call of a day), so
+    call-next runs it before choosing; `recheck` (the periodic job) always asks the database about earlier days.
     """
     site = get_site(session=session, site_id=site_id)
     today = business_day(site, now)
     closing_due = now >= closing_moment(site, today, grace_minutes=grace_minutes)
-    if not _days_with_leftovers(session=session, site_id=site.id, before=today) and (
+    if _earlier_days_clear(session=session, site=site, today=today, now=now, recheck=recheck) and (
         not closing_due or is_day_closed(session=session, site=site, now=now)
     ):
         return 0

@@ -97,7 +97,9 @@ def record_events(*, session: Session, site_id: str, events: list[NewEvent]) -> 
         }
         for offset, event in enumerate(events)
     ]
-    session.execute(insert(EventRecord), rows)
+    # A Core insert of every column, one executemany: the ORM's bulk insert would split rows by which columns are
+    # null, and a multi-row VALUES is compiled anew for each row count.
+    session.execute(insert(EventRecord.__table__), rows)  # type: ignore[attr-defined]
     envelopes = [
         Envelope(seq=row["seq"], type=row["type"], at=row["at"], site=site_id, data=row["data"]) for row in rows
     ]
