@@ -9,6 +9,9 @@ from server.errors import DomainError
 MIN_LENGTH = 10
 # zxcvbn's score 3: "safely unguessable", about 10^8 guesses and more.
 MIN_SCORE = 3
+# zxcvbn refuses longer input (its matching grows fast with length). A passphrase whose first this many
+# characters are hard to guess is at least as hard to guess as a whole, so only they are judged.
+JUDGED_LENGTH = 72
 
 
 class WeakPassword(DomainError):
@@ -22,7 +25,8 @@ def check_password(password: str, *, username: str, display_name: str = "") -> N
     """Raise WeakPassword unless the password has MIN_LENGTH characters and is hard to guess."""
     if len(password) < MIN_LENGTH:
         raise WeakPassword(f"A staff password needs at least {MIN_LENGTH} characters; this one has {len(password)}.")
-    verdict = zxcvbn(password, user_inputs=[username, display_name, "aufruf", "buergeramt", "bürgeramt"])
+    known = [username, display_name, "aufruf", "buergeramt", "bürgeramt"]
+    verdict = zxcvbn(password[:JUDGED_LENGTH], user_inputs=known)
     if verdict["score"] < MIN_SCORE:
         hint = verdict["feedback"].get("warning") or "it is easy to guess"
         raise WeakPassword(

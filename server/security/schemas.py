@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from server.auth.models import Role
+from server.auth.password_policy import MIN_LENGTH as PASSWORD_MIN_LENGTH
 
 USERNAME = r"^[A-Za-z0-9._@-]{1,64}$"
 
@@ -26,7 +27,7 @@ class UserIn(BaseModel):
     """A new staff account."""
 
     username: str = Field(pattern=USERNAME)
-    password: str = Field(min_length=8, max_length=256)
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=256)
     role: Role = Role.clerk
     display_name: str = Field(default="", max_length=80)
     sites: list[str] = Field(default_factory=list, max_length=200)
@@ -37,7 +38,7 @@ class UserChange(BaseModel):
 
     role: Role | None = None
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=256)
+    password: str | None = Field(default=None, min_length=PASSWORD_MIN_LENGTH, max_length=256)
     display_name: str | None = Field(default=None, max_length=80)
     sites: list[str] | None = Field(default=None, max_length=200)
 

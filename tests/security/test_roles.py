@@ -79,3 +79,21 @@ def test_admins_cannot_lock_themselves_out_and_bad_input_is_4xx(live_server: Liv
     bad_role = httpx.patch(live_server.api("/admin/users/clerk1"), json={"role": "root"}, headers=admin)
     assert bad_role.status_code == 422
     assert httpx.patch(live_server.api("/admin/users/ghost"), json={}, headers=admin).status_code == 404
+
+
+def test_a_long_passphrase_is_judged_like_any_other(live_server: LiveServer) -> None:
+    add_admin(live_server)
+    admin = live_server.clerk_headers("admin1", ADMIN_PASSWORD)
+    # Longer than zxcvbn takes, within the 256 characters the schema allows.
+    phrase = "Im Bürgeramt Mitte wartet niemand mehr lange, seit die Nummern am Bildschirm stehen und klingen"
+    assert len(phrase) > 72
+    made = httpx.post(
+        live_server.api("/admin/users"), json={"username": "lang1", "password": phrase}, headers=admin
+    )
+    assert made.status_code == 201, made.text
+    assert live_server.clerk_headers("lang1", phrase)["Authorization"].startswith("Bearer ")
+    repeated = httpx.patch(live_server.api("/admin/users/lang1"), json={"password": "0" * 200}, headers=admin)
+    assert repeated.status_code == 422 and repeated.json()["code"] == "weak_password"
+    # The schema tells the shortest password the server takes.
+    schema = httpx.get(f"{live_server.url}/openapi.json").json()["components"]["schemas"]
+    assert schema["UserIn"]["properties"]["password"]["minLength"] == 10

@@ -65,7 +65,9 @@ SEMANTIC_REFUSALS = {
     ("POST /api/v1/sites/{site}/appointments/import", "bad_import_file"),
     ("GET /api/v1/sites/{site}/stats/export.csv", "staffing_needs_day"),
     ("GET /api/v1/sites/{site}/stats/export.xlsx", "staffing_needs_day"),
+    # The schema holds the minimum length; how guessable a password is (zxcvbn) no schema can describe.
     ("POST /api/v1/admin/users", "weak_password"),
+    ("PATCH /api/v1/admin/users/{username}", "weak_password"),
     # A join needs the browser's device cookie and a solved puzzle, which no schema can describe.
     ("POST /api/v1/sites/{site}/remote-join/tickets", "device_missing"),
     ("POST /api/v1/sites/{site}/remote-join/tickets", "work_invalid"),
